@@ -1,0 +1,64 @@
+/**
+ * A tiny declarative flag parser for the hot `credential-process` path, which must not load the
+ * CLI framework. The same option specs feed the framework's help and completions.
+ */
+import { ConfigError } from "./errors.ts";
+
+/** One command-line option. */
+export interface OptionSpec {
+  /** Long names first (`--sso-start-url`), aliases and short forms after. */
+  names: string[];
+  /** Property name in the parsed result. */
+  key: string;
+  /** Placeholder of the value (`URL`); absent for boolean flags. */
+  value?: string;
+  description: string;
+}
+
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/** Parses `--name value`, `--name=value` and boolean flags; rejects unknown flags and positionals. */
+export function parseOptions(argv: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
+  const byName = new Map(specs.flatMap((s) => s.names.map((n) => [n, s] as const)));
+  const result: ParsedOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = byName.get(name);
+    if (!spec) {
+      throw new ConfigError(
+        arg.startsWith("-")
+          ? `Unknown option ${name}; run with --help to see the options.`
+          : `Unexpected argument ${arg}; run with --help to see the options.`,
+      );
+    }
+    if (spec.value === undefined) {
+      if (eq > 0) throw new ConfigError(`Option ${name} does not take a value.`);
+      result[spec.key] = true;
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith("--"))) {
+      throw new ConfigError(`Option ${name} needs a value (${spec.value}).`);
+    }
+    result[spec.key] = value;
+  }
+  return result;
+}
+
+/** Help text for a command whose options are parsed by `parseOptions`. */
+export function formatHelp(usage: string, summary: string, specs: readonly OptionSpec[]): string {
+  const rows = [...specs, { names: ["--help", "-h"], key: "help", description: "show this help" }]
+    .map((s) => [s.names.join(", ") + (s.value ? ` <${s.value}>` : ""), s.description]);
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [
+    `Usage: ${usage}`,
+    "",
+    summary,
+    "",
+    "Options:",
+    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    "",
+  ].join("\n");
+}

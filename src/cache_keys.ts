@@ -1,0 +1,46 @@
+import { pythonJsonDumps } from "./python_json.ts";
+
+/**
+ * Cache file names shared with the AWS CLI v2 and botocore (spec §1.1, §1.4, §3).
+ * All keys are lowercase hex SHA-1 digests of strings built exactly as Python builds them.
+ */
+
+/** Lowercase hex SHA-1 of the UTF-8 bytes of `text`. */
+export async function sha1Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The token cache key: SHA-1 of the sso-session name, or of the exact start URL for legacy profiles. */
+export function tokenCacheKey(ref: { sessionName?: string; startUrl: string }): Promise<string> {
+  return sha1Hex(ref.sessionName ?? ref.startUrl);
+}
+
+/** The role-credential cache key botocore's SSOCredentialFetcher uses in `~/.aws/cli/cache`. */
+export function roleCredentialCacheKey(args: {
+  accountId: string;
+  roleName: string;
+  sessionName?: string;
+  startUrl: string;
+}): Promise<string> {
+  const input: Record<string, string> = { roleName: args.roleName, accountId: args.accountId };
+  if (args.sessionName !== undefined) input.sessionName = args.sessionName;
+  else input.startUrl = args.startUrl;
+  return sha1Hex(pythonJsonDumps(input, { compact: true, sortKeys: true }));
+}
+
+/** The client-registration cache key of the current AWS CLI v2 (spec §1.4). */
+export function registrationCacheKey(args: {
+  startUrl: string;
+  region: string;
+  scopes?: string[];
+  sessionName?: string;
+}): Promise<string> {
+  return sha1Hex(pythonJsonDumps({
+    tool: "botocore",
+    startUrl: args.startUrl,
+    region: args.region,
+    scopes: args.scopes ?? null,
+    session_name: args.sessionName ?? null,
+  }, { sortKeys: true }));
+}

@@ -1,0 +1,241 @@
+/** `aws-sso-util credential-process`: print role credentials for the `credential_process` hook. */
+import { formatHelp, type OptionSpec, parseOptions } from "../args.ts";
+import { writeText } from "../output.ts";
+import {
+  areCredentialsReusable,
+  credentialFilePath,
+  credentialProcessJson,
+  readCachedCredentials,
+  type RoleCredentials,
+  writeCachedCredentials,
+} from "../credential_cache.ts";
+import { debugEnabled, DebugLog, redact } from "../debug_log.ts";
+import { resolveEndpoint } from "../endpoints.ts";
+import { AwsApiError, describeFailure, ExitCode, LoginRequiredError } from "../errors.ts";
+import { withFileLock } from "../file_lock.ts";
+import { awsPaths, type Env, processEnv } from "../paths.ts";
+import {
+  type CredentialProcessSettings,
+  loadConfigFile,
+  resolveCredentialProcessSettings,
+} from "../settings.ts";
+import { getRoleCredentials } from "../sso_api.ts";
+import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
+
+/** The command gives up on the network this long after it started (issue: within 30 s). */
+export const TIME_LIMIT_MS = 28_000;
+
+export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
+  {
+    names: ["--profile"],
+    key: "profile",
+    value: "NAME",
+    description: "read the settings from this profile of the AWS config file",
+  },
+  {
+    names: ["--sso-start-url", "--start-url"],
+    key: "ssoStartUrl",
+    value: "URL",
+    description: "SSO start URL (env AWS_SSO_START_URL)",
+  },
+  {
+    names: ["--sso-region", "--region"],
+    key: "ssoRegion",
+    value: "REGION",
+    description: "SSO region (env AWS_SSO_REGION)",
+  },
+  {
+    names: ["--account-id"],
+    key: "accountId",
+    value: "ID",
+    description: "12-digit AWS account id (env AWS_SSO_ACCOUNT_ID)",
+  },
+  {
+    names: ["--role-name"],
+    key: "roleName",
+    value: "NAME",
+    description: "role (permission set) name (env AWS_SSO_ROLE_NAME)",
+  },
+  {
+    names: ["--force-refresh"],
+    key: "forceRefresh",
+    description: "ignore cached credentials and refresh the SSO token when possible",
+  },
+  {
+    names: ["--debug", "--verbose", "-v"],
+    key: "debug",
+    description: "write a debug log to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
+  },
+];
+
+/** Parsed options of the command. */
+export interface CredentialProcessOptions {
+  profile?: string;
+  ssoStartUrl?: string;
+  ssoRegion?: string;
+  accountId?: string;
+  roleName?: string;
+  forceRefresh?: boolean;
+  debug?: boolean;
+}
+
+/** The outside world the command reads: environment and clock. */
+export interface CredentialProcessContext {
+  env: Env;
+  now: () => number;
+}
+
+/**
+ * Resolves settings, then returns cached role credentials with 15+ minutes left, or fetches new
+ * ones with a usable SSO token (one fetch shared by concurrent processes) and caches them.
+ * The debug log is written whatever the outcome.
+ */
+export async function credentialProcess(
+  options: CredentialProcessOptions,
+  ctx: CredentialProcessContext,
+): Promise<RoleCredentials> {
+  const log = new DebugLog(
+    debugEnabled(Boolean(options.debug), ctx.env("AWS_SSO_CREDENTIAL_PROCESS_DEBUG")),
+  );
+  const paths = awsPaths(ctx.env);
+  try {
+    log.log(`credential-process ${JSON.stringify({ ...options })}`);
+    const config = options.profile !== undefined
+      ? await loadConfigFile(paths.configFile)
+      : undefined;
+    const settings = resolveCredentialProcessSettings(options, ctx.env, config, paths.configFile);
+    for (const [name, source] of Object.entries(settings.sources)) {
+      log.log(`setting ${name} from ${source}`);
+    }
+    if (settings.sessionName) log.log(`sso-session ${settings.sessionName}`);
+    return await fetchWithCache(settings, options, ctx, log, paths);
+  } catch (error) {
+    log.log(`failed: ${(error as Error).name}: ${(error as Error).message}`);
+    throw error;
+  } finally {
+    await log.flush(paths.debugLogFile);
+  }
+}
+
+async function fetchWithCache(
+  settings: CredentialProcessSettings,
+  options: CredentialProcessOptions,
+  ctx: CredentialProcessContext,
+  log: DebugLog,
+  paths: ReturnType<typeof awsPaths>,
+): Promise<RoleCredentials> {
+  const started = ctx.now();
+  const deadline = started + TIME_LIMIT_MS;
+  const credPath = await credentialFilePath(paths.cliCacheDir, settings);
+  if (!options.forceRefresh) {
+    const cached = await readCachedCredentials(credPath);
+    if (cached && areCredentialsReusable(cached, started)) {
+      log.log(`credential cache hit: ${credPath} (${redact(cached.accessKeyId)})`);
+      return { ...cached, accountId: cached.accountId ?? settings.accountId };
+    }
+    log.log(`credential cache ${cached ? "stale" : "miss"}: ${credPath}`);
+  }
+  return await withFileLock(
+    credPath.replace(/\.json$/, ".lock"),
+    Math.max(0, deadline - ctx.now() - 3000),
+    async (locked) => {
+      log.log(locked ? "credential lock acquired" : "credential lock not acquired; going on");
+      const cached = locked ? await readCachedCredentials(credPath) : undefined;
+      // Another process fetched while we waited (with --force-refresh: after we started).
+      if (
+        cached && areCredentialsReusable(cached, ctx.now()) &&
+        (!options.forceRefresh || await modifiedSince(credPath, started))
+      ) {
+        log.log(`credential cache filled by another process (${redact(cached.accessKeyId)})`);
+        return { ...cached, accountId: cached.accountId ?? settings.accountId };
+      }
+      const creds = await fetchCredentials(settings, options, ctx, log, paths, deadline);
+      try {
+        await writeCachedCredentials(credPath, creds);
+        log.log(`credentials cached: ${credPath}`);
+      } catch (error) {
+        log.log(`could not write the credential cache: ${(error as Error).message}`);
+      }
+      return creds;
+    },
+  );
+}
+
+async function fetchCredentials(
+  settings: CredentialProcessSettings,
+  options: CredentialProcessOptions,
+  ctx: CredentialProcessContext,
+  log: DebugLog,
+  paths: ReturnType<typeof awsPaths>,
+  deadline: number,
+): Promise<RoleCredentials> {
+  const message = loginRequiredMessage(settings, settings.profileName);
+  const token = await getUsableToken(settings, {
+    ssoCacheDir: paths.ssoCacheDir,
+    env: ctx.env,
+    endpointConfig: settings.endpointConfig,
+    now: ctx.now,
+    deadline,
+    log,
+    forceRefresh: options.forceRefresh,
+    loginRequiredMessage: message,
+  });
+  const endpoint = resolveEndpoint("sso", settings.ssoRegion, ctx.env, settings.endpointConfig);
+  log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
+  try {
+    const creds = await getRoleCredentials(
+      { region: settings.ssoRegion, endpoint: endpoint.url, deadline, log },
+      {
+        accessToken: token.accessToken,
+        accountId: settings.accountId,
+        roleName: settings.roleName,
+      },
+    );
+    log.log(
+      `got credentials ${redact(creds.accessKeyId)} expiring ${
+        new Date(creds.expiration).toISOString()
+      }`,
+    );
+    return creds;
+  } catch (error) {
+    if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
+      throw new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`);
+    }
+    throw error;
+  }
+}
+
+async function modifiedSince(path: string, since: number): Promise<boolean> {
+  try {
+    const mtime = (await Deno.stat(path)).mtime?.getTime() ?? 0;
+    return mtime >= since;
+  } catch {
+    return false;
+  }
+}
+
+const USAGE = "aws-sso-util credential-process [options]";
+const SUMMARY =
+  "Print AWS credentials for an IAM Identity Center (SSO) role in the credential_process format.\n" +
+  "Each setting comes from its flag, else its AWS_SSO_* env var, else the --profile section.";
+
+/** The command-line front end: parses argv, prints the JSON line or one error sentence, returns the exit code. */
+export async function runCredentialProcess(
+  argv: readonly string[],
+  ctx: CredentialProcessContext = { env: processEnv, now: Date.now },
+): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    await writeText(Deno.stdout, formatHelp(USAGE, SUMMARY, CREDENTIAL_PROCESS_OPTIONS));
+    return ExitCode.ok;
+  }
+  try {
+    const options = parseOptions(argv, CREDENTIAL_PROCESS_OPTIONS) as CredentialProcessOptions;
+    const creds = await credentialProcess(options, ctx);
+    await writeText(Deno.stdout, credentialProcessJson(creds) + "\n");
+    return ExitCode.ok;
+  } catch (error) {
+    const { message, exitCode } = describeFailure(error);
+    await writeText(Deno.stderr, message + "\n");
+    return exitCode;
+  }
+}

@@ -1,0 +1,58 @@
+import { writeFileAtomic } from "./atomic_file.ts";
+import { withFileLock } from "./file_lock.ts";
+
+/** The log keeps at most this much of its tail, so it never grows without bound. */
+const MAX_LOG_BYTES = 512 * 1024;
+
+/** Shows only the last 4 characters of a secret. */
+export function redact(secret: string | undefined): string {
+  if (!secret) return "<none>";
+  return secret.length <= 4 ? "****" : `****${secret.slice(-4)}`;
+}
+
+/**
+ * Collects debug lines in memory (cheap when disabled) and appends them to the log file at the
+ * end of the run: under a lock, as a temp file renamed over the log, mode 0600.
+ * Callers pass secrets through `redact`; nothing here ever sees them in clear.
+ */
+export class DebugLog {
+  readonly #lines: string[] = [];
+  readonly #start = performance.now();
+
+  constructor(readonly enabled: boolean, readonly pid = Deno.pid) {}
+
+  /** Records one line, prefixed with the time, the pid and the ms since start. */
+  log(message: string): void {
+    if (!this.enabled) return;
+    const elapsed = (performance.now() - this.#start).toFixed(1);
+    this.#lines.push(`${new Date().toISOString()} [${this.pid}] +${elapsed}ms ${message}`);
+  }
+
+  get lines(): readonly string[] {
+    return this.#lines;
+  }
+
+  /** Appends the collected lines to `path`; failures to write the log are ignored. */
+  async flush(path: string): Promise<void> {
+    if (!this.enabled || this.#lines.length === 0) return;
+    const added = this.#lines.join("\n") + "\n";
+    this.#lines.length = 0;
+    await withFileLock(`${path}.lock`, 2000, async () => {
+      let old = "";
+      try {
+        old = await Deno.readTextFile(path);
+      } catch { /* no log yet */ }
+      let text = old + added;
+      if (text.length > MAX_LOG_BYTES) {
+        text = text.slice(text.length - MAX_LOG_BYTES);
+        text = text.slice(text.indexOf("\n") + 1);
+      }
+      await writeFileAtomic(path, text);
+    }).catch(() => {});
+  }
+}
+
+/** True for `--debug` or `AWS_SSO_CREDENTIAL_PROCESS_DEBUG=true|1`. */
+export function debugEnabled(flag: boolean, envValue: string | undefined): boolean {
+  return flag || ["true", "1"].includes((envValue ?? "").trim().toLowerCase());
+}

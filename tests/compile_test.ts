@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { readTarGz, readZip } from "../scripts/archive.ts";
+import { parseSha256Sums } from "../scripts/checksums.ts";
+import { hostTarget, RELEASE_TARGETS } from "../scripts/release_info.ts";
+import { fileSha256, hasCommand, run, runScript, tempDir } from "./script_helpers.ts";
+
+/** The flags `deno task compile` runs scripts/compile.ts with. */
+const TASK_FLAGS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-net"];
+const WINDOWS = Deno.build.os === "windows";
+const VERSION = "1.2.3";
+const PERMISSIONS = {
+  read: true,
+  env: ["AWS_*", "HOME"],
+  net: ["*.amazonaws.com", "127.0.0.1"],
+  sys: ["homedir"],
+};
+const EXPECTED_FLAGS = [
+  "--allow-read",
+  "--allow-net=*.amazonaws.com,127.0.0.1",
+  "--allow-env=AWS_*,HOME",
+  "--allow-sys=homedir",
+];
+const DOWNLOAD_SENTENCE =
+  /^Could not download the Deno runtime base \(denort\) for [a-z0-9_-]+; set DENORT_BIN to a local denort binary or run the compile where dl\.deno\.land is reachable\.$/m;
+
+/** What Deno 2.9 prints when dl.deno.land is unreachable. */
+const DENO_DOWNLOAD_ERROR = `Compile main.ts to dist/out
+Download https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip
+error: Writing deno compile executable to temporary file 'out.tmp-1d96aed775aa95ba'
+
+Caused by:
+    0: Setting up base binary.
+    1: error sending request for url (https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip): client error (Connect): dns error: failed to lookup address information: Name or service not known`;
+
+/**
+ * A stand-in for `deno` that writes its own argument list (one a line) to the `--output`
+ * path, or prints `$FAKE_DENO_STDERR` and exits 1 when that variable is set (and, if
+ * `$FAKE_DENO_FAIL_TARGET` is set too, only for that `--target`).
+ */
+const FAKE_DENO = `#!/bin/sh
+out=""
+target=""
+prev=""
+for arg in "$@"; do
+  if [ "$prev" = "--output" ]; then out="$arg"; fi
+  if [ "$prev" = "--target" ]; then target="$arg"; fi
+  prev="$arg"
+done
+if [ -n "$FAKE_DENO_STDERR" ] && [ -z "$FAKE_DENO_FAIL_TARGET" -o "$FAKE_DENO_FAIL_TARGET" = "$target" ]; then
+  printf '%s\\n' "$FAKE_DENO_STDERR" >&2
+  exit 1
+fi
+printf '%s\\n' "$@" > "$out"
+`;
+
+/** A throwaway project with deno.json, main.ts, README.md, LICENSE and a fake deno. */
+async function project(config: Record<string, unknown> = { version: VERSION }) {
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir.path}/deno.json`,
+    JSON.stringify({ permissions: { default: PERMISSIONS }, ...config }),
+  );
+  await Deno.writeTextFile(`${dir.path}/main.ts`, `console.log("aws-sso-util ${VERSION}");\n`);
+  await Deno.writeTextFile(`${dir.path}/README.md`, "# readme\n");
+  await Deno.writeTextFile(`${dir.path}/LICENSE`, "license text\n");
+  await Deno.writeTextFile(`${dir.path}/fake-deno`, FAKE_DENO, { mode: 0o755 });
+  if (!WINDOWS) await Deno.chmod(`${dir.path}/fake-deno`, 0o755);
+  return Object.assign(dir, { out: `${dir.path}/out`, fakeDeno: `${dir.path}/fake-deno` });
+}
+
+function compileScript(root: string, args: string[], env: Record<string, string | undefined> = {}) {
+  return runScript("compile.ts", ["--no-prompt", ...TASK_FLAGS], ["--root", root, ...args], {
+    env: { DENORT_BIN: undefined, SOURCE_DATE_EPOCH: undefined, ...env },
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await Deno.stat(path).catch(() => null)) !== null;
+}
+
+Deno.test("compile.ts exits 2 with one sentence when a target is unknown", async () => {
+  await using p = await project();
+  const result = await compileScript(p.path, ["--out-dir", p.out, "--target", "mips-linux"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^Unknown target "mips-linux"; expected one of [^\n]+\.\n$/);
+  assert.equal(await exists(p.out), false);
+});
+
+Deno.test("compile.ts exits 2 with one sentence when deno.json has no version", async () => {
+  await using p = await project({});
+  const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /deno\.json has no "version" field; add one such as [^\n]+\.\n$/);
+  assert.equal(await exists(p.out), false);
+});
+
+Deno.test("compile.ts exits 2 with one sentence when DENORT_BIN is unusable", async () => {
+  await using p = await project();
+  const result = await compileScript(p.path, ["--out-dir", p.out], {
+    DENORT_BIN: `${p.path}/LICENSE`,
+  });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^DENORT_BIN is used as the runtime base for every target, .*\.\n$/);
+  const missing = await compileScript(p.path, ["--out-dir", p.out, "--host"], {
+    DENORT_BIN: `${p.path}/no-denort`,
+  });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^DENORT_BIN points at .*no-denort, which is not a file\.\n$/);
+  assert.equal(await exists(p.out), false);
+});
+
+Deno.test("compile.ts prints the denort sentence and leaves no dist when the real deno cannot download it", async () => {
+  await using p = await project();
+  await using denoDir = await tempDir(); // empty cache: denort is never already there
+  const result = await compileScript(p.path, ["--out-dir", p.out, "--target", hostTarget()], {
+    DENO_DIR: denoDir.path,
+    HTTPS_PROXY: "http://127.0.0.1:9", // nothing listens on the discard port
+    https_proxy: "http://127.0.0.1:9",
+    NO_PROXY: undefined,
+    no_proxy: undefined,
+  });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, DOWNLOAD_SENTENCE);
+  assert.doesNotMatch(result.stderr, /Caused by|Stack backtrace|\n\s+at /);
+  assert.equal(await exists(p.out), false);
+});
+
+Deno.test({
+  name: "compile.ts prints the denort sentence and keeps dist as it was when deno cannot download",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    await Deno.mkdir(p.out);
+    await Deno.writeTextFile(`${p.out}/keep.txt`, "old");
+    const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
+      FAKE_DENO_STDERR: DENO_DOWNLOAD_ERROR,
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, DOWNLOAD_SENTENCE);
+    assert.doesNotMatch(result.stderr, /Caused by/);
+    const left = [];
+    for await (const entry of Deno.readDir(p.out)) left.push(entry.name);
+    assert.deepEqual(left, ["keep.txt"]);
+  },
+});
+
+Deno.test({
+  name: "compile.ts shows deno's output and exits 1 when deno compile fails otherwise",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
+      FAKE_DENO_STDERR: "error: TS2322 Type 'string' is not assignable to type 'number'.",
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /TS2322/);
+    assert.match(
+      result.stderr,
+      /deno compile failed for x86_64-unknown-linux-gnu with exit code 1; its output is above\.\n$/,
+    );
+    assert.equal(await exists(p.out), false);
+  },
+});
+
+Deno.test({
+  name: "compile.ts leaves no partial output when a later target fails",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
+      FAKE_DENO_STDERR: DENO_DOWNLOAD_ERROR,
+      FAKE_DENO_FAIL_TARGET: "x86_64-pc-windows-msvc",
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^Compiling aws-sso-util-1\.2\.3-x86_64-unknown-linux-gnu$/m);
+    assert.match(result.stderr, /denort\) for x86_64-pc-windows-msvc;/);
+    assert.equal(await exists(p.out), false);
+  },
+});
+
+Deno.test({
+  name: "compile.ts writes binaries, archives and SHA256SUMS when deno compile succeeds",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
+      SOURCE_DATE_EPOCH: "1767225600",
+    });
+    assert.equal(result.code, 0, result.stderr);
+
+    const names = [];
+    for await (const entry of Deno.readDir(p.out)) names.push(entry.name);
+    const archives = RELEASE_TARGETS.map((t) =>
+      `aws-sso-util-${VERSION}-${t}${t.includes("windows") ? ".zip" : ".tar.gz"}`
+    );
+    const binaries = RELEASE_TARGETS.map((t) =>
+      `aws-sso-util-${VERSION}-${t}${t.includes("windows") ? ".exe" : ""}`
+    );
+    assert.deepEqual(names.sort(), [...archives, ...binaries, "SHA256SUMS"].sort());
+    assert.deepEqual(
+      result.stdout.trim().split("\n").map((line) => line.slice(p.out.length + 1)).sort(),
+      names.sort(),
+    );
+
+    // SHA256SUMS: exactly sha256sum's format, sorted, one line per archive, right hashes.
+    const sumsText = await Deno.readTextFile(`${p.out}/SHA256SUMS`);
+    const lines = sumsText.split("\n");
+    assert.equal(lines.pop(), "");
+    for (const line of lines) assert.match(line, /^[0-9a-f]{64} {2}aws-sso-util-[^ ]+$/);
+    assert.deepEqual(lines.map((l) => l.slice(66)), [...archives].sort());
+    for (const [name, hash] of parseSha256Sums(sumsText)) {
+      assert.equal(hash, await fileSha256(`${p.out}/${name}`));
+    }
+    if (await hasCommand("sha256sum", ["--version"])) {
+      const check = await run("sha256sum", ["-c", "SHA256SUMS"], { cwd: p.out });
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+    }
+
+    for (const target of RELEASE_TARGETS) {
+      const windows = target.includes("windows");
+      const folder = `aws-sso-util-${VERSION}-${target}`;
+      const bytes = await Deno.readFile(`${p.out}/${folder}${windows ? ".zip" : ".tar.gz"}`);
+      const entries = windows ? await readZip(bytes) : await readTarGz(bytes);
+      const exe = `aws-sso-util${windows ? ".exe" : ""}`;
+      assert.deepEqual(entries.map((e) => [e.path, e.mode]), [
+        [`${folder}/`, 0o755],
+        [`${folder}/${exe}`, 0o755],
+        [`${folder}/README.md`, 0o644],
+        [`${folder}/LICENSE`, 0o644],
+      ]);
+      assert.equal(new TextDecoder().decode(entries[2].data), "# readme\n");
+      assert.equal(new TextDecoder().decode(entries[3].data), "license text\n");
+
+      // The fake deno wrote its arguments as the "binary": check the compile command line.
+      const binary = await Deno.readTextFile(`${p.out}/${folder}${windows ? ".exe" : ""}`);
+      assert.equal(new TextDecoder().decode(entries[1].data), binary);
+      const args = binary.trim().split("\n");
+      assert.deepEqual(args.slice(0, 2), ["compile", "--no-prompt"]);
+      assert.deepEqual(args.slice(2, 2 + EXPECTED_FLAGS.length), EXPECTED_FLAGS);
+      assert.ok(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
+      assert.equal(args[args.indexOf("--target") + 1], target);
+      assert.match(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
+      assert.equal(args.at(-1), `${p.path}/main.ts`);
+    }
+  },
+});
+
+Deno.test({
+  name: "compile.ts builds only the host target when given --host",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    const result = await compileScript(p.path, [
+      "--out-dir",
+      p.out,
+      "--deno",
+      p.fakeDeno,
+      "--host",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const sums = parseSha256Sums(await Deno.readTextFile(`${p.out}/SHA256SUMS`));
+    assert.deepEqual([...sums.keys()], [`aws-sso-util-${VERSION}-${hostTarget()}.tar.gz`]);
+    const left = [];
+    for await (const entry of Deno.readDir(p.out)) left.push(entry.name);
+    assert.ok(!left.some((n) => n.startsWith(".tmp-")), left.join(", "));
+  },
+});

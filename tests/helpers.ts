@@ -1,0 +1,206 @@
+/** Shared test helpers: a temp HOME, cache-file writers, and running the CLI as a subprocess. */
+import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
+import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
+import { formatAwsTimestamp } from "../src/timestamps.ts";
+
+export const REPO_DIR = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+export const MAIN = `${REPO_DIR}/main.ts`;
+export const START_URL = "https://example.awsapps.com/start";
+export const ACCOUNT_ID = "123456789012";
+export const ROLE = "MyRole";
+
+/** A temp HOME with `~/.aws`; removed by `[Symbol.asyncDispose]`. */
+export class TempHome implements AsyncDisposable {
+  private constructor(readonly dir: string) {}
+
+  static async create(): Promise<TempHome> {
+    const dir = await Deno.makeTempDir({ prefix: "aws-sso-util-test-" });
+    await Deno.mkdir(`${dir}/.aws`, { recursive: true });
+    return new TempHome(dir);
+  }
+
+  get configPath(): string {
+    return `${this.dir}/.aws/config`;
+  }
+  get ssoCacheDir(): string {
+    return `${this.dir}/.aws/sso/cache`;
+  }
+  get cliCacheDir(): string {
+    return `${this.dir}/.aws/cli/cache`;
+  }
+  get logPath(): string {
+    return `${this.dir}/.aws/sso/aws-sso-util-credential-process-log.txt`;
+  }
+
+  async writeConfig(text: string): Promise<void> {
+    await Deno.writeTextFile(this.configPath, text);
+  }
+
+  /** Writes a token file as `aws sso login` does; returns its path. */
+  async writeToken(
+    ref: { sessionName?: string; startUrl?: string },
+    json: Record<string, unknown>,
+  ): Promise<string> {
+    await Deno.mkdir(this.ssoCacheDir, { recursive: true });
+    const key = await tokenCacheKey({ startUrl: START_URL, ...ref });
+    const path = `${this.ssoCacheDir}/${key}.json`;
+    await Deno.writeTextFile(path, JSON.stringify(json));
+    return path;
+  }
+
+  async readToken(
+    ref: { sessionName?: string; startUrl?: string },
+  ): Promise<Record<string, unknown>> {
+    const key = await tokenCacheKey({ startUrl: START_URL, ...ref });
+    return JSON.parse(await Deno.readTextFile(`${this.ssoCacheDir}/${key}.json`));
+  }
+
+  /** Path of the role-credential cache file for a role. */
+  async credentialPath(
+    ref: { accountId?: string; roleName?: string; sessionName?: string; startUrl?: string } = {},
+  ): Promise<string> {
+    const key = await roleCredentialCacheKey({
+      accountId: ACCOUNT_ID,
+      roleName: ROLE,
+      startUrl: START_URL,
+      ...ref,
+    });
+    return `${this.cliCacheDir}/${key}.json`;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** An AWS timestamp `offsetMs` from now. */
+export function timestampIn(offsetMs: number): string {
+  return formatAwsTimestamp(Date.now() + offsetMs);
+}
+
+/** A token file body like the AWS CLI writes, valid for `validMs`. */
+export function cliToken(
+  accessToken: string,
+  validMs: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    startUrl: START_URL,
+    region: "us-east-1",
+    accessToken,
+    expiresAt: timestampIn(validMs),
+    ...extra,
+  };
+}
+
+export const LEGACY_PROFILE = `[profile legacy]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+sso_account_id = ${ACCOUNT_ID}
+sso_role_name = ${ROLE}
+`;
+
+export const SESSION_PROFILE = `[profile dev]
+sso_session = my-sso
+sso_account_id = ${ACCOUNT_ID}
+sso_role_name = ${ROLE}
+
+[sso-session my-sso]
+sso_start_url = ${START_URL}
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+`;
+
+let denoDir: Promise<string> | undefined;
+
+/** The Deno cache dir of this machine, so subprocesses with a temp HOME reuse it. */
+function realDenoDir(): Promise<string> {
+  denoDir ??= (async () => {
+    const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+    return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+  })();
+  return denoDir;
+}
+
+let cliFlags: Promise<string[]> | undefined;
+
+/** The CLI's declared permission set (deno.json), as explicit flags. */
+export function declaredPermissionFlags(): Promise<string[]> {
+  cliFlags ??= readPermissionSet().then(permissionFlags);
+  return cliFlags;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  home: TempHome;
+  /** Extra environment (the env is otherwise cleared). */
+  env?: Record<string, string>;
+  /** Base URL of the fake Identity Center, set as both SSO endpoints. */
+  endpoint?: string;
+  stdin?: string;
+}
+
+/** Runs `main.ts` with the declared permissions, a clean environment and a temp HOME. */
+export async function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  const child = spawnCli(args, options, await realDenoDir(), await declaredPermissionFlags());
+  return await collect(child, options.stdin);
+}
+
+/** Starts the CLI without waiting (for parallel runs). */
+export async function startCli(
+  args: string[],
+  options: RunOptions,
+): Promise<() => Promise<CliResult>> {
+  const child = spawnCli(args, options, await realDenoDir(), await declaredPermissionFlags());
+  return () => collect(child, options.stdin);
+}
+
+function spawnCli(
+  args: string[],
+  options: RunOptions,
+  denoDirPath: string,
+  flags: string[],
+): Deno.ChildProcess {
+  const env: Record<string, string> = {
+    HOME: options.home.dir,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: denoDirPath,
+    NO_COLOR: "1",
+    ...(options.endpoint
+      ? { AWS_ENDPOINT_URL_SSO: options.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: options.endpoint }
+      : {}),
+    ...options.env,
+  };
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--no-prompt", "--cached-only", ...flags, MAIN, ...args],
+    cwd: REPO_DIR,
+    env,
+    clearEnv: true,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function collect(child: Deno.ChildProcess, stdin?: string): Promise<CliResult> {
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Parses the credential_process JSON line, asserting there is exactly one line. */
+export function parseCredentialOutput(stdout: string): Record<string, unknown> {
+  const lines = stdout.split("\n").filter((l) => l !== "");
+  if (lines.length !== 1) throw new Error(`expected one line on stdout, got: ${stdout}`);
+  return JSON.parse(lines[0]);
+}

@@ -1,0 +1,89 @@
+/** Helpers for the tests of scripts/: temp dirs, running scripts and probing system tools. */
+
+/** Absolute path of the repository root (no trailing slash), on any OS. */
+export const REPO_ROOT = (() => {
+  const path = decodeURIComponent(new URL("..", import.meta.url).pathname);
+  return (/^\/[A-Za-z]:/.test(path) ? path.slice(1) : path).replace(/\/$/, "");
+})();
+
+/** What a finished subprocess printed, as text. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link run}. */
+export interface RunOptions {
+  cwd?: string;
+  /** Variables to set (a value of `undefined` removes the variable). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Runs `cmd args…` to completion with NO_COLOR set and no stdin. */
+export async function run(
+  cmd: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const output = await new Deno.Command(cmd, {
+    args,
+    cwd: options.cwd,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
+
+/** Runs `deno run --no-prompt <flags> scripts/<script> args…` from the repository root. */
+export function runScript(
+  script: string,
+  flags: string[],
+  args: string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  return run(
+    Deno.execPath(),
+    ["run", "--no-prompt", ...flags, `${REPO_ROOT}/scripts/${script}`, ...args],
+    { cwd: REPO_ROOT, ...options },
+  );
+}
+
+/** Whether `cmd args…` can be started and exits 0 (e.g. `tar --version`). */
+export async function hasCommand(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates a temp dir that `await using` removes again. */
+export async function tempDir(prefix = "aws-sso-util-scripts-test-"): Promise<
+  AsyncDisposable & { path: string }
+> {
+  const path = await Deno.makeTempDir({ prefix });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }).catch(() => {}),
+  };
+}
+
+/** Lowercase hex SHA-256 of a file, computed independently of scripts/checksums.ts. */
+export async function fileSha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
