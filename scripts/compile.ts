@@ -110,7 +110,7 @@ export async function compile(options: CompileOptions): Promise<string[]> {
     .catch((e) => fail(e.message, 2));
   for (const file of ["main.ts", "README.md", "LICENSE"]) {
     if (!(await isFile(`${root}/${file}`))) {
-      fail(`${root}/${file} is missing, and every release archive needs it.`, 2);
+      fail(`${root}/${file} is missing; a release needs main.ts, README.md and LICENSE.`, 2);
     }
   }
   const denort = Deno.env.get("DENORT_BIN");

@@ -14,10 +14,9 @@ export function parseAwsTimestamp(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
   const trimmed = text.trim();
   if (!ISO_WITH_ZONE.test(trimmed)) return undefined;
-  const normalized = trimmed.replace(" ", "T").replace(/\s*UTC$/, "Z").replace(
-    /([+-]\d{2})(\d{2})$/,
-    "$1:$2",
-  );
+  const normalized = trimmed.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T")
+    .replace(/\s*(UTC|Z|z)$/, "Z")
+    .replace(/\s*([+-]\d{2}):?(\d{2})$/, "$1:$2");
   const ms = Date.parse(normalized);
   return Number.isNaN(ms) ? undefined : ms;
 }
