@@ -33,8 +33,11 @@ export function resolveEndpoint(
   env: Env,
   config: EndpointConfig = {},
 ): ResolvedEndpoint {
-  const ignore = isTrue(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
-    isTrue(config.profile?.get("ignore_configured_endpoint_urls"));
+  // As in botocore, the env var (even "false" or empty) takes precedence over the profile's key.
+  const ignore = isTrue(
+    env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ??
+      config.profile?.get("ignore_configured_endpoint_urls"),
+  );
   if (!ignore) {
     const candidates: [string | undefined, string][] = [
       [env(SERVICE_ENV[service]), SERVICE_ENV[service]],

@@ -334,3 +334,52 @@ export function refreshAccessToken(
 ): Promise<CreatedToken> {
   return createToken(ctx, { ...token, grantType: "refresh_token" });
 }
+
+/** One page of a listing and the token of the next page (absent on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+/** One page of ListAccounts (for callers that pace or retry page by page). */
+export async function listAccountsPage(
+  ctx: ApiContext,
+  accessToken: string,
+  nextToken?: string,
+): Promise<Page<AccountInfo>> {
+  const sdk = await ssoModule();
+  const out = await send<{ accountList?: Partial<AccountInfo>[]; nextToken?: string }>(
+    ctx,
+    "ListAccounts",
+    new sdk.SSOClient(clientConfig(ctx)),
+    new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: 100 }),
+  );
+  return {
+    items: (out.accountList ?? []).map((a) => ({
+      accountId: a.accountId ?? "",
+      accountName: a.accountName ?? "",
+      emailAddress: a.emailAddress ?? "",
+    })),
+    nextToken: out.nextToken || undefined,
+  };
+}
+
+/** One page of ListAccountRoles for one account: role names. */
+export async function listAccountRolesPage(
+  ctx: ApiContext,
+  accessToken: string,
+  accountId: string,
+  nextToken?: string,
+): Promise<Page<string>> {
+  const sdk = await ssoModule();
+  const out = await send<{ roleList?: { roleName?: string }[]; nextToken?: string }>(
+    ctx,
+    "ListAccountRoles",
+    new sdk.SSOClient(clientConfig(ctx)),
+    new sdk.ListAccountRolesCommand({ accessToken, accountId, nextToken, maxResults: 100 }),
+  );
+  return {
+    items: (out.roleList ?? []).flatMap((r) => (r.roleName ? [r.roleName] : [])),
+    nextToken: out.nextToken || undefined,
+  };
+}

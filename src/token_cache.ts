@@ -51,9 +51,9 @@ export function tokenFromJson(raw: Record<string, unknown>): SsoToken | undefine
   };
 }
 
-/** True when the token has more than the refresh window left and can be used as is. */
+/** True when the token has at least the refresh window left (botocore refreshes below it). */
 export function isTokenFresh(token: SsoToken, now: number): boolean {
-  return token.expiresAt - now > TOKEN_REFRESH_WINDOW_MS;
+  return token.expiresAt - now >= TOKEN_REFRESH_WINDOW_MS;
 }
 
 /** True when the token carries a refresh token and an unexpired client registration. */

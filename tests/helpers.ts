@@ -2,9 +2,10 @@
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
 import { formatAwsTimestamp } from "../src/timestamps.ts";
+import { REPO_ROOT } from "./script_helpers.ts";
 
-export const REPO_DIR = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-export const MAIN = `${REPO_DIR}/main.ts`;
+export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
+export const MAIN = `${REPO_ROOT}/main.ts`;
 export const START_URL = "https://example.awsapps.com/start";
 export const ACCOUNT_ID = "123456789012";
 export const ROLE = "MyRole";
@@ -178,7 +179,7 @@ function spawnCli(
   };
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--no-prompt", "--cached-only", ...flags, MAIN, ...args],
-    cwd: REPO_DIR,
+    cwd: REPO_ROOT,
     env,
     clearEnv: true,
     stdin: options.stdin === undefined ? "null" : "piped",

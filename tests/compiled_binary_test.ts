@@ -1,0 +1,44 @@
+/**
+ * Smoke test of a `deno compile`d binary, run by the release workflow with
+ * `AWS_SSO_UTIL_BIN=<path>`; skipped when the variable is not set (binaries cannot be built here).
+ */
+import { assertEquals, assertMatch } from "./assert.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
+import { cliToken, LEGACY_PROFILE, parseCredentialOutput, TempHome } from "./helpers.ts";
+
+const BIN = Deno.env.get("AWS_SSO_UTIL_BIN");
+
+async function runBinary(args: string[], home: TempHome, env: Record<string, string> = {}) {
+  const out = await new Deno.Command(BIN!, {
+    args,
+    clearEnv: true,
+    env: { HOME: home.dir, PATH: Deno.env.get("PATH") ?? "", ...env },
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test({
+  name: "compiled binary prints its version and serves credentials from the fake server",
+  ignore: !BIN,
+  async fn() {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    const version = await runBinary(["--version"], home);
+    assertEquals(version.code, 0);
+    assertMatch(version.stdout, /^aws-sso-util \d+\.\d+\.\d+/);
+
+    await home.writeConfig(LEGACY_PROFILE);
+    fake.addAccessToken("at-bin");
+    await home.writeToken({}, cliToken("at-bin", 3_600_000));
+    const result = await runBinary(["credential-process", "--profile", "legacy"], home, {
+      AWS_ENDPOINT_URL_SSO: fake.url,
+    });
+    assertEquals(result.stderr, "");
+    assertEquals(result.code, 0);
+    assertEquals(
+      parseCredentialOutput(result.stdout).AccessKeyId,
+      fake.issuedCredentials[0].accessKeyId,
+    );
+  },
+});

@@ -1,0 +1,226 @@
+/** Unit tests of SSO / SSO OIDC endpoint resolution (spec §6, checked against botocore 1.43). */
+import { parseAwsConfig } from "../src/aws_config_file.ts";
+import {
+  defaultEndpoint,
+  type EndpointConfig,
+  partitionSuffix,
+  resolveEndpoint,
+} from "../src/endpoints.ts";
+import { resolveCredentialProcessSettings } from "../src/settings.ts";
+import { assertEquals } from "./assert.ts";
+
+function envOf(vars: Record<string, string> = {}): (name: string) => string | undefined {
+  return (name) => vars[name];
+}
+
+const PROFILE_URL = "http://profile.example:1";
+const SERVICES_SSO = "http://services-sso.example:2";
+const SERVICES_OIDC = "http://services-oidc.example:3";
+const GLOBAL = "http://global.example:4";
+const ENV_SSO = "http://env-sso.example:5";
+const ENV_OIDC = "http://env-oidc.example:6";
+
+const FULL_CONFIG: EndpointConfig = {
+  profile: new Map([["endpoint_url", PROFILE_URL], ["services", "local"]]),
+  services: new Map([
+    ["sso", new Map([["endpoint_url", SERVICES_SSO]])],
+    ["sso_oidc", new Map([["endpoint_url", SERVICES_OIDC]])],
+  ]),
+};
+
+const ALL_ENV = {
+  AWS_ENDPOINT_URL_SSO: ENV_SSO,
+  AWS_ENDPOINT_URL_SSO_OIDC: ENV_OIDC,
+  AWS_ENDPOINT_URL: GLOBAL,
+};
+
+Deno.test("resolveEndpoint() prefers AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC over everything", () => {
+  const env = envOf(ALL_ENV);
+  assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+    url: ENV_SSO,
+    source: "AWS_ENDPOINT_URL_SSO",
+  });
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", env, FULL_CONFIG), {
+    url: ENV_OIDC,
+    source: "AWS_ENDPOINT_URL_SSO_OIDC",
+  });
+});
+
+Deno.test("resolveEndpoint() uses AWS_ENDPOINT_URL when the service variable is unset or empty", () => {
+  const env = envOf({ AWS_ENDPOINT_URL: GLOBAL, AWS_ENDPOINT_URL_SSO: "" });
+  assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+    url: GLOBAL,
+    source: "AWS_ENDPOINT_URL",
+  });
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", env, FULL_CONFIG).url, GLOBAL);
+  // The service variable of one service does not leak into the other.
+  const onlySso = envOf({ AWS_ENDPOINT_URL_SSO: ENV_SSO });
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", onlySso, FULL_CONFIG).url, SERVICES_OIDC);
+});
+
+Deno.test("resolveEndpoint() uses the [services] sso / sso_oidc sub-sections before the profile endpoint_url", () => {
+  assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), FULL_CONFIG), {
+    url: SERVICES_SSO,
+    source: "services sso endpoint_url",
+  });
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", envOf(), FULL_CONFIG), {
+    url: SERVICES_OIDC,
+    source: "services sso_oidc endpoint_url",
+  });
+});
+
+Deno.test("resolveEndpoint() falls back to the profile endpoint_url for a service missing from [services]", () => {
+  const config: EndpointConfig = {
+    profile: FULL_CONFIG.profile,
+    services: new Map([["sso", new Map([["endpoint_url", SERVICES_SSO]])]]),
+  };
+  assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), config).url, SERVICES_SSO);
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", envOf(), config), {
+    url: PROFILE_URL,
+    source: "profile endpoint_url",
+  });
+  // A services sub-section of another service (s3) is irrelevant.
+  const s3Only: EndpointConfig = {
+    profile: new Map([["endpoint_url", PROFILE_URL]]),
+    services: new Map([["s3", new Map([["endpoint_url", "http://s3.example"]])]]),
+  };
+  assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), s3Only).url, PROFILE_URL);
+});
+
+Deno.test("resolveEndpoint() trims configured URLs", () => {
+  const env = envOf({ AWS_ENDPOINT_URL_SSO: `  ${ENV_SSO}  ` });
+  assertEquals(resolveEndpoint("sso", "us-east-1", env).url, ENV_SSO);
+});
+
+Deno.test("resolveEndpoint() ignores every override when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true", () => {
+  for (const value of ["true", "TRUE", " True "]) {
+    const env = envOf({ ...ALL_ENV, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: value });
+    assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+      url: "https://portal.sso.us-east-1.amazonaws.com",
+      source: "default",
+    });
+    assertEquals(
+      resolveEndpoint("sso-oidc", "us-east-1", env, FULL_CONFIG).url,
+      "https://oidc.us-east-1.amazonaws.com",
+    );
+  }
+  const notTrue = envOf({ AWS_ENDPOINT_URL: GLOBAL, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "1" });
+  assertEquals(resolveEndpoint("sso", "us-east-1", notTrue).url, GLOBAL, "only 'true' counts");
+});
+
+Deno.test("resolveEndpoint() ignores every override when the profile has ignore_configured_endpoint_urls = true", () => {
+  const config: EndpointConfig = {
+    profile: new Map([...FULL_CONFIG.profile!, ["ignore_configured_endpoint_urls", "true"]]),
+    services: FULL_CONFIG.services,
+  };
+  assertEquals(resolveEndpoint("sso", "eu-west-1", envOf(ALL_ENV), config), {
+    url: "https://portal.sso.eu-west-1.amazonaws.com",
+    source: "default",
+  });
+  assertEquals(
+    resolveEndpoint("sso-oidc", "eu-west-1", envOf(), config).url,
+    "https://oidc.eu-west-1.amazonaws.com",
+  );
+});
+
+Deno.test("resolveEndpoint() lets AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false win over the profile key, as botocore does", () => {
+  const config: EndpointConfig = {
+    profile: new Map([["endpoint_url", PROFILE_URL], ["ignore_configured_endpoint_urls", "true"]]),
+  };
+  for (const value of ["false", ""]) {
+    const env = envOf({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: value });
+    assertEquals(resolveEndpoint("sso", "us-east-1", env, config).url, PROFILE_URL, value);
+  }
+});
+
+Deno.test("resolveEndpoint() uses the regional default without any configuration", () => {
+  assertEquals(resolveEndpoint("sso", "ap-northeast-1", envOf()), {
+    url: "https://portal.sso.ap-northeast-1.amazonaws.com",
+    source: "default",
+  });
+  assertEquals(resolveEndpoint("sso-oidc", "ap-northeast-1", envOf(), {}), {
+    url: "https://oidc.ap-northeast-1.amazonaws.com",
+    source: "default",
+  });
+});
+
+Deno.test("defaultEndpoint() builds the portal and OIDC hosts of every partition (spec §6 table)", () => {
+  const cases: [string, string, string][] = [
+    [
+      "us-east-1",
+      "https://portal.sso.us-east-1.amazonaws.com",
+      "https://oidc.us-east-1.amazonaws.com",
+    ],
+    [
+      "eu-west-1",
+      "https://portal.sso.eu-west-1.amazonaws.com",
+      "https://oidc.eu-west-1.amazonaws.com",
+    ],
+    [
+      "cn-north-1",
+      "https://portal.sso.cn-north-1.amazonaws.com.cn",
+      "https://oidc.cn-north-1.amazonaws.com.cn",
+    ],
+    [
+      "cn-northwest-1",
+      "https://portal.sso.cn-northwest-1.amazonaws.com.cn",
+      "https://oidc.cn-northwest-1.amazonaws.com.cn",
+    ],
+    [
+      "us-gov-west-1",
+      "https://portal.sso.us-gov-west-1.amazonaws.com",
+      "https://oidc.us-gov-west-1.amazonaws.com",
+    ],
+    [
+      "eusc-de-east-1",
+      "https://portal.sso.eusc-de-east-1.amazonaws.eu",
+      "https://oidc.eusc-de-east-1.amazonaws.eu",
+    ],
+    [
+      "us-iso-east-1",
+      "https://portal.sso.us-iso-east-1.c2s.ic.gov",
+      "https://oidc.us-iso-east-1.c2s.ic.gov",
+    ],
+    [
+      "us-isob-east-1",
+      "https://portal.sso.us-isob-east-1.sc2s.sgov.gov",
+      "https://oidc.us-isob-east-1.sc2s.sgov.gov",
+    ],
+  ];
+  for (const [region, portal, oidc] of cases) {
+    assertEquals(defaultEndpoint("sso", region), portal, region);
+    assertEquals(defaultEndpoint("sso-oidc", region), oidc, region);
+  }
+});
+
+Deno.test("partitionSuffix() maps region prefixes to DNS suffixes", () => {
+  assertEquals(partitionSuffix("us-east-1"), "amazonaws.com");
+  assertEquals(partitionSuffix("us-gov-east-1"), "amazonaws.com");
+  assertEquals(partitionSuffix("cn-north-1"), "amazonaws.com.cn");
+  assertEquals(partitionSuffix("eusc-de-east-1"), "amazonaws.eu");
+  assertEquals(partitionSuffix("us-iso-west-1"), "c2s.ic.gov");
+  assertEquals(partitionSuffix("us-isob-east-1"), "sc2s.sgov.gov");
+  assertEquals(partitionSuffix("us-isof-south-1"), "csp.hci.ic.gov");
+  assertEquals(partitionSuffix("eu-isoe-west-1"), "cloud.adc-e.uk");
+});
+
+Deno.test("resolveEndpoint() follows a profile's services = name through resolveCredentialProcessSettings()", () => {
+  const doc = parseAwsConfig(`[profile local]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = R
+services = localstack
+endpoint_url = ${PROFILE_URL}
+
+[services localstack]
+sso_oidc =
+  endpoint_url = ${SERVICES_OIDC}
+s3 =
+  endpoint_url = http://s3.example
+`);
+  const settings = resolveCredentialProcessSettings({ profile: "local" }, envOf(), doc, "config");
+  const config = settings.endpointConfig;
+  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", envOf(), config).url, SERVICES_OIDC);
+  assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), config).url, PROFILE_URL);
+});

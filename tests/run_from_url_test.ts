@@ -1,0 +1,88 @@
+/** `deno run <url>/main.ts` in an empty directory, with no deno.json and only explicit flags. */
+import { assertEquals, assertMatch } from "./assert.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
+import {
+  cliToken,
+  declaredPermissionFlags,
+  LEGACY_PROFILE,
+  parseCredentialOutput,
+  REPO_DIR,
+  TempHome,
+} from "./helpers.ts";
+
+/** Serves the repository's files over HTTP on 127.0.0.1, like raw.githubusercontent.com. */
+function serveRepository(): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = decodeURIComponent(new URL(req.url).pathname);
+    if (path.includes("..")) return new Response("bad path", { status: 400 });
+    try {
+      const body = await Deno.readFile(`${REPO_DIR}${path}`);
+      return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+}
+
+async function runFromUrl(
+  url: string,
+  args: string[],
+  home: TempHome,
+  env: Record<string, string> = {},
+) {
+  const cwd = await Deno.makeTempDir({ prefix: "aws-sso-util-empty-" });
+  try {
+    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+    const denoDir = JSON.parse(new TextDecoder().decode(info.stdout)).denoDir;
+    const host = new URL(url).host;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--reload=" + new URL(url).origin,
+        `--allow-import=${host}`,
+        ...await declaredPermissionFlags(),
+        url,
+        ...args,
+      ],
+      cwd,
+      clearEnv: true,
+      env: { HOME: home.dir, PATH: Deno.env.get("PATH") ?? "", DENO_DIR: denoDir, ...env },
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: out.code,
+      stdout: decoder.decode(out.stdout),
+      stderr: decoder.decode(out.stderr),
+    };
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
+Deno.test("main.ts run from a URL without deno.json prints help and credentials", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await using server = serveRepository();
+  const url = `http://127.0.0.1:${server.addr.port}/main.ts`;
+
+  const help = await runFromUrl(url, ["--help"], home);
+  assertEquals(help.stderr, "");
+  assertEquals(help.code, 0);
+  assertMatch(help.stdout, /^Usage: aws-sso-util/);
+  assertMatch(help.stdout, /credential-process/);
+
+  await home.writeConfig(LEGACY_PROFILE);
+  fake.addAccessToken("at-url");
+  await home.writeToken({}, cliToken("at-url", 3_600_000));
+  const result = await runFromUrl(url, ["credential-process", "--profile", "legacy"], home, {
+    AWS_ENDPOINT_URL_SSO: fake.url,
+  });
+  assertEquals(result.stderr, "");
+  assertEquals(result.code, 0);
+  assertEquals(
+    parseCredentialOutput(result.stdout).AccessKeyId,
+    fake.issuedCredentials[0].accessKeyId,
+  );
+});
