@@ -6,6 +6,9 @@ import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import denoJson from "../deno.json" with { type: "json" };
 import type { OptionSpec } from "./args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
+import { register as registerCompletions } from "./commands/completions.ts";
+import { register as registerLogout } from "./commands/logout.ts";
+import { register as registerRoles } from "./commands/roles.ts";
 import { ExitCode } from "./errors.ts";
 
 /** The version, from deno.json (the single source of truth). */
@@ -21,6 +24,12 @@ export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): 
     command.addOption(
       new Option(flags, spec.description + (others.length ? ` (alias ${others.join(", ")})` : "")),
     );
+    // Aliases are parsed by the fast path; listed here (hidden) for completions.
+    for (const alias of others) {
+      command.addOption(
+        new Option(`${alias}${spec.value ? ` <${spec.value}>` : ""}`, spec.description).hideHelp(),
+      );
+    }
   }
   return command;
 }
@@ -42,6 +51,9 @@ export function buildProgram(): Command {
     const index = Deno.args.indexOf("credential-process");
     Deno.exit(await runCredentialProcess(Deno.args.slice(index + 1)));
   });
+  registerCompletions(program);
+  registerLogout(program);
+  registerRoles(program);
   return program;
 }
 

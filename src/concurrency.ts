@@ -104,7 +104,10 @@ export class RateLimiter {
     for (;;) {
       const now = this.clock.now();
       const { perSecond, burst } = this.limit;
-      this.#tokens = Math.min(burst, this.#tokens + (Math.max(0, now - this.#last) * perSecond) / 1000);
+      this.#tokens = Math.min(
+        burst,
+        this.#tokens + (Math.max(0, now - this.#last) * perSecond) / 1000,
+      );
       this.#last = now;
       if (this.#tokens >= 1) {
         this.#tokens -= 1;

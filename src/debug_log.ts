@@ -43,9 +43,11 @@ export class DebugLog {
         old = await Deno.readTextFile(path);
       } catch { /* no log yet */ }
       let text = old + added;
-      if (text.length > MAX_LOG_BYTES) {
-        text = text.slice(text.length - MAX_LOG_BYTES);
-        text = text.slice(text.indexOf("\n") + 1);
+      const bytes = new TextEncoder().encode(text);
+      if (bytes.length > MAX_LOG_BYTES) {
+        // Cut in bytes, after a newline (never inside a UTF-8 sequence), keeping whole lines.
+        const tail = bytes.subarray(bytes.length - MAX_LOG_BYTES);
+        text = new TextDecoder().decode(tail.subarray(tail.indexOf(10) + 1));
       }
       await writeFileAtomic(path, text);
     }).catch(() => {});

@@ -1,0 +1,328 @@
+/**
+ * `aws-sso-util logout`: ends SSO sessions as `aws sso logout` does. Every cached token file
+ * selected (a JSON object with an `accessToken` key in `~/.aws/sso/cache`: the AWS CLI's sweeper
+ * rule) gets a best-effort SSO `Logout` call and is deleted, and so are the SSO role credentials
+ * cached from it in `~/.aws/cli/cache` (`"ProviderType": "sso"`). Client registrations, lock files
+ * and anything else in those directories stay.
+ *
+ * Without a selection everything is logged out (all token files, all SSO role credentials). For
+ * one instance a credential file cannot tell which token it came from, so the files deleted are
+ * those of the profiles in the config file that use the instance (their `sso_account_id` /
+ * `sso_role_name` give the cache key, as `credential-process --profile` and the AWS CLI compute it).
+ */
+import type { Command } from "npm:commander@15.1.0";
+import { readJsonObject } from "../atomic_file.ts";
+import {
+  type AwsConfigDocument,
+  getProfile,
+  getServices,
+  profileNames,
+} from "../aws_config_file.ts";
+import { tokenCacheKey } from "../cache_keys.ts";
+import { credentialFilePath } from "../credential_cache.ts";
+import { DebugLog, redact } from "../debug_log.ts";
+import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
+import { CliError, ConfigError, ExitCode } from "../errors.ts";
+import { configInstances, type FoundInstance, resolveInstance } from "../instance.ts";
+import { writeText } from "../output.ts";
+import { awsPaths, type Env, joinPath, processEnv } from "../paths.ts";
+import {
+  isHttpsUrl,
+  isRegion,
+  loadConfigFile,
+  resolveCredentialProcessSettings,
+} from "../settings.ts";
+import { logout as logoutApi } from "../sso_api.ts";
+
+/** All Logout calls together are abandoned after this long. */
+export const LOGOUT_TIME_LIMIT_MS = 5_000;
+
+/** What to log out of; nothing set → everything. */
+export interface LogoutSelection {
+  profile?: string;
+  startUrl?: string;
+  ssoRegion?: string;
+}
+
+/** The outside world of the command. */
+export interface LogoutContext {
+  env: Env;
+  now: () => number;
+  log: DebugLog;
+}
+
+/** The AWS CLI's rule for a token file: a JSON object with an `accessToken` key. */
+export function isTokenJson(json: Record<string, unknown> | undefined): boolean {
+  return json !== undefined && "accessToken" in json;
+}
+
+/** The AWS CLI's rule for cached SSO role credentials: `"ProviderType": "sso"`. */
+export function isSsoCredentialJson(json: Record<string, unknown> | undefined): boolean {
+  return json?.ProviderType === "sso";
+}
+
+/** One token file that was logged out. */
+export interface LoggedOutToken {
+  path: string;
+  startUrl?: string;
+  region?: string;
+  /** Why Logout failed (the file is deleted anyway); undefined when it succeeded or was skipped. */
+  logoutError?: string;
+  logoutCalled: boolean;
+}
+
+/** What `logout` did. */
+export interface LogoutResult {
+  tokens: LoggedOutToken[];
+  credentialFiles: string[];
+  /** The instance selected; undefined for "all". */
+  instance?: FoundInstance;
+}
+
+/** The instance a selection names, or undefined for "all". */
+function selectedInstance(
+  selection: LogoutSelection,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+): FoundInstance | undefined {
+  if (selection.profile !== undefined && selection.startUrl !== undefined) {
+    throw new ConfigError("Give either --profile or a start URL, not both.");
+  }
+  if (selection.profile === undefined && selection.startUrl === undefined) return undefined;
+  try {
+    return resolveInstance(selection, env, config, configPath);
+  } catch (error) {
+    // A start URL nobody configured still names its legacy token file; its region is in the file.
+    const url = selection.startUrl;
+    if (
+      error instanceof ConfigError && url !== undefined && selection.ssoRegion === undefined &&
+      isHttpsUrl(url)
+    ) {
+      return { startUrl: url, ssoRegion: "", source: "argument" };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Token cache keys of the selection: for `--profile`, its session's (or its start URL's); for a
+ * start URL, the URL's own key plus every configured sso-session with that URL (and region).
+ */
+export async function selectedTokenKeys(
+  instance: FoundInstance,
+  byProfile: boolean,
+  config: AwsConfigDocument | undefined,
+): Promise<Set<string>> {
+  const keys = new Set([await tokenCacheKey(instance)]);
+  if (byProfile) return keys;
+  keys.add(await tokenCacheKey({ startUrl: instance.startUrl }));
+  for (const other of configInstances(config)) {
+    if (
+      other.sessionName !== undefined && other.startUrl === instance.startUrl &&
+      (instance.ssoRegion === "" || other.ssoRegion === instance.ssoRegion)
+    ) {
+      keys.add(await tokenCacheKey(other));
+    }
+  }
+  return keys;
+}
+
+/**
+ * Role-credential cache files of the configured profiles whose token key is one of `keys`:
+ * each profile resolved as `credential-process --profile NAME` resolves it (without env vars);
+ * profiles lacking an account id or role name have no such file and are skipped.
+ */
+export async function profileCredentialFiles(
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+  cliCacheDir: string,
+  keys: ReadonlySet<string>,
+): Promise<string[]> {
+  if (!config) return [];
+  const files = new Set<string>();
+  for (const name of profileNames(config)) {
+    let settings;
+    try {
+      settings = resolveCredentialProcessSettings(
+        { profile: name },
+        () => undefined,
+        config,
+        configPath,
+      );
+    } catch {
+      continue;
+    }
+    if (keys.has(await tokenCacheKey(settings))) {
+      files.add(await credentialFilePath(cliCacheDir, settings));
+    }
+  }
+  return [...files];
+}
+
+/** Paths of the regular files of a directory (none if it does not exist). */
+async function filesIn(dir: string): Promise<string[]> {
+  const paths: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile) paths.push(joinPath(dir, entry.name));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return paths.sort();
+}
+
+async function remove(path: string): Promise<boolean> {
+  try {
+    await Deno.remove(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new CliError(
+      `Cannot delete ${path}: ${(error as Error).message.split("\n")[0]}.`,
+      ExitCode.other,
+    );
+  }
+}
+
+/** Logs out of the selection; see the module comment. */
+export async function logout(
+  selection: LogoutSelection,
+  ctx: LogoutContext,
+): Promise<LogoutResult> {
+  const paths = awsPaths(ctx.env);
+  const config = await loadConfigFile(paths.configFile);
+  const instance = selectedInstance(selection, ctx.env, config, paths.configFile);
+  let endpointConfig: EndpointConfig = {};
+  const profile = selection.profile !== undefined && config
+    ? getProfile(config, selection.profile)
+    : undefined;
+  if (profile) {
+    const services = profile.get("services");
+    endpointConfig = { profile, services: services ? getServices(config!, services) : undefined };
+  }
+
+  let tokenPaths: string[];
+  let credentialCandidates: string[];
+  if (instance) {
+    ctx.log.log(`logout of ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
+    const keys = await selectedTokenKeys(instance, selection.profile !== undefined, config);
+    tokenPaths = [...keys].map((k) => joinPath(paths.ssoCacheDir, `${k}.json`));
+    credentialCandidates = await profileCredentialFiles(
+      config,
+      paths.configFile,
+      paths.cliCacheDir,
+      keys,
+    );
+  } else {
+    ctx.log.log("logout of every cached SSO session");
+    tokenPaths = await filesIn(paths.ssoCacheDir);
+    credentialCandidates = await filesIn(paths.cliCacheDir);
+  }
+
+  const tokens: { path: string; json: Record<string, unknown> }[] = [];
+  for (const path of tokenPaths) {
+    const json = await readJsonObject(path);
+    if (json && isTokenJson(json)) tokens.push({ path, json });
+  }
+
+  const deadline = ctx.now() + LOGOUT_TIME_LIMIT_MS;
+  const results = await Promise.all(tokens.map(async ({ path, json }) => {
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+    const region = str(json.region) ?? (instance?.ssoRegion || undefined);
+    const accessToken = str(json.accessToken);
+    const result: LoggedOutToken = {
+      path,
+      startUrl: str(json.startUrl) ?? instance?.startUrl,
+      region,
+      logoutCalled: false,
+    };
+    if (!region || !isRegion(region) || !accessToken) {
+      ctx.log.log(`${path}: no usable region or access token; not calling Logout`);
+      return result;
+    }
+    const endpoint = resolveEndpoint("sso", region, ctx.env, endpointConfig);
+    ctx.log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
+    result.logoutCalled = true;
+    try {
+      await logoutApi({ region, endpoint: endpoint.url, deadline, log: ctx.log }, accessToken);
+    } catch (error) {
+      result.logoutError = (error as Error).message;
+      ctx.log.log(`Logout failed (ignored): ${result.logoutError}`);
+    }
+    return result;
+  }));
+
+  const deletedTokens: LoggedOutToken[] = [];
+  for (const result of results) {
+    if (await remove(result.path)) {
+      ctx.log.log(`deleted token file ${result.path}`);
+      deletedTokens.push(result);
+    }
+  }
+  const credentialFiles: string[] = [];
+  for (const path of credentialCandidates) {
+    if (isSsoCredentialJson(await readJsonObject(path)) && await remove(path)) {
+      ctx.log.log(`deleted cached role credentials ${path}`);
+      credentialFiles.push(path);
+    }
+  }
+  return { tokens: deletedTokens, credentialFiles, instance };
+}
+
+/** The one-line summary printed on stderr. */
+export function logoutSummary(result: LogoutResult): string {
+  const creds = result.credentialFiles.length;
+  const credText = `${creds} cached role credential file${creds === 1 ? "" : "s"}`;
+  if (result.tokens.length === 0) {
+    return creds === 0
+      ? "No cached SSO login found."
+      : `No cached SSO login found; removed ${credText}.`;
+  }
+  const names = [
+    ...new Set(result.tokens.map((t) => t.startUrl ?? t.path.replace(/^.*[\\/]/, ""))),
+  ];
+  return `Logged out of ${names.join(", ")}${creds > 0 ? `; removed ${credText}` : ""}.`;
+}
+
+/** Parsed options of the command. */
+export interface LogoutOptions {
+  profile?: string;
+  verbose?: boolean;
+}
+
+/** Runs the command: logout, the summary on stderr, debug lines on stderr with --verbose. */
+export async function runLogout(
+  startUrl: string | undefined,
+  ssoRegion: string | undefined,
+  options: LogoutOptions,
+  env: Env = processEnv,
+): Promise<void> {
+  const log = new DebugLog(Boolean(options.verbose));
+  let result: LogoutResult;
+  try {
+    result = await logout(
+      { profile: options.profile, startUrl, ssoRegion },
+      { env, now: Date.now, log },
+    );
+  } finally {
+    for (const line of log.lines) await writeText(Deno.stderr, `${line}\n`);
+  }
+  await writeText(Deno.stderr, `${logoutSummary(result)}\n`);
+}
+
+/** Registers `logout` on the program. */
+export function register(program: Command): void {
+  program.command("logout")
+    .argument("[START_URL]", "log out of this instance only (a URL, or a substring/regex of one)")
+    .argument("[SSO_REGION]", "its SSO region")
+    .description(
+      "log out of SSO sessions: call Logout, delete cached tokens and SSO role credentials (all without arguments)",
+    )
+    .option("--profile <NAME>", "log out of this profile's sso-session or start URL only")
+    .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr")
+    .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
+      await runLogout(startUrl, ssoRegion, options as LogoutOptions);
+    });
+}
