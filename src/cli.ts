@@ -7,6 +7,7 @@ import denoJson from "../deno.json" with { type: "json" };
 import type { OptionSpec } from "./args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
 import { register as registerCompletions } from "./commands/completions.ts";
+import { register as registerConfigure } from "./commands/configure.ts";
 import { register as registerLogout } from "./commands/logout.ts";
 import { register as registerRoles } from "./commands/roles.ts";
 import { ExitCode } from "./errors.ts";
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     Deno.exit(await runCredentialProcess(Deno.args.slice(index + 1)));
   });
   registerCompletions(program);
+  registerConfigure(program);
   registerLogout(program);
   registerRoles(program);
   return program;

@@ -99,7 +99,6 @@ function reason(error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) return "Deno permission to write it was not granted";
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
   if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
-  if (error instanceof Deno.errors.ReadOnlyFileSystem) return "the file system is read-only";
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n")[0].replace(/[.\s]+$/, "").replace(/,? ?\((os error \d+)\)/, "");
 }

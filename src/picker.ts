@@ -218,6 +218,7 @@ export function decodeKeys(input: string): PickerKey[] {
     const ch = input[i];
     if (ch === "\x1b") {
       // Another escape sequence (CSI ... final byte) is skipped; a lone ESC is Escape.
+      // deno-lint-ignore no-control-regex
       const csi = /^\x1b[[O][\d;]*[A-Za-z~]/.exec(input.slice(i));
       if (csi) {
         i += csi[0].length;

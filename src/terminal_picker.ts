@@ -71,7 +71,10 @@ async function pickFromList<T>(items: readonly PickerItem<T>[], options: PickOpt
 
 const ESC = "\x1b";
 
-async function pickOnTerminal<T>(items: readonly PickerItem<T>[], options: PickOptions): Promise<T> {
+async function pickOnTerminal<T>(
+  items: readonly PickerItem<T>[],
+  options: PickOptions,
+): Promise<T> {
   const size = consoleSize();
   let state = createPicker(items, {
     initial: options.initial,
@@ -80,7 +83,9 @@ async function pickOnTerminal<T>(items: readonly PickerItem<T>[], options: PickO
   let drawn = 0;
   const draw = async () => {
     const lines = renderPicker(state, { title: options.title, width: size.columns - 1 });
-    const highlighted = lines.map((line) => line.startsWith("> ") ? `${ESC}[7m${line}${ESC}[0m` : line);
+    const highlighted = lines.map((line) =>
+      line.startsWith("> ") ? `${ESC}[7m${line}${ESC}[0m` : line
+    );
     const up = drawn > 1 ? `${ESC}[${drawn - 1}A` : "";
     await writeText(Deno.stderr, `${up}\r${ESC}[J${highlighted.join("\n")}`);
     drawn = lines.length;

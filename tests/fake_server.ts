@@ -368,6 +368,7 @@ export class FakeIdentityCenter implements AsyncDisposable {
   #refreshTokens = new Map<string, { clientId: string; revoked: boolean }>();
   #pageTokens = new Map<string, { listing: string; offset: number }>();
   #counter = 0;
+  #credentialCounter = 0;
 
   private constructor(options: Partial<FakeOptions>) {
     this.options = { ...defaultFakeOptions(), ...options };
@@ -714,7 +715,7 @@ export class FakeIdentityCenter implements AsyncDisposable {
     if (!account || !account.roles.includes(roleName)) {
       throw new ApiError("ForbiddenException", "No access", 403);
     }
-    const n = ++this.#counter;
+    const n = ++this.#credentialCounter;
     const creds: IssuedCredentials = {
       accountId,
       roleName,

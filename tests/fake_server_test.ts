@@ -765,9 +765,7 @@ Deno.test({
   name: "FakeIdentityCenter is wire-compatible with the AWS SDK for JavaScript v3",
   async fn() {
     // Pinned inline on purpose: only this test needs the SDK (deno.json has no import map entry).
-    // deno-lint-ignore no-import-prefix
     const sso = await import("npm:@aws-sdk/client-sso@3.1164.0");
-    // deno-lint-ignore no-import-prefix
     const ssoOidc = await import("npm:@aws-sdk/client-sso-oidc@3.1164.0");
     await using fake = await FakeIdentityCenter.start({ accounts: FIVE_ACCOUNTS });
     const config = {

@@ -1,0 +1,118 @@
+/** Unit tests of the tiny flag parser used by credential-process. */
+import { formatHelp, type OptionSpec, parseOptions } from "../src/args.ts";
+import { ConfigError } from "../src/errors.ts";
+import { assertEquals, assertThrows } from "./assert.ts";
+
+const SPECS: OptionSpec[] = [
+  { names: ["--profile", "-p"], key: "profile", value: "NAME", description: "the AWS profile" },
+  {
+    names: ["--sso-start-url", "--start-url"],
+    key: "ssoStartUrl",
+    value: "URL",
+    description: "the SSO start URL",
+  },
+  { names: ["--account-id"], key: "accountId", value: "ID", description: "the account id" },
+  { names: ["--debug", "-d"], key: "debug", description: "write a debug log" },
+];
+
+function assertConfigError(argv: string[], message: string): void {
+  const error = assertThrows(() => parseOptions(argv, SPECS), ConfigError);
+  assertEquals(error.message, message);
+  assertEquals(error.exitCode, 2);
+}
+
+Deno.test("parseOptions() returns an empty result for no arguments", () => {
+  assertEquals(parseOptions([], SPECS), {});
+});
+
+Deno.test("parseOptions() reads --name value and --name=value", () => {
+  assertEquals(parseOptions(["--profile", "dev", "--account-id=012345678901"], SPECS), {
+    profile: "dev",
+    accountId: "012345678901",
+  });
+});
+
+Deno.test("parseOptions() keeps everything after the first = as the value", () => {
+  assertEquals(
+    parseOptions(["--sso-start-url=https://x.awsapps.com/start?a=b"], SPECS),
+    { ssoStartUrl: "https://x.awsapps.com/start?a=b" },
+  );
+  assertEquals(parseOptions(["--profile="], SPECS), { profile: "" }, "an explicit empty value");
+});
+
+Deno.test("parseOptions() maps aliases and short names to the same key", () => {
+  assertEquals(parseOptions(["-p", "a"], SPECS), { profile: "a" });
+  assertEquals(parseOptions(["--start-url", "https://u"], SPECS), { ssoStartUrl: "https://u" });
+  assertEquals(parseOptions(["-d"], SPECS), { debug: true });
+});
+
+Deno.test("parseOptions() sets boolean flags to true and lets a repeated option win last", () => {
+  assertEquals(parseOptions(["--debug", "--profile", "a", "--profile", "b"], SPECS), {
+    debug: true,
+    profile: "b",
+  });
+});
+
+Deno.test("parseOptions() rejects an unknown option with exit code 2", () => {
+  assertConfigError(["--nope"], "Unknown option --nope; run with --help to see the options.");
+  assertConfigError(
+    ["--profile", "a", "--nope=1"],
+    "Unknown option --nope; run with --help to see the options.",
+  );
+  assertConfigError(["-x"], "Unknown option -x; run with --help to see the options.");
+  assertConfigError(
+    ["--Profile", "a"],
+    "Unknown option --Profile; run with --help to see the options.",
+  );
+});
+
+Deno.test("parseOptions() rejects a positional argument", () => {
+  assertConfigError(["stray"], "Unexpected argument stray; run with --help to see the options.");
+  assertConfigError(
+    ["--debug", "extra"],
+    "Unexpected argument extra; run with --help to see the options.",
+  );
+});
+
+Deno.test("parseOptions() rejects an option whose value is missing", () => {
+  assertConfigError(["--profile"], "Option --profile needs a value (NAME).");
+  assertConfigError(["-p"], "Option -p needs a value (NAME).");
+});
+
+Deno.test("parseOptions() rejects a value that looks like a long flag", () => {
+  assertConfigError(["--profile", "--debug"], "Option --profile needs a value (NAME).");
+  assertConfigError(["--account-id", "--profile", "x"], "Option --account-id needs a value (ID).");
+});
+
+Deno.test("parseOptions() accepts values that start with a single dash or follow =", () => {
+  assertEquals(parseOptions(["--profile", "-dev"], SPECS), { profile: "-dev" });
+  assertEquals(parseOptions(["--profile=--weird"], SPECS), { profile: "--weird" });
+});
+
+Deno.test("parseOptions() rejects a value given to a boolean flag", () => {
+  assertConfigError(["--debug=true"], "Option --debug does not take a value.");
+});
+
+Deno.test("formatHelp() lists usage, summary and aligned options including --help", () => {
+  assertEquals(
+    formatHelp("aws-sso-util credential-process [options]", "Prints credentials.", SPECS),
+    [
+      "Usage: aws-sso-util credential-process [options]",
+      "",
+      "Prints credentials.",
+      "",
+      "Options:",
+      "  --profile, -p <NAME>                the AWS profile",
+      "  --sso-start-url, --start-url <URL>  the SSO start URL",
+      "  --account-id <ID>                   the account id",
+      "  --debug, -d                         write a debug log",
+      "  --help, -h                          show this help",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("formatHelp() aligns descriptions two spaces after the longest option", () => {
+  const help = formatHelp("cmd", "s", [{ names: ["-x"], key: "x", description: "ex" }]);
+  assertEquals(help.split("\n").slice(5), ["  -x          ex", "  --help, -h  show this help", ""]);
+});
