@@ -46,7 +46,7 @@ export class ConfigParseError extends Error {
   }
 }
 
-const HEADER = /^\[\s*([^\]]*?)\s*\]\s*$/;
+const HEADER = /^\s*\[\s*([^\]]*?)\s*\](\s*[#;].*)?\s*$/;
 const COMMENT = /^\s*[#;]/;
 const KEY_VALUE = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*?)\s*$/;
 

@@ -341,3 +341,11 @@ Deno.test("profileNames() lists default and profile sections in file order witho
   );
   assertEquals(profileNames(doc), ["default", "dev", "b", "a"]);
 });
+
+Deno.test("parseAwsConfig() accepts a comment after a section header, as configparser does", () => {
+  const doc = parseAwsConfig(
+    "[profile x] # production\nregion = us-east-1\n[default] ; main\nregion = eu-west-1\n",
+  );
+  assertEquals(getProfile(doc, "x")?.get("region"), "us-east-1");
+  assertEquals(getProfile(doc, "default")?.get("region"), "eu-west-1");
+});
