@@ -48,27 +48,6 @@ export class Semaphore {
   }
 }
 
-/** Maps `items` with at most `limit` calls of `fn` in flight; results keep the input order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const gate = new Semaphore(limit);
-  let failed = false;
-  return await Promise.all(items.map((item, i) =>
-    gate.run(async () => {
-      if (failed) throw new Error("cancelled after an earlier failure");
-      try {
-        return await fn(item, i);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    })
-  ));
-}
-
 /** Token-bucket settings: at most `burst + perSecond * seconds` acquisitions in any window. */
 export interface RateLimit {
   /** Sustained acquisitions per second. */

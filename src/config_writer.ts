@@ -65,6 +65,23 @@ export async function updateConfigFile(
   return { created: text === undefined, changed: true, writtenPath: target };
 }
 
+/**
+ * Fails with the writer's one sentence when the config path cannot be a file (a directory is
+ * there), so that commands can check before reading the config or asking questions.
+ */
+export async function checkConfigPath(path: string): Promise<void> {
+  try {
+    if ((await Deno.stat(await resolveTarget(path))).isDirectory) {
+      throw new ConfigError(`Cannot write the AWS config file ${path}: it is a directory.`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new ConfigError(`Cannot write the AWS config file ${path}: ${reason(error)}.`);
+    }
+  }
+}
+
 /** The path to write: a symlink's final target, else the path itself. */
 async function resolveTarget(path: string): Promise<string> {
   try {

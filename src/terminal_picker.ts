@@ -87,7 +87,7 @@ async function pickOnTerminal<T>(
       line.startsWith("> ") ? `${ESC}[7m${line}${ESC}[0m` : line
     );
     const up = drawn > 1 ? `${ESC}[${drawn - 1}A` : "";
-    await writeText(Deno.stderr, `${up}\r${ESC}[J${highlighted.join("\n")}`);
+    await writeText(Deno.stderr, `${up}\r${ESC}[J${highlighted.join("\r\n")}`);
     drawn = lines.length;
   };
   const erase = async () => {
@@ -121,7 +121,8 @@ async function pickOnTerminal<T>(
 
 function consoleSize(): { columns: number; rows: number } {
   try {
-    return Deno.consoleSize();
+    const { columns, rows } = Deno.consoleSize();
+    return { columns: columns > 0 ? columns : 80, rows: rows > 0 ? rows : 24 };
   } catch {
     return { columns: 80, rows: 24 };
   }

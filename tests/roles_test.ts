@@ -22,7 +22,6 @@ import {
 import {
   backoffDelay,
   type Clock,
-  mapConcurrent,
   RateLimiter,
   RequestLimiter,
   Semaphore,
@@ -338,11 +337,35 @@ Deno.test("roles exits 2 on a bad flag value without calling AWS", async () => {
   assertEquals(t.fake.calls.ListAccounts, 0);
 });
 
-Deno.test("roles exits 1 when no SSO instance can be found", async () => {
+Deno.test("roles exits 1 when no SSO instance can be found, and takes one from the env", async () => {
   await using t = await setup("");
   const r = await t.roles([]);
   assertEquals(r.code, 1);
+  assertEquals(r.stdout, "");
   assertMatch(r.stderr, /^No SSO instance found: /);
+  const fromEnv = await t.roles(["-a", "Dev", "--sep", ","], {
+    AWS_DEFAULT_SSO_START_URL: START_URL,
+    AWS_DEFAULT_SSO_REGION: "us-east-1",
+  });
+  assertEquals(fromEnv.code, 0, fromEnv.stderr);
+  assertEquals(
+    fromEnv.stdout,
+    "Account name,Account ID,Role name\nDev,111111111111,Admin\nDev,111111111111,ReadOnly\n" +
+      "Dev,111111111111,Deploy\n",
+  );
+});
+
+Deno.test("roles with a separator prints nothing on stdout when the first call fails", async () => {
+  await using t = await setup();
+  t.fake.failAlways("ListAccounts", { errorType: "ForbiddenException", message: "No access" });
+  const r = await t.roles(["--sep", ","]);
+  assertEquals(r.code, 4);
+  assertEquals(r.stdout, "");
+  assertEquals(r.stderr, "ListAccounts failed with ForbiddenException (HTTP 403): No access.\n");
+  t.fake.clearFailures();
+  const none = await t.roles(["--sep", ",", "-a", "nothing"]);
+  assertEquals(none.code, 0);
+  assertEquals(none.stdout, "Account name,Account ID,Role name\n");
 });
 
 Deno.test("roles uses the sso-session of --profile", async () => {
@@ -559,19 +582,4 @@ Deno.test("semaphore runs at most its limit at once, in call order", async () =>
   assertEquals(started, [0, 1, 2, 3, 4]);
   assertEquals(peak, 2);
   assertEquals(gate.active, 0);
-});
-
-Deno.test("mapConcurrent keeps input order and stops starting work after a failure", async () => {
-  assertEquals(await mapConcurrent([3, 1, 2], 2, (x) => Promise.resolve(x * 10)), [30, 10, 20]);
-  const seen: number[] = [];
-  await assertRejects(
-    () =>
-      mapConcurrent([0, 1, 2, 3, 4, 5], 1, (x) => {
-        seen.push(x);
-        return x === 1 ? Promise.reject(new Error("boom")) : Promise.resolve(x);
-      }),
-    Error,
-    "boom",
-  );
-  assertEquals(seen, [0, 1]);
 });

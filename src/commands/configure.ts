@@ -20,7 +20,7 @@ import {
   type ProfilePlan,
   type SectionEdit,
 } from "../aws_config_edit.ts";
-import { updateConfigFile } from "../config_writer.ts";
+import { checkConfigPath, updateConfigFile } from "../config_writer.ts";
 import { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
 import { AwsApiError, CliError, ConfigError, ExitCode, LoginRequiredError } from "../errors.ts";
@@ -416,6 +416,7 @@ export async function configureProfile(
   const interactive = options.interactive ? true : options.nonInteractive ? false : ctx.terminal;
 
   const paths = awsPaths(env);
+  await checkConfigPath(paths.configFile);
   const config = await loadConfigFile(paths.configFile);
   const existingProfile = config && getProfile(config, name);
   const existing = action === "discard" ? undefined : existingProfile;

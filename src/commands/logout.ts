@@ -192,7 +192,9 @@ export async function logout(
   ctx: LogoutContext,
 ): Promise<LogoutResult> {
   const paths = awsPaths(ctx.env);
-  const config = await loadConfigFile(paths.configFile);
+  const all = selection.profile === undefined && selection.startUrl === undefined;
+  // Logging out of everything needs no config file (so a broken one cannot block it).
+  const config = all ? undefined : await loadConfigFile(paths.configFile);
   const instance = selectedInstance(selection, ctx.env, config, paths.configFile);
   let endpointConfig: EndpointConfig = {};
   const profile = selection.profile !== undefined && config
@@ -317,8 +319,10 @@ export function register(program: Command): void {
   program.command("logout")
     .argument("[START_URL]", "log out of this instance only (a URL, or a substring/regex of one)")
     .argument("[SSO_REGION]", "its SSO region")
+    .summary("log out of SSO sessions and delete their cached tokens and credentials")
     .description(
-      "log out of SSO sessions: call Logout, delete cached tokens and SSO role credentials (all without arguments)",
+      "Log out of SSO sessions: call Logout for each cached token, delete the token files and " +
+        "the SSO role credentials cached from them. Without arguments: every session.",
     )
     .option("--profile <NAME>", "log out of this profile's sso-session or start URL only")
     .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr")

@@ -285,11 +285,19 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
   const streaming = !json && sort === undefined;
   try {
     if (streaming) {
-      const header = headerLine(format);
-      if (header !== undefined) await ctx.write(`${header}\n`);
-      await listAvailableRoles(listing, filters, async (rows) => {
-        if (rows.length > 0) await ctx.write(rows.map((r) => `${rowLine(r, format)}\n`).join(""));
-      });
+      // The header goes out with the first rows, so that a failed first call prints nothing.
+      let pending = headerLine(format);
+      const write = async (lines: string[]) => {
+        if (pending !== undefined) lines.unshift(pending);
+        pending = undefined;
+        if (lines.length > 0) await ctx.write(lines.map((l) => `${l}\n`).join(""));
+      };
+      await listAvailableRoles(
+        listing,
+        filters,
+        (rows) => write(rows.map((r) => rowLine(r, format))),
+      );
+      await write([]);
       return;
     }
     const rows = sortRows(await listAvailableRoles(listing, filters), sort ?? []);
@@ -307,9 +315,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** Registers `roles` on the program. */
 export function register(program: Command): void {
   program.command("roles")
+    .summary("list the accounts and roles you can access")
     .description(
-      "list the accounts and roles you can access (instance from --profile, -u/--sso-region, " +
-        "AWS_DEFAULT_SSO_START_URL/AWS_DEFAULT_SSO_REGION, or the single one in ~/.aws/config)",
+      "List the accounts and roles you can access. The SSO instance comes from --profile, " +
+        "-u/--sso-start-url and --sso-region, AWS_DEFAULT_SSO_START_URL/AWS_DEFAULT_SSO_REGION, " +
+        "or the single one in the AWS config file.",
     )
     .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
     .option("--sso-region <REGION>", "SSO region of the start URL")
@@ -337,7 +347,7 @@ export function register(program: Command): void {
       "sort and order columns by id,role | name,role | role,id | role,name (default name,role without --separator)",
     )
     .addOption(
-      new Option("-o, --output <FORMAT>", "text (default) or json").choices(["text", "json"]),
+      new Option("-o, --output <FORMAT>", "output format (default text)").choices(["text", "json"]),
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
     .option("-v, --verbose", "print debug lines on stderr")
