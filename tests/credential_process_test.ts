@@ -27,7 +27,7 @@ async function legacyToken(home: TempHome, fake: FakeIdentityCenter, validMs = 8
 }
 
 /** Registers a scoped client and completes a device login on the fake: a refreshable token. */
-async function refreshableToken(fake: FakeIdentityCenter) {
+async function loginOnFake(fake: FakeIdentityCenter) {
   const post = async (path: string, body: unknown) =>
     await (await fetch(`${fake.url}${path}`, { method: "POST", body: JSON.stringify(body) }))
       .json();
@@ -58,6 +58,28 @@ async function refreshableToken(fake: FakeIdentityCenter) {
       "Z",
     ),
   };
+}
+
+/**
+ * Writes a refreshable token for sso-session `my-sso`, valid for `validMs`, as `aws sso login`
+ * writes it; returns the login's values and the token file path.
+ */
+async function sessionToken(
+  home: TempHome,
+  fake: FakeIdentityCenter,
+  validMs: number,
+  extra: Record<string, unknown> = {},
+) {
+  const seed = await loginOnFake(fake);
+  const path = await home.writeToken({ sessionName: "my-sso" }, {
+    ...cliToken(seed.accessToken, validMs),
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    registrationExpiresAt: seed.registrationExpiresAt,
+    refreshToken: seed.refreshToken,
+    ...extra,
+  });
+  return { ...seed, path };
 }
 
 Deno.test("credential-process fetches, prints and caches credentials when the cache is cold", async () => {
@@ -181,15 +203,8 @@ Deno.test("credential-process refreshes a token with under 15 minutes left and k
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
-  const seed = await refreshableToken(fake);
-  const tokenPath = await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, 10 * MINUTE),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-    customField: "kept",
-  });
+  const seed = await sessionToken(home, fake, 10 * MINUTE, { customField: "kept" });
+  const tokenPath = seed.path;
   const createTokenBefore = fake.calls.CreateToken;
 
   const result = await runCli(["credential-process", "--profile", "dev"], {
@@ -225,14 +240,7 @@ Deno.test("credential-process uses a still-valid token when its refresh fails", 
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
-  const seed = await refreshableToken(fake);
-  await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, 5 * MINUTE),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-  });
+  const seed = await sessionToken(home, fake, 5 * MINUTE);
   fake.failAlways("CreateToken", { errorType: "InvalidGrantException" });
   const result = await runCli(["credential-process", "--profile", "dev"], {
     home,
@@ -314,14 +322,7 @@ Deno.test("credential-process --force-refresh skips cached credentials and refre
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
-  const seed = await refreshableToken(fake);
-  await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, 8 * HOUR),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-  });
+  const seed = await sessionToken(home, fake, 8 * HOUR);
   const first = await runCli(["credential-process", "--profile", "dev"], {
     home,
     endpoint: fake.url,
@@ -679,14 +680,7 @@ Deno.test("credential-process shares one token refresh among parallel runs", asy
     emailAddress: "m@x",
     roles: [ROLE, "Other"],
   }]);
-  const seed = await refreshableToken(fake);
-  await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, 5 * MINUTE),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-  });
+  const seed = await sessionToken(home, fake, 5 * MINUTE);
   const before = fake.calls.CreateToken;
   fake.delay("CreateToken", 300);
   const waits = [];
