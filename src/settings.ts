@@ -83,9 +83,18 @@ export async function loadConfigFile(path: string): Promise<AwsConfigDocument | 
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new ConfigError(`Cannot read the AWS config file ${path}: ${(error as Error).message}.`);
+    throw new ConfigError(`Cannot read the AWS config file ${path}: ${readFailure(error)}.`);
   }
   return parseConfigText(text, path);
+}
+
+/** Why a file could not be read, in a few words (no raw OS error text). */
+function readFailure(error: unknown): string {
+  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
+  if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.InvalidData) return "it is not valid UTF-8 text";
+  return (error as Error).name;
 }
 
 /** Parses config text, turning a malformed line into a ConfigError naming the file and line. */

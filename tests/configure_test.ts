@@ -784,3 +784,65 @@ Deno.test("configure profile writes a deno run credential_process that works", a
   }
   assertEquals(fake.calls.GetRoleCredentials, 1);
 });
+
+Deno.test("configure profile interactive logs in with the device code when no token is cached", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({
+    accounts: ACCOUNTS,
+    autoApproveDeviceAfterPolls: 0,
+  });
+  const result = await runCli(
+    ["configure", "profile", "fresh", "--interactive", "--sso-session", "corp", "-u", START_URL],
+    { home, endpoint: fake.url, env: TOOL, stdin: "us-east-1\n3\n1\n\n\n" },
+  );
+  assertEquals(result.code, 0, result.stderr);
+  assertMatch(result.stderr, /^SSO Region: us-east-1\n/);
+  assertMatch(result.stderr, /\nLogin succeeded, valid until [^\n]+\nThere are 3 AWS accounts/);
+  assertMatch(result.stderr, /\nUsing the account ID 333333333333\nThe only role available/);
+  assertEquals(fake.calls.StartDeviceAuthorization, 1);
+  // The login's token is cached under the session, where credential_process will look.
+  const token = await home.readToken({ sessionName: "corp" });
+  assert(fake.isAccessTokenValid(String(token.accessToken)));
+  assertMatch(
+    await Deno.readTextFile(home.configPath),
+    /^\[profile fresh\]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = Admin\n/,
+  );
+});
+
+Deno.test("configure profile interactive logs in again when the cached token is rejected", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({
+    accounts: ACCOUNTS,
+    autoApproveDeviceAfterPolls: 0,
+  });
+  await home.writeToken({}, cliToken("at-revoked", 8 * HOUR)); // fresh, but unknown to the fake
+  const result = await runCli(
+    [
+      "configure",
+      "profile",
+      "again",
+      "--interactive",
+      "-u",
+      START_URL,
+      "--sso-region",
+      "us-east-1",
+      "-a",
+      ACCOUNT_ID,
+      "--region",
+      "us-east-1",
+      "-o",
+      "json",
+    ],
+    { home, endpoint: fake.url, env: TOOL, stdin: "MyRole\n" },
+  );
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(fake.calls.ListAccounts, 0, "the account was given");
+  assertEquals(fake.calls.ListAccountRoles, 2, "once rejected, once after the login");
+  assertMatch(result.stderr, /Login succeeded/);
+  assertMatch(
+    result.stderr,
+    /Choose a role \(number, or text to filter\): MyRole\nUsing the role name "MyRole"\n/,
+  );
+  assert((await home.readToken({})).accessToken !== "at-revoked");
+  assertMatch(await Deno.readTextFile(home.configPath), /sso_role_name = MyRole\n/);
+});

@@ -735,3 +735,14 @@ Deno.test("credential-process --help prints usage on stdout and exits 0", async 
   assertMatch(result.stdout, /^Usage: aws-sso-util credential-process/);
   assertMatch(result.stdout, /--sso-start-url, --start-url <URL>/);
 });
+
+Deno.test("credential-process reports a config path that is a directory in one sentence", async () => {
+  await using home = await TempHome.create();
+  await Deno.mkdir(home.configPath);
+  const result = await runCli(["credential-process", "--profile", "legacy"], { home });
+  assertEquals(result.code, 2);
+  assertEquals(
+    result.stderr,
+    `Cannot read the AWS config file ${home.configPath}: it is a directory.\n`,
+  );
+});

@@ -25,6 +25,7 @@ import { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
 import { AwsApiError, CliError, ConfigError, ExitCode, LoginRequiredError } from "../errors.ts";
 import { configInstances } from "../instance.ts";
+import { deviceCodeConfigured, loginInstance } from "../oidc_login.ts";
 import { awsPaths, type Env, processEnv } from "../paths.ts";
 import { defaultPermissionFlags } from "../permission_set.ts";
 import type { PickerItem } from "../picker.ts";
@@ -34,7 +35,6 @@ import {
   isRegion,
   loadConfigFile,
   parseConfigText,
-  type SettingName,
   type SsoInstance,
   validateSettings,
 } from "../settings.ts";
@@ -115,15 +115,20 @@ export interface RuntimeInfo {
 }
 
 /** Signature of `loginInstance` in `../oidc_login.ts` (the login command's flow). */
-export type LoginFunction = (instance: SsoInstance, context: LoginRequest) => Promise<unknown>;
+export type LoginFunction = (
+  instance: SsoInstance,
+  context: LoginContext,
+) => Promise<{ token: { accessToken: string } }>;
 
 /** What configure hands to the login flow. */
-export interface LoginRequest {
+export interface LoginContext {
   env: Env;
   ssoCacheDir: string;
   endpointConfig?: EndpointConfig;
   now: () => number;
   log: DebugLog;
+  /** The profile's or session's `sso_use_device_code = true`. */
+  useDeviceCode?: boolean;
 }
 
 /** The outside world of the command. */
@@ -135,7 +140,7 @@ export interface ConfigureContext {
   terminal: boolean;
   runtime: RuntimeInfo;
   log: DebugLog;
-  /** Runs a login; undefined when no login flow is available. */
+  /** Runs a login (the `login` command's flow); undefined: login required is an error. */
   login?: LoginFunction;
 }
 
@@ -197,26 +202,9 @@ export function register(program: Command): void {
         terminal: Deno.stdin.isTerminal() && Deno.stderr.isTerminal(),
         runtime: { execPath: Deno.execPath(), mainModule: Deno.mainModule, os: Deno.build.os },
         log,
-        login: await findLoginFunction(),
+        login: loginInstance,
       });
     });
-}
-
-/**
- * The login flow of the `login` command, when that module is present.
- * TODO(login): switch to a static-specifier `import("../oidc_login.ts")` once it exists, so that
- * `deno compile` bundles it.
- */
-async function findLoginFunction(): Promise<LoginFunction | undefined> {
-  const specifier = new URL("../oidc_login.ts", import.meta.url).href;
-  try {
-    const module = await import(specifier);
-    return typeof module.loginInstance === "function"
-      ? module.loginInstance as LoginFunction
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Checks a profile or session name can be written into a section header. */
@@ -456,36 +444,27 @@ export async function configureProfile(
     ? { value: existing.get("output")!, source: "the existing profile", fixed: false }
     : undefined;
 
-  const validate = () => {
-    const sources: Partial<Record<SettingName, string>> = {
-      startUrl: startUrl?.source,
-      ssoRegion: ssoRegion?.source,
-      accountId: accountId?.source,
-      roleName: roleName?.source,
-    };
+  /** Validates the settings `use` keeps (all of them, or only those not asked for again). */
+  const validate = (use: (s: Setting | undefined) => Setting | undefined) => {
+    const [u, r, a, n] = [use(startUrl), use(ssoRegion), use(accountId), use(roleName)];
     validateSettings({
-      startUrl: startUrl?.value,
-      ssoRegion: ssoRegion?.value,
-      accountId: accountId?.value,
-      roleName: roleName?.value,
-      sources,
+      startUrl: u?.value,
+      ssoRegion: r?.value,
+      accountId: a?.value,
+      roleName: n?.value,
+      sources: {
+        startUrl: u?.source,
+        ssoRegion: r?.source,
+        accountId: a?.source,
+        roleName: n?.source,
+      },
     });
-    if (region) checkRegion(region.value, region.source);
-    if (output) checkOutput(output.value, output.source);
+    const [g, o] = [use(region), use(output)];
+    if (g) checkRegion(g.value, g.source);
+    if (o) checkOutput(o.value, o.source);
   };
   // In interactive mode a bad default is asked again; a bad flag is always an error.
-  if (!interactive) validate();
-  else {
-    validateSettings({
-      startUrl: startUrl?.fixed ? startUrl.value : undefined,
-      ssoRegion: ssoRegion?.fixed ? ssoRegion.value : undefined,
-      accountId: accountId?.fixed ? accountId.value : undefined,
-      roleName: roleName?.fixed ? roleName.value : undefined,
-      sources: { startUrl: "--sso-start-url", ssoRegion: "--sso-region" },
-    });
-    if (region?.fixed) checkRegion(region.value, region.source);
-    if (output?.fixed) checkOutput(output.value, output.source);
-  }
+  validate((s) => (!interactive || s?.fixed ? s : undefined));
 
   if (!interactive) {
     const missing = [
@@ -533,6 +512,7 @@ export async function configureProfile(
           initialRole: roleName?.value,
           name,
           endpointConfig: endpointConfigOf(config, existingProfile),
+          useDeviceCode: deviceCodeConfigured(config, { profileName: name, sessionName }),
         },
         ctx,
         paths.ssoCacheDir,
@@ -557,7 +537,7 @@ export async function configureProfile(
       });
       output = answer === undefined ? undefined : { value: answer, source: "prompt", fixed: true };
     }
-    validate();
+    validate((s) => s);
   }
 
   const writeCredentialProcess = options.credentialProcess ??
@@ -651,6 +631,7 @@ async function chooseAccountAndRole(
     initialRole?: string;
     name: string;
     endpointConfig: EndpointConfig;
+    useDeviceCode: boolean;
   },
   ctx: ConfigureContext,
   ssoCacheDir: string,
@@ -663,7 +644,8 @@ async function chooseAccountAndRole(
     deadline: ctx.now() + API_TIME_LIMIT_MS,
     log: ctx.log,
   });
-  let token = await accessToken(instance, ctx, ssoCacheDir, wanted.endpointConfig, false);
+  const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
+  let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
   const withToken = async <T>(call: (accessToken: string) => Promise<T>): Promise<T> => {
     try {
       return await call(token);
@@ -672,7 +654,7 @@ async function chooseAccountAndRole(
       if (!(error instanceof AwsApiError && error.errorCode === "UnauthorizedException")) {
         throw error;
       }
-      token = await accessToken(instance, ctx, ssoCacheDir, wanted.endpointConfig, true);
+      token = await accessToken(instance, ctx, ssoCacheDir, login, true);
       return await call(token);
     }
   };
@@ -755,9 +737,10 @@ async function accessToken(
   instance: SsoInstance,
   ctx: ConfigureContext,
   ssoCacheDir: string,
-  endpointConfig: EndpointConfig,
+  login: { endpointConfig: EndpointConfig; useDeviceCode: boolean },
   forceLogin: boolean,
 ): Promise<string> {
+  const { endpointConfig } = login;
   const candidates: SsoInstance[] = [instance];
   if (instance.sessionName) {
     candidates.push({ startUrl: instance.startUrl, ssoRegion: instance.ssoRegion });
@@ -782,12 +765,13 @@ async function accessToken(
     }
   }
   if (!ctx.login) throw new LoginRequiredError(message);
-  await ctx.login(instance, {
+  const result = await ctx.login(instance, {
     env: ctx.env,
     ssoCacheDir,
     endpointConfig,
     now: ctx.now,
     log: ctx.log,
+    useDeviceCode: login.useDeviceCode || undefined,
   });
-  return (await getUsableToken(instance, tokenContext())).accessToken;
+  return result.token.accessToken;
 }
