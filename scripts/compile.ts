@@ -20,7 +20,7 @@
 
 import { type ArchiveEntry, createTarGz, createZip } from "./archive.ts";
 import { formatSha256Sums, sha256Hex } from "./checksums.ts";
-import { permissionFlags, readPermissionSet } from "./permissions.ts";
+import { permissionFlags, permissionSetForOs, readPermissionSet } from "./permissions.ts";
 import {
   archiveFileName,
   artifactStem,
@@ -32,6 +32,7 @@ import {
   KNOWN_TARGETS,
   RELEASE_TARGETS,
   type Target,
+  targetOs,
 } from "./release_info.ts";
 import { readVersion } from "./version.ts";
 
@@ -106,8 +107,7 @@ export async function compile(options: CompileOptions): Promise<string[]> {
   const { root, outDir } = options;
   const config = `${root}/deno.json`;
   const version = await readVersion(config).catch((e) => fail(e.message, 2));
-  const flags = await readPermissionSet(config).then(permissionFlags)
-    .catch((e) => fail(e.message, 2));
+  const permissions = await readPermissionSet(config).catch((e) => fail(e.message, 2));
   for (const file of ["main.ts", "README.md", "LICENSE"]) {
     if (!(await isFile(`${root}/${file}`))) {
       fail(`${root}/${file} is missing; a release needs main.ts, README.md and LICENSE.`, 2);
@@ -151,9 +151,10 @@ export async function compile(options: CompileOptions): Promise<string[]> {
       console.error(`Compiling ${binary}`);
       await runDenoCompile(options.deno, root, target, [
         "compile",
+        "--quiet",
         "--no-prompt",
         ...lockFlags,
-        ...flags,
+        ...permissionFlags(permissionSetForOs(permissions, targetOs(target))),
         "--target",
         target,
         "--output",

@@ -111,6 +111,26 @@ function pushFlag(
   flags.push(`--${mode}-${kind}=${grant.join(",")}`);
 }
 
+/** Browser openers that exist on one OS only (`run` entries of the CLI's permission set). */
+const OS_ONLY_PROGRAMS: Readonly<Record<string, "linux" | "darwin" | "windows">> = {
+  "xdg-open": "linux",
+  "wslview": "linux",
+  "open": "darwin",
+  "rundll32": "windows",
+};
+
+/**
+ * The set as a binary for one OS needs it: `run` entries that only exist on other OSes are
+ * dropped, so the binary neither grants them nor reports them as unresolvable at start-up.
+ */
+export function permissionSetForOs(
+  set: PermissionSet,
+  os: "linux" | "darwin" | "windows",
+): PermissionSet {
+  if (!Array.isArray(set.run)) return set;
+  return { ...set, run: set.run.filter((p) => (OS_ONLY_PROGRAMS[p] ?? os) === os) };
+}
+
 /**
  * Reads the permission set `name` from the deno.json at `configPath` (default: the
  * repository's deno.json). Throws a one-sentence Error when the file or set is missing.

@@ -50,6 +50,12 @@ export function isWindowsTarget(target: Target): boolean {
   return target.endsWith("-windows-msvc");
 }
 
+/** The operating system a target runs on. */
+export function targetOs(target: Target): "linux" | "darwin" | "windows" {
+  if (isWindowsTarget(target)) return "windows";
+  return target.endsWith("-apple-darwin") ? "darwin" : "linux";
+}
+
 /** The target matching the machine this runs on (`Deno.build.target`). */
 export function hostTarget(): Target {
   const target = Deno.build.target;

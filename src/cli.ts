@@ -8,6 +8,7 @@ import type { OptionSpec } from "./args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
 import { register as registerCompletions } from "./commands/completions.ts";
 import { register as registerConfigure } from "./commands/configure.ts";
+import { register as registerLogin } from "./commands/login.ts";
 import { register as registerLogout } from "./commands/logout.ts";
 import { register as registerRoles } from "./commands/roles.ts";
 import { ExitCode } from "./errors.ts";
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   });
   registerCompletions(program);
   registerConfigure(program);
+  registerLogin(program);
   registerLogout(program);
   registerRoles(program);
   return program;

@@ -40,6 +40,7 @@ export const DEFAULT_PERMISSION_SET: PermissionSet = {
     "[::1]",
   ],
   sys: ["osRelease", "homedir"],
+  run: ["xdg-open", "wslview", "open", "rundll32"],
 };
 
 /** `deno run` flags granting the CLI's permission set (never `-A`). */

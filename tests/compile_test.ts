@@ -13,6 +13,7 @@ const PERMISSIONS = {
   env: ["AWS_*", "HOME"],
   net: ["*.amazonaws.com", "127.0.0.1"],
   sys: ["homedir"],
+  run: ["xdg-open", "open", "rundll32"],
 };
 const EXPECTED_FLAGS = [
   "--allow-read",
@@ -20,6 +21,12 @@ const EXPECTED_FLAGS = [
   "--allow-env=AWS_*,HOME",
   "--allow-sys=homedir",
 ];
+/** The browser opener each OS's binary may run (the others are dropped from its set). */
+const EXPECTED_RUN: Record<string, string> = {
+  linux: "--allow-run=xdg-open",
+  darwin: "--allow-run=open",
+  windows: "--allow-run=rundll32",
+};
 const DOWNLOAD_SENTENCE =
   /^Could not download the Deno runtime base \(denort\) for [a-z0-9_-]+; set DENORT_BIN to a local denort binary or run the compile where dl\.deno\.land is reachable\.$/m;
 
@@ -235,8 +242,16 @@ Deno.test({
       const binary = await Deno.readTextFile(`${p.out}/${folder}${windows ? ".exe" : ""}`);
       assert.equal(new TextDecoder().decode(entries[1].data), binary);
       const args = binary.trim().split("\n");
-      assert.deepEqual(args.slice(0, 2), ["compile", "--no-prompt"]);
-      assert.deepEqual(args.slice(2, 2 + EXPECTED_FLAGS.length), EXPECTED_FLAGS);
+      assert.deepEqual(args.slice(0, 3), ["compile", "--quiet", "--no-prompt"]);
+      const os = target.includes("windows")
+        ? "windows"
+        : target.includes("darwin")
+        ? "darwin"
+        : "linux";
+      assert.deepEqual(args.slice(3, 4 + EXPECTED_FLAGS.length), [
+        ...EXPECTED_FLAGS,
+        EXPECTED_RUN[os],
+      ]);
       assert.ok(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
       assert.equal(args[args.indexOf("--target") + 1], target);
       assert.match(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));

@@ -322,7 +322,7 @@ Deno.test("credential-process --force-refresh skips cached credentials and refre
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
-  const seed = await sessionToken(home, fake, 8 * HOUR);
+  await sessionToken(home, fake, 8 * HOUR);
   const first = await runCli(["credential-process", "--profile", "dev"], {
     home,
     endpoint: fake.url,
@@ -680,7 +680,7 @@ Deno.test("credential-process shares one token refresh among parallel runs", asy
     emailAddress: "m@x",
     roles: [ROLE, "Other"],
   }]);
-  const seed = await sessionToken(home, fake, 5 * MINUTE);
+  await sessionToken(home, fake, 5 * MINUTE);
   const before = fake.calls.CreateToken;
   fake.delay("CreateToken", 300);
   const waits = [];

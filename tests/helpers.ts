@@ -135,6 +135,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall time from start to exit. */
+  ms: number;
 }
 
 export interface RunOptions {
@@ -144,12 +146,13 @@ export interface RunOptions {
   /** Base URL of the fake Identity Center, set as both SSO endpoints. */
   endpoint?: string;
   stdin?: string;
+  /** Start it in a new session (`setsid`), without the test runner's controlling terminal. */
+  detach?: boolean;
 }
 
 /** Runs `main.ts` with the declared permissions, a clean environment and a temp HOME. */
 export async function runCli(args: string[], options: RunOptions): Promise<CliResult> {
-  const child = spawnCli(args, options, await realDenoDir(), await declaredPermissionFlags());
-  return await collect(child, options.stdin);
+  return await (await startCli(args, options))();
 }
 
 /** Starts the CLI without waiting (for parallel runs). */
@@ -157,8 +160,16 @@ export async function startCli(
   args: string[],
   options: RunOptions,
 ): Promise<() => Promise<CliResult>> {
-  const child = spawnCli(args, options, await realDenoDir(), await declaredPermissionFlags());
-  return () => collect(child, options.stdin);
+  const detach = options.detach === true && await hasSetsid();
+  const started = performance.now();
+  const child = spawnCli(
+    args,
+    options,
+    await realDenoDir(),
+    await declaredPermissionFlags(),
+    detach,
+  );
+  return () => collect(child, started, options.stdin);
 }
 
 function spawnCli(
@@ -166,6 +177,7 @@ function spawnCli(
   options: RunOptions,
   denoDirPath: string,
   flags: string[],
+  detach: boolean,
 ): Deno.ChildProcess {
   const env: Record<string, string> = {
     HOME: options.home.dir,
@@ -177,8 +189,9 @@ function spawnCli(
       : {}),
     ...options.env,
   };
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--no-prompt", "--cached-only", ...flags, MAIN, ...args],
+  const argv = ["run", "--quiet", "--no-prompt", "--cached-only", ...flags, MAIN, ...args];
+  return new Deno.Command(detach ? "setsid" : Deno.execPath(), {
+    args: detach ? ["-w", Deno.execPath(), ...argv] : argv,
     cwd: REPO_ROOT,
     env,
     clearEnv: true,
@@ -188,7 +201,11 @@ function spawnCli(
   }).spawn();
 }
 
-async function collect(child: Deno.ChildProcess, stdin?: string): Promise<CliResult> {
+async function collect(
+  child: Deno.ChildProcess,
+  started: number,
+  stdin?: string,
+): Promise<CliResult> {
   if (stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(stdin));
@@ -196,7 +213,41 @@ async function collect(child: Deno.ChildProcess, stdin?: string): Promise<CliRes
   }
   const out = await child.output();
   const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+    ms: performance.now() - started,
+  };
+}
+
+let setsid: Promise<boolean> | undefined;
+
+/** Whether `setsid` is available to detach a child from the controlling terminal. */
+function hasSetsid(): Promise<boolean> {
+  setsid ??= new Deno.Command("setsid", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((o) => o.success, () => false);
+  return setsid;
+}
+
+/**
+ * Writes a fake `xdg-open` that records its URL and loads it with curl (following redirects),
+ * as a browser would; returns its directory, to put first on PATH (see `browserEnv`).
+ */
+export async function fakeBrowser(home: TempHome): Promise<string> {
+  const dir = `${home.dir}/bin`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    `${dir}/xdg-open`,
+    `#!/bin/sh\necho "$1" >> "${dir}/opened.txt"\nexec curl -sSL --max-time 60 -o /dev/null "$1"\n`,
+  );
+  await Deno.chmod(`${dir}/xdg-open`, 0o755);
+  return dir;
+}
+
+/** Environment with a display and the fake browser first on PATH. */
+export function browserEnv(dir: string): Record<string, string> {
+  return { PATH: `${dir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`, DISPLAY: ":99" };
 }
 
 /** Parses the credential_process JSON line, asserting there is exactly one line. */

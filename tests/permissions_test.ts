@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { permissionFlags, readPermissionSet, shellQuote } from "../scripts/permissions.ts";
+import {
+  permissionFlags,
+  permissionSetForOs,
+  readPermissionSet,
+  shellQuote,
+} from "../scripts/permissions.ts";
 import { REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 Deno.test("permissionFlags() emits a bare --allow flag when a kind is true", () => {
@@ -145,4 +150,12 @@ Deno.test("shellQuote() quotes an argument when it holds shell wildcards or quot
   assert.equal(shellQuote("--allow-read"), "--allow-read");
   assert.equal(shellQuote("--allow-env=AWS_*,HOME"), "'--allow-env=AWS_*,HOME'");
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
+});
+
+Deno.test("permissionSetForOs() keeps only the browser openers of that OS", () => {
+  const set = { read: true, run: ["xdg-open", "wslview", "open", "rundll32", "other"] };
+  assert.deepEqual(permissionSetForOs(set, "linux").run, ["xdg-open", "wslview", "other"]);
+  assert.deepEqual(permissionSetForOs(set, "darwin").run, ["open", "other"]);
+  assert.deepEqual(permissionSetForOs(set, "windows").run, ["rundll32", "other"]);
+  assert.deepEqual(permissionSetForOs({ read: true }, "linux"), { read: true });
 });

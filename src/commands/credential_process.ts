@@ -20,6 +20,7 @@ import {
   resolveCredentialProcessSettings,
 } from "../settings.ts";
 import { getRoleCredentials } from "../sso_api.ts";
+import type { SsoToken } from "../token_cache.ts";
 import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
 
 /** The command gives up on the network this long after it started (issue: within 30 s). */
@@ -62,6 +63,12 @@ export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
     description: "ignore cached credentials and refresh the SSO token when possible",
   },
   {
+    names: ["--login"],
+    key: "login",
+    description:
+      "log in first when a login is required and a terminal or browser can reach you (profile key aws_sso_util_auto_login = true)",
+  },
+  {
     names: ["--debug", "--verbose", "-v"],
     key: "debug",
     description: "write a debug log to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
@@ -76,6 +83,8 @@ export interface CredentialProcessOptions {
   accountId?: string;
   roleName?: string;
   forceRefresh?: boolean;
+  /** Log in interactively when a login is required (also `aws_sso_util_auto_login = true`). */
+  login?: boolean;
   debug?: boolean;
 }
 
@@ -83,6 +92,13 @@ export interface CredentialProcessOptions {
 export interface CredentialProcessContext {
   env: Env;
   now: () => number;
+  /**
+   * How auto-login reaches the user (tests inject one); default: the controlling terminal or a
+   * browser, probed only when a login is needed. See `UserChannel` in `../oidc_login.ts`.
+   */
+  reachUser?: () => Promise<import("../oidc_login.ts").UserChannel | undefined>;
+  /** Sleep between device-code polls of an auto-login (tests); default a real timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -167,42 +183,93 @@ async function fetchCredentials(
   ctx: CredentialProcessContext,
   log: DebugLog,
   paths: ReturnType<typeof awsPaths>,
-  deadline: number,
+  initialDeadline: number,
 ): Promise<RoleCredentials> {
+  let deadline = initialDeadline;
   const message = loginRequiredMessage(settings, settings.profileName);
-  const token = await getUsableToken(settings, {
+  const autoLogin = Boolean(options.login) || settings.autoLogin;
+  let loggedIn = false;
+  let token: SsoToken;
+  try {
+    token = await getUsableToken(settings, {
+      ssoCacheDir: paths.ssoCacheDir,
+      env: ctx.env,
+      endpointConfig: settings.endpointConfig,
+      now: ctx.now,
+      deadline,
+      log,
+      forceRefresh: options.forceRefresh,
+      loginRequiredMessage: message,
+    });
+  } catch (error) {
+    if (!(error instanceof LoginRequiredError) || !autoLogin) throw error;
+    token = await loginFirst(settings, ctx, log, paths, error);
+    loggedIn = true;
+    // The interactive wait does not count against the time limit of the network calls.
+    deadline = ctx.now() + TIME_LIMIT_MS;
+  }
+  const endpoint = resolveEndpoint("sso", settings.ssoRegion, ctx.env, settings.endpointConfig);
+  while (true) {
+    log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
+    try {
+      const creds = await getRoleCredentials(
+        { region: settings.ssoRegion, endpoint: endpoint.url, deadline, log },
+        {
+          accessToken: token.accessToken,
+          accountId: settings.accountId,
+          roleName: settings.roleName,
+        },
+      );
+      log.log(
+        `got credentials ${redact(creds.accessKeyId)} expiring ${
+          new Date(creds.expiration).toISOString()
+        }`,
+      );
+      return creds;
+    } catch (error) {
+      if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
+        const rejected = new LoginRequiredError(
+          `The SSO token was rejected as unauthorized. ${message}`,
+        );
+        if (!autoLogin || loggedIn) throw rejected;
+        token = await loginFirst(settings, ctx, log, paths, rejected, token.accessToken);
+        loggedIn = true;
+        deadline = ctx.now() + TIME_LIMIT_MS;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Auto-login (`--login` / `aws_sso_util_auto_login = true`): loads the login flows only now, so
+ * the usual path never imports them. Throws `loginRequired` at once when nobody can be reached.
+ */
+async function loginFirst(
+  settings: CredentialProcessSettings,
+  ctx: CredentialProcessContext,
+  log: DebugLog,
+  paths: ReturnType<typeof awsPaths>,
+  loginRequired: LoginRequiredError,
+  rejectedAccessToken?: string,
+): Promise<SsoToken> {
+  log.log("login required; trying an auto-login");
+  const { autoLogin } = await import("../oidc_login.ts");
+  return await autoLogin({
+    instance: settings,
+    profileName: settings.profileName,
+    configFile: settings.profileName !== undefined ? paths.configFile : undefined,
     ssoCacheDir: paths.ssoCacheDir,
     env: ctx.env,
     endpointConfig: settings.endpointConfig,
     now: ctx.now,
-    deadline,
+    sleep: ctx.sleep,
     log,
-    forceRefresh: options.forceRefresh,
-    loginRequiredMessage: message,
+    loginRequired,
+    rejectedAccessToken,
+    reachUser: ctx.reachUser,
   });
-  const endpoint = resolveEndpoint("sso", settings.ssoRegion, ctx.env, settings.endpointConfig);
-  log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
-  try {
-    const creds = await getRoleCredentials(
-      { region: settings.ssoRegion, endpoint: endpoint.url, deadline, log },
-      {
-        accessToken: token.accessToken,
-        accountId: settings.accountId,
-        roleName: settings.roleName,
-      },
-    );
-    log.log(
-      `got credentials ${redact(creds.accessKeyId)} expiring ${
-        new Date(creds.expiration).toISOString()
-      }`,
-    );
-    return creds;
-  } catch (error) {
-    if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
-      throw new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`);
-    }
-    throw error;
-  }
 }
 
 async function modifiedSince(path: string, since: number): Promise<boolean> {

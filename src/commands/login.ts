@@ -1,0 +1,262 @@
+/**
+ * `aws-sso-util login [START_URL] [SSO_REGION]`: signs in to IAM Identity Center and writes the
+ * SSO token cache exactly as `aws sso login` does. sso-session instances use the authorization
+ * code flow with PKCE in the browser (device code with `--use-device-code`,
+ * `sso_use_device_code = true`, or when no browser can be opened); legacy instances use the
+ * device code flow.
+ */
+import { type Command, Option } from "npm:commander@15.1.0";
+import { type AwsConfigDocument, getProfile, getServices } from "../aws_config_file.ts";
+import { browserDisabledByEnv, canOpenBrowser } from "../browser.ts";
+import { DebugLog } from "../debug_log.ts";
+import type { EndpointConfig } from "../endpoints.ts";
+import { CliError, ConfigError, describeFailure } from "../errors.ts";
+import {
+  configInstances,
+  type FoundInstance,
+  InstanceNotFoundError,
+  resolveInstance,
+} from "../instance.ts";
+import {
+  type BrowserOpener,
+  deviceCodeConfigured,
+  formatLocalTime,
+  instanceLabel,
+  LoginFailedError,
+  type LoginResult,
+  performLogin,
+  type PromptOutput,
+  sessionsSharingUrl,
+  stderrOutput,
+  systemBrowserOpener,
+} from "../oidc_login.ts";
+import { awsPaths, type Env, processEnv } from "../paths.ts";
+import { loadConfigFile } from "../settings.ts";
+import { isTokenFresh, readToken, tokenFilePath } from "../token_cache.ts";
+
+/** Parsed options of the command (commander's names). */
+export interface LoginOptions {
+  profile?: string;
+  ssoRegion?: string;
+  all?: boolean;
+  forceRefresh?: boolean;
+  force?: boolean;
+  headless?: boolean;
+  /** `false` with `--no-browser`. */
+  browser?: boolean;
+  useDeviceCode?: boolean;
+  verbose?: boolean;
+}
+
+/** The outside world of the command; everything but `env` and `now` has a real default. */
+export interface LoginContext {
+  env: Env;
+  now: () => number;
+  out?: PromptOutput;
+  /** `null`: no browser can be opened. Default: decided by {@link canOpenBrowser}. */
+  openBrowser?: BrowserOpener | null;
+  sleep?: (ms: number) => Promise<void>;
+  log?: DebugLog;
+  loopbackPort?: number;
+  authCodeTimeoutMs?: number;
+}
+
+/** What happened to one instance. */
+export interface InstanceOutcome {
+  instance: FoundInstance;
+  /** Set when a login ran and succeeded. */
+  result?: LoginResult;
+  /** True when its token was fresh and no login was needed. */
+  alreadyLoggedIn?: boolean;
+  error?: CliError;
+}
+
+/** The instances to log in to; every resolution failure is exit 1 (no or ambiguous instance). */
+export function loginInstances(
+  startUrl: string | undefined,
+  ssoRegion: string | undefined,
+  options: LoginOptions,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+): FoundInstance[] {
+  try {
+    if (
+      ssoRegion !== undefined && options.ssoRegion !== undefined && ssoRegion !== options.ssoRegion
+    ) {
+      throw new ConfigError(
+        `The SSO region is given twice (${ssoRegion} and --sso-region ${options.ssoRegion}); give it once.`,
+      );
+    }
+    const region = ssoRegion ?? options.ssoRegion;
+    if (options.all) {
+      if (startUrl !== undefined || options.profile !== undefined) {
+        throw new ConfigError("Give either --all or a start URL / --profile, not both.");
+      }
+      const all = configInstances(config);
+      if (all.length === 0) {
+        throw new InstanceNotFoundError(`No SSO instance is configured in ${configPath}.`);
+      }
+      return all;
+    }
+    if (startUrl !== undefined && options.profile !== undefined) {
+      throw new ConfigError("Give either a start URL or --profile, not both.");
+    }
+    return [resolveInstance(
+      { startUrl, ssoRegion: region, profile: options.profile },
+      env,
+      config,
+      configPath,
+    )];
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InstanceNotFoundError(error.message);
+    throw error;
+  }
+}
+
+function endpointConfigOf(
+  config: AwsConfigDocument | undefined,
+  profileName: string | undefined,
+): EndpointConfig {
+  const profile = config && profileName !== undefined ? getProfile(config, profileName) : undefined;
+  if (!profile) return {};
+  const services = profile.get("services");
+  return { profile, services: services ? getServices(config!, services) : undefined };
+}
+
+/**
+ * Logs in to each selected instance in turn: a fresh token (15+ minutes left) is reported and
+ * kept unless `--force-refresh`. Returns one outcome per instance; failures are collected.
+ */
+export async function login(
+  startUrl: string | undefined,
+  ssoRegion: string | undefined,
+  options: LoginOptions,
+  ctx: LoginContext,
+): Promise<InstanceOutcome[]> {
+  const out = ctx.out ?? stderrOutput();
+  let paths: ReturnType<typeof awsPaths>;
+  let config: AwsConfigDocument | undefined;
+  try {
+    paths = awsPaths(ctx.env);
+    config = await loadConfigFile(paths.configFile);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InstanceNotFoundError(error.message);
+    throw error;
+  }
+  const instances = loginInstances(
+    startUrl,
+    ssoRegion,
+    options,
+    ctx.env,
+    config,
+    paths.configFile,
+  );
+  const force = Boolean(options.forceRefresh || options.force);
+  const headless = Boolean(options.headless) || options.browser === false ||
+    browserDisabledByEnv(ctx.env);
+  let openBrowser: BrowserOpener | undefined;
+  if (!headless) {
+    openBrowser = ctx.openBrowser === undefined
+      ? (canOpenBrowser({ env: ctx.env }) ? systemBrowserOpener(ctx.env, ctx.log) : undefined)
+      : ctx.openBrowser ?? undefined;
+  }
+  const outcomes: InstanceOutcome[] = [];
+  for (const instance of instances) {
+    if (instances.length > 1) await out.write(`Logging in to ${instanceLabel(instance)}\n`);
+    const outcome: InstanceOutcome = { instance };
+    outcomes.push(outcome);
+    try {
+      if (!force) {
+        const existing = await readToken(await tokenFilePath(paths.ssoCacheDir, instance));
+        if (existing && isTokenFresh(existing, ctx.now())) {
+          outcome.alreadyLoggedIn = true;
+          await out.write(
+            `Already logged in to ${instanceLabel(instance)}, valid until ${
+              formatLocalTime(existing.expiresAt)
+            }; use --force-refresh to log in again.\n`,
+          );
+          continue;
+        }
+      }
+      const profileName = instances.length === 1 ? options.profile : undefined;
+      outcome.result = await performLogin({
+        instance,
+        useDeviceCode: Boolean(options.useDeviceCode) ||
+          deviceCodeConfigured(config, { profileName, sessionName: instance.sessionName }),
+        alsoFor: sessionsSharingUrl(config, instance),
+      }, {
+        ssoCacheDir: paths.ssoCacheDir,
+        env: ctx.env,
+        endpointConfig: endpointConfigOf(config, profileName),
+        now: ctx.now,
+        sleep: ctx.sleep,
+        openBrowser,
+        out,
+        log: ctx.log,
+        loopbackPort: ctx.loopbackPort,
+        authCodeTimeoutMs: ctx.authCodeTimeoutMs,
+      });
+    } catch (error) {
+      outcome.error = error instanceof CliError
+        ? error
+        : new LoginFailedError(describeFailure(error).message);
+      if (instances.length > 1) await out.write(`${outcome.error.message}\n`);
+    }
+  }
+  return outcomes;
+}
+
+/** Runs the command; throws the (first) failure as a CliError for main.ts to report. */
+export async function runLogin(
+  startUrl: string | undefined,
+  ssoRegion: string | undefined,
+  options: LoginOptions,
+  ctx: LoginContext = { env: processEnv, now: Date.now },
+): Promise<void> {
+  const log = ctx.log ?? new DebugLog(Boolean(options.verbose));
+  const out = ctx.out ?? stderrOutput();
+  let outcomes: InstanceOutcome[];
+  try {
+    outcomes = await login(startUrl, ssoRegion, options, { ...ctx, log, out });
+  } finally {
+    for (const line of log.lines) await out.write(`${line}\n`);
+  }
+  const failed = outcomes.filter((o) => o.error);
+  if (failed.length === 0) return;
+  if (outcomes.length === 1) throw failed[0].error;
+  throw new CliError(
+    `Login failed for ${failed.length} of ${outcomes.length} instances (${
+      failed.map((o) => o.instance.startUrl).join(", ")
+    }).`,
+    failed[0].error!.exitCode,
+  );
+}
+
+/** Registers `login` on the program. */
+export function register(program: Command): void {
+  program.command("login")
+    .argument("[START_URL]", "start URL of the instance (or a substring/regex of a configured one)")
+    .argument("[SSO_REGION]", "its SSO region")
+    .summary("log in to IAM Identity Center and cache the SSO token")
+    .description(
+      "Log in to an IAM Identity Center instance and write the SSO token cache as `aws sso login` " +
+        "does. sso-session instances sign in in the browser (authorization code with PKCE); " +
+        "legacy instances, --use-device-code and hosts without a browser use the device code flow.",
+    )
+    .option("--profile <NAME>", "log in to this profile's sso-session or start URL")
+    .option("--sso-region <REGION>", "SSO region of START_URL")
+    .option("--all", "log in to every instance in the config file")
+    .option("--force-refresh", "log in even when the cached token is still valid (alias --force)")
+    .addOption(new Option("--force", "same as --force-refresh").hideHelp())
+    .option(
+      "--headless",
+      "do not open a browser: print the URL and code (alias --no-browser; env AWS_SSO_DISABLE_BROWSER=1)",
+    )
+    .addOption(new Option("--no-browser", "same as --headless").hideHelp())
+    .option("--use-device-code", "use the device code flow even for sso-session instances")
+    .option("-v, --verbose", "print debug lines on stderr")
+    .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
+      await runLogin(startUrl, ssoRegion, options as LoginOptions);
+    });
+}

@@ -1,0 +1,282 @@
+/**
+ * End-to-end tests of `aws-sso-util login`, run as a subprocess against the fake server. The
+ * user is simulated by approving device authorizations on the fake, or by a fake `xdg-open`
+ * (first on PATH) that loads the URL with `curl -sL` like a browser would.
+ */
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
+import {
+  browserEnv,
+  cliToken,
+  fakeBrowser,
+  LEGACY_PROFILE,
+  runCli,
+  SESSION_PROFILE,
+  START_URL,
+  TempHome,
+} from "./helpers.ts";
+
+const HOUR = 3_600_000;
+const OTHER_URL = "https://other.awsapps.com/start";
+
+/** Acts as the user: approves (or denies) each device authorization once it was shown. */
+async function actOnDevices(
+  fake: FakeIdentityCenter,
+  count: number,
+  action: "approve" | "deny" = "approve",
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let done = 0;
+  while (done < count && Date.now() < end) {
+    const next = fake.deviceAuthorizations[done];
+    // After the first (immediate) poll, when the prompt has been shown.
+    if (next && next.polls >= 1) {
+      if (action === "approve") fake.approveDevice(next.userCode);
+      else fake.denyDevice(next.userCode);
+      done++;
+    } else {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const TOKEN_KEYS = [
+  "startUrl",
+  "region",
+  "accessToken",
+  "expiresAt",
+  "clientId",
+  "clientSecret",
+  "registrationExpiresAt",
+];
+
+Deno.test("login signs in a legacy profile with the device code flow when --headless", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(LEGACY_PROFILE);
+  const [result] = await Promise.all([
+    runCli(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 1),
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout, "");
+  const device = fake.deviceAuthorizations[0];
+  assert(result.stderr.includes(`${fake.url}/device?user_code=${device.userCode}`), result.stderr);
+  assert(result.stderr.includes(`code: ${device.userCode}`));
+  assertMatch(result.stderr, /Login succeeded, valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC/);
+  const token = await home.readToken({});
+  assertEquals(Object.keys(token), TOKEN_KEYS);
+  assertEquals(token.accessToken, fake.issuedAccessTokens()[0]);
+  assertEquals(token.startUrl, START_URL);
+  const raw = await Deno.readTextFile(
+    `${home.ssoCacheDir}/e8be5486177c5b5392bd9aa76563515b29358e6e.json`,
+  );
+  assertMatch(
+    raw,
+    /^\{"startUrl": "https:\/\/example\.awsapps\.com\/start", "region": "us-east-1", /,
+  );
+  assertEquals(fake.requests.find((r) => r.op === "RegisterClient")?.body, {
+    clientName: (fake.requests[0].body as { clientName: string }).clientName,
+    clientType: "public",
+  });
+});
+
+Deno.test("login opens the browser and completes the PKCE flow for an sso-session profile", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const bin = await fakeBrowser(home);
+  const result = await runCli(["login", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+    env: browserEnv(bin),
+  });
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout, "");
+  const opened = await Deno.readTextFile(`${bin}/opened.txt`);
+  assertMatch(opened, new RegExp(`^${fake.url}/authorize\\?response_type=code&client_id=`));
+  assert(result.stderr.includes(opened.trim()), "the URL is printed too");
+  assertEquals(fake.authorizationCodes.length, 1);
+  assert(fake.authorizationCodes[0].used);
+  const token = await home.readToken({ sessionName: "my-sso" });
+  assertEquals(Object.keys(token), [...TOKEN_KEYS, "refreshToken"]);
+  const regFile = `${home.ssoCacheDir}/e83b78ff73aa2ebd41812af5abcc466dca567738.json`;
+  const reg = JSON.parse(await Deno.readTextFile(regFile));
+  assertEquals(reg.grantTypes, ["authorization_code", "refresh_token"]);
+  assertEquals(reg.clientId, token.clientId);
+});
+
+Deno.test("login uses the device code flow for a session when the browser is disabled or configured off", async () => {
+  for (
+    const [env, config] of [
+      [{ AWS_SSO_DISABLE_BROWSER: "true" }, SESSION_PROFILE],
+      [
+        {},
+        SESSION_PROFILE.replace(
+          "[sso-session my-sso]",
+          "[sso-session my-sso]\nsso_use_device_code = true",
+        ),
+      ],
+    ] as const
+  ) {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(config);
+    const bin = await fakeBrowser(home);
+    const [result] = await Promise.all([
+      runCli(["login", "--profile", "dev"], {
+        home,
+        endpoint: fake.url,
+        env: { ...browserEnv(bin), ...env },
+      }),
+      actOnDevices(fake, 1),
+    ]);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(fake.authorizationCodes.length, 0);
+    assertEquals(fake.deviceAuthorizations.length, 1);
+    const body = fake.requests.find((r) => r.op === "RegisterClient")?.body as Record<
+      string,
+      unknown
+    >;
+    assertEquals(body.grantTypes, undefined);
+    assertEquals(body.scopes, ["sso:account:access"]);
+  }
+});
+
+Deno.test("login reports a fresh token as already logged in and logs in again with --force", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  await home.writeToken({ sessionName: "my-sso" }, cliToken("at-fresh", 8 * HOUR));
+  const skipped = await runCli(["login", "--profile", "dev"], { home, endpoint: fake.url });
+  assertEquals(skipped.code, 0, skipped.stderr);
+  assertMatch(
+    skipped.stderr,
+    /^Already logged in to https:\/\/example\.awsapps\.com\/start \(sso-session my-sso\), valid until .*; use --force-refresh to log in again\.\n$/,
+  );
+  assertEquals(fake.requests.length, 0);
+
+  const [forced] = await Promise.all([
+    runCli(["login", "--profile", "dev", "--force", "--no-browser"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 1),
+  ]);
+  assertEquals(forced.code, 0, forced.stderr);
+  assertEquals(fake.calls.RegisterClient, 1);
+  assertEquals(
+    (await home.readToken({ sessionName: "my-sso" })).accessToken,
+    fake.issuedAccessTokens()[0],
+  );
+});
+
+Deno.test("login --all signs in to every configured instance", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(
+    `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
+  );
+  const [result] = await Promise.all([
+    runCli(["login", "--all", "--headless"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 2),
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(fake.deviceAuthorizations.map((d) => d.startUrl), [START_URL, OTHER_URL]);
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).region, "us-east-1");
+  assertEquals((await home.readToken({ startUrl: OTHER_URL })).region, "eu-west-1");
+  assertEquals(result.stderr.match(/Login succeeded/g)?.length, 2);
+});
+
+Deno.test("login with a start URL that a session uses writes the session's token", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const [result] = await Promise.all([
+    runCli(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 1),
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).startUrl, START_URL);
+});
+
+Deno.test("login exits 1 with one sentence when no instance, several or an unknown profile match", async () => {
+  await using home = await TempHome.create();
+  const none = await runCli(["login"], { home });
+  assertEquals(none.code, 1);
+  assertMatch(none.stderr, /^No SSO instance found: .*\.\n$/);
+
+  await home.writeConfig(
+    `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
+  );
+  const several = await runCli(["login"], { home });
+  assertEquals(several.code, 1);
+  assertEquals(
+    several.stderr,
+    `Several SSO instances are configured (${START_URL}, ${OTHER_URL}); choose one with a start URL or --profile.\n`,
+  );
+  const unknown = await runCli(["login", "--profile", "nope"], { home });
+  assertEquals(unknown.code, 1);
+  assertEquals(unknown.stderr, `Profile nope was not found in ${home.configPath}.\n`);
+  const nomatch = await runCli(["login", "nothing-like-this"], { home });
+  assertEquals(nomatch.code, 1);
+  assertEquals(nomatch.stderr, "No configured SSO start URL matches nothing-like-this.\n");
+});
+
+Deno.test("login exits 3 when the device authorization is denied", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(LEGACY_PROFILE);
+  const [result] = await Promise.all([
+    runCli(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 1, "deny"),
+  ]);
+  assertEquals(result.code, 3);
+  assertMatch(result.stderr, /\nAccess was denied: the sign-in was not approved\.\n$/);
+});
+
+Deno.test("login exits 2 when the device authorization expires before approval", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({ deviceExpiresInSec: 2, deviceInterval: 1 });
+  await home.writeConfig(LEGACY_PROFILE);
+  const result = await runCli(["login", "--profile", "legacy", "--headless"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(result.code, 2);
+  assertMatch(
+    result.stderr,
+    /\nThe device authorization expired before the sign-in was completed; run the login again\.\n$/,
+  );
+});
+
+Deno.test("login exits 4 when IAM Identity Center rejects the client registration", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(LEGACY_PROFILE);
+  fake.failAlways("RegisterClient", { errorType: "InvalidClientMetadataException" });
+  const result = await runCli(["login", "--profile", "legacy", "--headless"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(result.code, 4);
+  assertMatch(
+    result.stderr,
+    /^RegisterClient failed with InvalidClientMetadataException \(HTTP 400\).*\.\n$/,
+  );
+});
+
+Deno.test("login prints the URL when the browser command cannot be started", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(LEGACY_PROFILE);
+  const [result] = await Promise.all([
+    runCli(["login", "--profile", "legacy"], {
+      home,
+      endpoint: fake.url,
+      env: { DISPLAY: ":99", BROWSER: `${home.dir}/not-a-browser` },
+    }),
+    actOnDevices(fake, 1),
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  assertMatch(result.stderr, /Could not start a browser; open the URL above yourself\./);
+  assert(result.stderr.includes(`/device?user_code=${fake.deviceAuthorizations[0].userCode}`));
+});

@@ -1,0 +1,444 @@
+/**
+ * In-process tests of the login flows (src/oidc_login.ts) against the fake Identity Center, with
+ * the browser simulated by a function that fetches the URL and follows redirects (like `curl -sL`).
+ */
+import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
+import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
+import { cliToken, START_URL, TempHome } from "./helpers.ts";
+import {
+  authorizeUrl,
+  type BrowserOpener,
+  chooseFlow,
+  codeChallenge,
+  codeVerifier,
+  formatLocalTime,
+  LoginDeniedError,
+  type LoginDeps,
+  LoginExpiredError,
+  loginTokenJson,
+  performLogin,
+  registrationScopes,
+} from "../src/oidc_login.ts";
+import { registrationFilePath } from "../src/registration_cache.ts";
+import { pythonJsonDumps } from "../src/python_json.ts";
+import { formatAwsTimestamp } from "../src/timestamps.ts";
+import { tokenFilePath } from "../src/token_cache.ts";
+import type { SsoInstance } from "../src/settings.ts";
+
+const SESSION: SsoInstance = {
+  startUrl: START_URL,
+  ssoRegion: "us-east-1",
+  sessionName: "my-sso",
+  scopes: ["sso:account:access"],
+};
+const LEGACY: SsoInstance = { startUrl: START_URL, ssoRegion: "us-east-1" };
+const T0 = Date.parse("2026-03-01T12:00:00Z");
+
+/** Collects what the login prints. */
+function capture(isTerminal = false) {
+  const chunks: string[] = [];
+  return {
+    out: { isTerminal, write: (t: string) => Promise.resolve(void chunks.push(t)) },
+    get text() {
+      return chunks.join("");
+    },
+  };
+}
+
+/** A browser that loads the URL following redirects, as `curl -sL` does; records the URLs. */
+function fetchBrowser(opened: string[] = []): BrowserOpener {
+  return async (url) => {
+    opened.push(url);
+    const response = await fetch(url);
+    await response.text();
+    return true;
+  };
+}
+
+/** A clock that only moves when slept on. */
+function fakeClock(start = T0) {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+      return Promise.resolve();
+    },
+    sleeps,
+  };
+}
+
+async function setup(options: Partial<FakeOptions> = {}) {
+  const home = await TempHome.create();
+  const fake = await FakeIdentityCenter.start(options);
+  const clock = fakeClock();
+  const printed = capture();
+  const env = (name: string) =>
+    ({ AWS_ENDPOINT_URL_SSO_OIDC: fake.url, AWS_ENDPOINT_URL_SSO: fake.url } as Record<
+      string,
+      string
+    >)[name];
+  const deps = (over: Partial<LoginDeps> = {}): LoginDeps => ({
+    ssoCacheDir: home.ssoCacheDir,
+    env,
+    now: clock.now,
+    sleep: clock.sleep,
+    out: printed.out,
+    ...over,
+  });
+  return {
+    home,
+    fake,
+    clock,
+    printed,
+    deps,
+    async [Symbol.asyncDispose]() {
+      await fake.close();
+      await home[Symbol.asyncDispose]();
+    },
+  };
+}
+
+const bodyOf = (fake: FakeIdentityCenter, op: string, n = 0) =>
+  fake.requests.filter((r) => r.op === op)[n]?.body as Record<string, unknown>;
+
+Deno.test("login runs the PKCE flow for an sso-session and writes the token as the AWS CLI does", async () => {
+  await using t = await setup();
+  const opened: string[] = [];
+  const result = await performLogin(
+    { instance: SESSION },
+    t.deps({ openBrowser: fetchBrowser(opened) }),
+  );
+  const { fake } = t;
+  assertEquals(result.flow, "pkce");
+  assertEquals(result.registrationReused, false);
+  assertEquals(fake.requests.map((r) => r.op), ["RegisterClient", "Authorize", "CreateToken"]);
+
+  const reg = fake.registrations[0];
+  assertEquals(bodyOf(fake, "RegisterClient"), {
+    clientName: "aws-sso-util-my-sso",
+    clientType: "public",
+    scopes: ["sso:account:access"],
+    grantTypes: ["authorization_code", "refresh_token"],
+    redirectUris: ["http://127.0.0.1/oauth/callback"],
+    issuerUrl: START_URL,
+  });
+
+  assertEquals(opened.length, 1);
+  const match = opened[0].match(
+    new RegExp(
+      `^${fake.url}/authorize\\?response_type=code&client_id=${reg.clientId}` +
+        `&redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A(\\d+)%2Foauth%2Fcallback` +
+        `&state=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}` +
+        `&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=[A-Za-z0-9_-]{43}$`,
+    ),
+  );
+  assert(match, `unexpected authorize URL ${opened[0]}`);
+  assert(Number(match[1]) > 0);
+
+  const create = bodyOf(fake, "CreateToken");
+  assertEquals(create.grantType, "authorization_code");
+  assertEquals(create.redirectUri, `http://127.0.0.1:${match[1]}/oauth/callback`);
+  assertMatch(create.codeVerifier as string, /^[A-Za-z0-9\-._~]{64}$/);
+  assertEquals(create.code, fake.authorizationCodes[0].code);
+
+  const path = await tokenFilePath(t.home.ssoCacheDir, SESSION);
+  assertEquals(result.paths, [path]);
+  assertEquals(
+    await Deno.readTextFile(path),
+    pythonJsonDumps({
+      startUrl: START_URL,
+      region: "us-east-1",
+      accessToken: fake.issuedAccessTokens()[0],
+      expiresAt: formatAwsTimestamp(T0 + 28_800_000),
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      registrationExpiresAt: formatAwsTimestamp(reg.clientSecretExpiresAt * 1000),
+      refreshToken: fake.issuedRefreshTokens()[0],
+    }),
+  );
+  if (Deno.build.os !== "windows") assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+
+  const regPath = await registrationFilePath(t.home.ssoCacheDir, SESSION);
+  assertEquals(
+    await Deno.readTextFile(regPath),
+    pythonJsonDumps({
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      expiresAt: formatAwsTimestamp(reg.clientSecretExpiresAt * 1000),
+      scopes: ["sso:account:access"],
+      grantTypes: ["authorization_code", "refresh_token"],
+    }),
+  );
+  assert(t.printed.text.includes(opened[0]), "the URL is always printed");
+  assertMatch(
+    t.printed.text,
+    /Login succeeded, valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC[+-]\d\d:\d\d\)\n$/,
+  );
+});
+
+Deno.test("login reuses a cached registration until 15 minutes before it expires and only for its flow", async () => {
+  await using t = await setup();
+  const browser = fetchBrowser();
+  await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const second = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  assertEquals(second.registrationReused, true);
+  assertEquals(t.fake.calls.RegisterClient, 1);
+  assertEquals(bodyOf(t.fake, "CreateToken", 1).clientId, t.fake.registrations[0].clientId);
+
+  // Within 15 minutes of expiry: a new registration.
+  const regPath = await registrationFilePath(t.home.ssoCacheDir, SESSION);
+  const json = JSON.parse(await Deno.readTextFile(regPath));
+  json.expiresAt = formatAwsTimestamp(T0 + 14 * 60_000);
+  await Deno.writeTextFile(regPath, JSON.stringify(json));
+  const third = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  assertEquals(third.registrationReused, false);
+  assertEquals(t.fake.calls.RegisterClient, 2);
+
+  // A PKCE registration is not used for the device code flow (and vice versa).
+  const device = await performLogin(
+    { instance: SESSION, useDeviceCode: true },
+    t.deps({ openBrowser: browser }),
+  );
+  assertEquals(device.flow, "device");
+  assertEquals(device.registrationReused, false);
+  assertEquals(t.fake.calls.RegisterClient, 3);
+  assertEquals(bodyOf(t.fake, "RegisterClient", 2), {
+    clientName: "aws-sso-util-my-sso",
+    clientType: "public",
+    scopes: ["sso:account:access"],
+  });
+  const deviceReg = JSON.parse(await Deno.readTextFile(regPath));
+  assertEquals(Object.keys(deviceReg), ["clientId", "clientSecret", "expiresAt", "scopes"]);
+  const pkceAgain = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  assertEquals(pkceAgain.registrationReused, false);
+});
+
+Deno.test("login fails with exit 3 when the user denies access in the browser", async () => {
+  await using t = await setup({ denyAuthorization: true });
+  const error = await assertRejects(
+    () => performLogin({ instance: SESSION }, t.deps({ openBrowser: fetchBrowser() })),
+    LoginDeniedError,
+    "Access was denied",
+  );
+  assertEquals(error.exitCode, 3);
+  assertEquals(t.fake.calls.CreateToken, 0);
+});
+
+Deno.test("login ignores a callback with the wrong state and completes with the right one", async () => {
+  await using t = await setup();
+  const statuses: number[] = [];
+  const browser: BrowserOpener = async (url) => {
+    const redirect = new URL(url).searchParams.get("redirect_uri")!;
+    for (
+      const probe of [
+        `${redirect}?code=forged&state=wrong`,
+        redirect.replace("/oauth/callback", "/x"),
+      ]
+    ) {
+      const response = await fetch(probe);
+      await response.text();
+      statuses.push(response.status);
+    }
+    return await fetchBrowser()(url);
+  };
+  const result = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  assertEquals(statuses, [400, 404]);
+  assertEquals(result.flow, "pkce");
+  assertEquals(bodyOf(t.fake, "CreateToken").code, t.fake.authorizationCodes[0].code);
+});
+
+Deno.test("login fails with exit 2 when the browser never comes back before the wait ends", async () => {
+  await using t = await setup();
+  const error = await assertRejects(
+    () =>
+      performLogin(
+        { instance: SESSION },
+        t.deps({ openBrowser: () => true, authCodeTimeoutMs: 200 }),
+      ),
+    LoginExpiredError,
+  );
+  assertEquals(error.exitCode, 2);
+});
+
+Deno.test("login falls back to the device code flow when the loopback port cannot be bound", async () => {
+  await using t = await setup();
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const result = await performLogin(
+    { instance: SESSION },
+    t.deps({ openBrowser: fetchBrowser(), loopbackPort: busy.addr.port }),
+  );
+  assertEquals(result.flow, "device");
+  assertMatch(t.printed.text, /Cannot listen on 127\.0\.0\.1 .*using the device code flow instead/);
+  assertEquals(bodyOf(t.fake, "RegisterClient").grantTypes, undefined);
+  assert((await t.home.readToken({ sessionName: "my-sso" })).refreshToken, "scoped: refreshable");
+});
+
+Deno.test("login uses the device code flow for a legacy instance and also fills sessions of the same URL", async () => {
+  await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
+  const other: SsoInstance = { startUrl: START_URL, ssoRegion: "us-east-1", sessionName: "other" };
+  const result = await performLogin(
+    { instance: LEGACY, alsoFor: [other] },
+    t.deps({ openBrowser: undefined }),
+  );
+  const { fake } = t;
+  assertEquals(result.flow, "device");
+  assertEquals(fake.requests.map((r) => r.op), [
+    "RegisterClient",
+    "StartDeviceAuthorization",
+    "CreateToken",
+    "CreateToken",
+  ]);
+  assertEquals(bodyOf(fake, "RegisterClient"), {
+    clientName: `aws-sso-util-${Math.floor(T0 / 1000)}`,
+    clientType: "public",
+  });
+  const reg = fake.registrations[0];
+  assertEquals(bodyOf(fake, "StartDeviceAuthorization"), {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl: START_URL,
+  });
+  assertEquals(bodyOf(fake, "CreateToken"), {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    grantType: DEVICE_CODE_GRANT,
+    deviceCode: fake.deviceAuthorizations[0].deviceCode,
+  });
+  const device = fake.deviceAuthorizations[0];
+  assert(t.printed.text.includes(`${fake.url}/device?user_code=${device.userCode}`));
+  assert(t.printed.text.includes(`code: ${device.userCode}`));
+  assertEquals(t.clock.sleeps, [1000]);
+
+  const expected = pythonJsonDumps({
+    startUrl: START_URL,
+    region: "us-east-1",
+    accessToken: fake.issuedAccessTokens()[0],
+    expiresAt: formatAwsTimestamp(T0 + 1000 + 28_800_000),
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    registrationExpiresAt: formatAwsTimestamp(reg.clientSecretExpiresAt * 1000),
+  });
+  assertEquals(result.paths.length, 2);
+  for (const path of result.paths) assertEquals(await Deno.readTextFile(path), expected);
+  assertEquals(result.paths[1], await tokenFilePath(t.home.ssoCacheDir, other));
+});
+
+Deno.test("login leaves a fresh token of a session sharing the legacy URL alone", async () => {
+  await using t = await setup({ autoApproveDeviceAfterPolls: 0 });
+  const other: SsoInstance = { startUrl: START_URL, ssoRegion: "us-east-1", sessionName: "other" };
+  const keep = cliToken("session-token", 8 * 3_600_000);
+  keep.expiresAt = formatAwsTimestamp(T0 + 8 * 3_600_000);
+  await t.home.writeToken({ sessionName: "other" }, keep);
+  const result = await performLogin({ instance: LEGACY, alsoFor: [other] }, t.deps());
+  assertEquals(result.paths.length, 1);
+  assertEquals((await t.home.readToken({ sessionName: "other" })).accessToken, "session-token");
+});
+
+Deno.test("login shows no prompt when the device authorization is approved at the first attempt", async () => {
+  await using t = await setup({ autoApproveDeviceAfterPolls: 0 });
+  await performLogin({ instance: LEGACY }, t.deps());
+  assertEquals(t.fake.calls.CreateToken, 1);
+  assertNotMatch(t.printed.text, /user_code/);
+  assertMatch(t.printed.text, /^Login succeeded/);
+});
+
+Deno.test("login slows polling down by 5 seconds when asked to", async () => {
+  await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
+  t.fake.failNext("CreateToken", { errorType: "SlowDownException" });
+  await performLogin({ instance: LEGACY }, t.deps());
+  assertEquals(t.clock.sleeps, [6000, 6000]);
+  assertEquals(t.fake.calls.CreateToken, 3);
+});
+
+Deno.test("login gives up with exit 2 when the device authorization's lifetime is over", async () => {
+  await using t = await setup({ deviceExpiresInSec: 10, deviceInterval: 3 });
+  const error = await assertRejects(
+    () => performLogin({ instance: LEGACY }, t.deps()),
+    LoginExpiredError,
+    "The device authorization expired",
+  );
+  assertEquals(error.exitCode, 2);
+  assertEquals(t.clock.sleeps, [3000, 3000, 3000, 1000]);
+  assertEquals(t.fake.calls.CreateToken, 5);
+});
+
+Deno.test("login maps ExpiredTokenException to exit 2 and a denied device to exit 3", async () => {
+  await using t = await setup();
+  t.fake.failNext("CreateToken", { errorType: "ExpiredTokenException" });
+  await assertRejects(() => performLogin({ instance: LEGACY }, t.deps()), LoginExpiredError);
+
+  const deny: BrowserOpener = (url) => {
+    t.fake.denyDevice(new URL(url).searchParams.get("user_code")!);
+    return true;
+  };
+  const denied = await assertRejects(
+    () => performLogin({ instance: LEGACY }, t.deps({ openBrowser: deny })),
+    LoginDeniedError,
+  );
+  assertEquals(denied.exitCode, 3);
+});
+
+Deno.test("login draws a spinner only when the output is a terminal", async () => {
+  for (const isTerminal of [true, false]) {
+    await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
+    const printed = capture(isTerminal);
+    await performLogin({ instance: LEGACY }, t.deps({ out: printed.out }));
+    if (isTerminal) {
+      assertMatch(printed.text, /\r\| Waiting for the authorization \(\d+:\d\d left\) /);
+      assert(printed.text.includes("\r\x1b[K"), "the spinner line is cleared");
+    } else {
+      assertNotMatch(printed.text, /\r/);
+    }
+  }
+});
+
+Deno.test("login helpers build the verifier, challenge, URL and token exactly as specified", async () => {
+  for (let i = 0; i < 20; i++) assertMatch(codeVerifier(), /^[A-Za-z0-9\-._~]{64}$/);
+  // RFC 7636 appendix B.
+  assertEquals(
+    await codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  );
+  assertEquals(
+    authorizeUrl({
+      oidcEndpoint: "https://oidc.us-east-1.amazonaws.com/",
+      clientId: "CID",
+      redirectUri: "http://127.0.0.1:46107/oauth/callback",
+      state: "80e4",
+      scopes: ["sso:account:access", "openid"],
+      codeChallenge: "EMRR",
+    }),
+    "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=CID" +
+      "&redirect_uri=http%3A%2F%2F127.0.0.1%3A46107%2Foauth%2Fcallback&state=80e4" +
+      "&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess%20openid&code_challenge=EMRR",
+  );
+  assertEquals(chooseFlow(SESSION, { browser: true }), "pkce");
+  assertEquals(chooseFlow(SESSION, { browser: false }), "device");
+  assertEquals(chooseFlow(SESSION, { browser: true, useDeviceCode: true }), "device");
+  assertEquals(chooseFlow(LEGACY, { browser: true }), "device");
+  assertEquals(registrationScopes(LEGACY), undefined);
+  assertEquals(registrationScopes({ ...SESSION, scopes: undefined }), ["sso:account:access"]);
+  assertEquals(registrationScopes({ ...SESSION, scopes: ["a", "b"] }), ["a", "b"]);
+  assertEquals(
+    Object.keys(loginTokenJson(LEGACY, { accessToken: "a", expiresIn: 60 }, {
+      clientId: "c",
+      clientSecret: "s",
+      expiresAt: 0,
+      expiresAtText: "2026-01-01T00:00:00Z",
+    }, T0)),
+    [
+      "startUrl",
+      "region",
+      "accessToken",
+      "expiresAt",
+      "clientId",
+      "clientSecret",
+      "registrationExpiresAt",
+    ],
+  );
+  assertEquals(formatLocalTime(T0, 60), "2026-03-01 13:00:00 (UTC+01:00)");
+  assertEquals(formatLocalTime(T0, -330), "2026-03-01 06:30:00 (UTC-05:30)");
+});
