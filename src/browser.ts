@@ -5,6 +5,7 @@
  * when none starts, callers print the URL for the user to open.
  */
 import type { Env } from "./paths.ts";
+import { isEnvFlagOn } from "./truthy.ts";
 
 /** The operating systems Deno reports. */
 export type OsName = typeof Deno.build.os;
@@ -22,7 +23,7 @@ export interface BrowserOptions {
 
 /** True for `AWS_SSO_DISABLE_BROWSER=1|true` (any case, surrounding blanks ignored). */
 export function browserDisabledByEnv(env: Env): boolean {
-  return ["1", "true"].includes((env("AWS_SSO_DISABLE_BROWSER") ?? "").trim().toLowerCase());
+  return isEnvFlagOn(env("AWS_SSO_DISABLE_BROWSER"));
 }
 
 /** True in an SSH session (`SSH_CONNECTION`, `SSH_CLIENT` or `SSH_TTY` set). */

@@ -1,5 +1,6 @@
 import { writeFileAtomic } from "./atomic_file.ts";
 import { withFileLock } from "./file_lock.ts";
+import { isEnvFlagOn } from "./truthy.ts";
 
 /** The log keeps at most this much of its tail, so it never grows without bound. */
 const MAX_LOG_BYTES = 512 * 1024;
@@ -56,5 +57,5 @@ export class DebugLog {
 
 /** True for `--debug` or `AWS_SSO_CREDENTIAL_PROCESS_DEBUG=true|1`. */
 export function debugEnabled(flag: boolean, envValue: string | undefined): boolean {
-  return flag || ["true", "1"].includes((envValue ?? "").trim().toLowerCase());
+  return flag || isEnvFlagOn(envValue);
 }

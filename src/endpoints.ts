@@ -1,4 +1,5 @@
 import type { Env } from "./paths.ts";
+import { isTrueSetting } from "./truthy.ts";
 
 /** The two Identity Center services we call. */
 export type SsoService = "sso" | "sso-oidc";
@@ -34,7 +35,7 @@ export function resolveEndpoint(
   config: EndpointConfig = {},
 ): ResolvedEndpoint {
   // As in botocore, the env var (even "false" or empty) takes precedence over the profile's key.
-  const ignore = isTrue(
+  const ignore = isTrueSetting(
     env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ??
       config.profile?.get("ignore_configured_endpoint_urls"),
   );
@@ -53,10 +54,6 @@ export function resolveEndpoint(
     }
   }
   return { url: defaultEndpoint(service, region), source: "default" };
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === "true";
 }
 
 /** DNS suffix of the partition a region belongs to. */

@@ -46,6 +46,7 @@ import {
   tokenFromJson,
   writeToken,
 } from "./token_cache.ts";
+import { isTrueSetting } from "./truthy.ts";
 
 export type { LoginFlow } from "./registration_cache.ts";
 
@@ -337,15 +338,14 @@ export function deviceCodeConfigured(
   where: { profileName?: string; sessionName?: string },
 ): boolean {
   if (!config) return false;
-  const isTrue = (v: string | undefined) => v?.trim().toLowerCase() === "true";
   const profile = where.profileName !== undefined
     ? getProfile(config, where.profileName)
     : undefined;
   const session = where.sessionName !== undefined
     ? getSsoSession(config, where.sessionName)
     : undefined;
-  return isTrue(profile?.get("sso_use_device_code")) ||
-    isTrue(session?.get("sso_use_device_code"));
+  return isTrueSetting(profile?.get("sso_use_device_code")) ||
+    isTrueSetting(session?.get("sso_use_device_code"));
 }
 
 // ------------------------------------------------------------------ progress

@@ -9,6 +9,7 @@ import {
 import type { EndpointConfig } from "./endpoints.ts";
 import { ConfigError } from "./errors.ts";
 import type { Env } from "./paths.ts";
+import { isTrueSetting } from "./truthy.ts";
 
 /** The Identity Center instance a token belongs to (the token cache is keyed by it). */
 export interface SsoInstance {
@@ -140,7 +141,7 @@ export function resolveCredentialProcessSettings(
   const profileName = flags.profile;
   if (profileName !== undefined) {
     const profile = requireProfile(config, profileName, configPath);
-    autoLogin = profile.get("aws_sso_util_auto_login")?.toLowerCase() === "true";
+    autoLogin = isTrueSetting(profile.get("aws_sso_util_auto_login"));
     const servicesName = profile.get("services");
     endpointConfig = {
       profile,

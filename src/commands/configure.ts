@@ -41,6 +41,7 @@ import {
 import { type AccountInfo, type ApiContext, listAccountRoles, listAccounts } from "../sso_api.ts";
 import { pick } from "../terminal_picker.ts";
 import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
+import { isEnvFlagOn } from "../truthy.ts";
 
 /** Env vars giving the default start URL, first set wins (the last is shared with `login`). */
 export const CONFIGURE_START_URL_VARS: readonly string[] = [
@@ -290,10 +291,6 @@ function firstEnv(env: Env, names: readonly string[]): { value: string; name: st
   return undefined;
 }
 
-function isTrue(value: string | undefined): boolean {
-  return ["1", "true"].includes((value ?? "").trim().toLowerCase());
-}
-
 /** The instance settings known before asking, with their sources. */
 export function resolveInstanceDefaults(
   options: Pick<ConfigureProfileOptions, "ssoStartUrl" | "ssoRegion">,
@@ -541,7 +538,7 @@ export async function configureProfile(
   }
 
   const writeCredentialProcess = options.credentialProcess ??
-    !isTrue(env(DISABLE_CREDENTIAL_PROCESS_VAR));
+    !isEnvFlagOn(env(DISABLE_CREDENTIAL_PROCESS_VAR));
   const values: [string, string][] = sessionName !== undefined
     ? [["sso_session", sessionName]]
     : [["sso_start_url", startUrl!.value], ["sso_region", ssoRegion!.value]];
