@@ -1,17 +1,9 @@
 /** Unit tests of atomic, private file writes and tolerant JSON reads (spec §1.3, §3). */
 import { ensurePrivateDir, readJsonObject, writeFileAtomic } from "../src/atomic_file.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { withTempDir } from "./script_helpers.ts";
 
 const POSIX = Deno.build.os !== "windows";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "atomic-file-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function withUmask(mask: number, fn: () => Promise<void>): Promise<void> {
   const old = Deno.umask(mask);

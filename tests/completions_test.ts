@@ -1,15 +1,7 @@
 /** `aws-sso-util completions`: scripts for each shell, generated from the registered commands. */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { runCli, TempHome } from "./helpers.ts";
-
-async function hasCommand(name: string): Promise<boolean> {
-  try {
-    return (await new Deno.Command(name, { args: ["--version"], stdout: "null", stderr: "null" })
-      .output()).success;
-  } catch {
-    return false;
-  }
-}
+import { hasCommand } from "./script_helpers.ts";
 
 /** Completes `words` (the last one being completed) with the bash script; returns COMPREPLY. */
 async function bashComplete(script: string, words: string[], home: TempHome): Promise<string[]> {
@@ -69,7 +61,7 @@ Deno.test("completions prints a script for zsh, fish and powershell that their s
     assertEquals(result.code, 0, shell);
     assertMatch(result.stdout, /credential-process/);
     assertMatch(result.stdout, /--force-refresh|force-refresh/);
-    if (shell !== "powershell" && await hasCommand(checker)) {
+    if (shell !== "powershell" && await hasCommand(checker, ["--version"])) {
       const file = `${home.dir}/completion.${shell}`;
       await Deno.writeTextFile(file, result.stdout);
       const check = await new Deno.Command(checker, { args: [...args, file] }).output();
@@ -88,7 +80,7 @@ Deno.test("completions rejects an unknown shell with exit 2", async () => {
 
 Deno.test({
   name: "completions fish completes commands and profile names",
-  ignore: !(await hasCommand("fish")),
+  ignore: !(await hasCommand("fish", ["--version"])),
   async fn() {
     await using home = await TempHome.create();
     const result = await runCli(["completions", "fish"], { home });

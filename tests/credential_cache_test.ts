@@ -9,6 +9,7 @@ import {
   writeCachedCredentials,
 } from "../src/credential_cache.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { withTempDir } from "./script_helpers.ts";
 
 const EXPIRATION = Date.UTC(2026, 10, 24, 0, 32, 24);
 const MINUTE = 60_000;
@@ -20,15 +21,6 @@ const CREDS: RoleCredentials = {
   expiration: EXPIRATION + 999,
   accountId: "123456789012",
 };
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "credential-cache-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("writeCachedCredentials() writes byte-for-byte the AWS CLI layout", async () => {
   await withTempDir(async (dir) => {

@@ -115,7 +115,7 @@ sso_registration_scopes = sso:account:access
 let denoDir: Promise<string> | undefined;
 
 /** The Deno cache dir of this machine, so subprocesses with a temp HOME reuse it. */
-function realDenoDir(): Promise<string> {
+export function realDenoDir(): Promise<string> {
   denoDir ??= (async () => {
     const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
     return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;

@@ -6,6 +6,7 @@ import {
   declaredPermissionFlags,
   LEGACY_PROFILE,
   parseCredentialOutput,
+  realDenoDir,
   REPO_DIR,
   TempHome,
 } from "./helpers.ts";
@@ -32,8 +33,6 @@ async function runFromUrl(
 ) {
   const cwd = await Deno.makeTempDir({ prefix: "aws-sso-util-empty-" });
   try {
-    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    const denoDir = JSON.parse(new TextDecoder().decode(info.stdout)).denoDir;
     const host = new URL(url).host;
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -48,7 +47,12 @@ async function runFromUrl(
       ],
       cwd,
       clearEnv: true,
-      env: { HOME: home.dir, PATH: Deno.env.get("PATH") ?? "", DENO_DIR: denoDir, ...env },
+      env: {
+        HOME: home.dir,
+        PATH: Deno.env.get("PATH") ?? "",
+        DENO_DIR: await realDenoDir(),
+        ...env,
+      },
     }).output();
     const decoder = new TextDecoder();
     return {

@@ -82,6 +82,12 @@ export async function tempDir(prefix = "aws-sso-util-scripts-test-"): Promise<
   };
 }
 
+/** Runs `fn` with a new temp dir, removed afterwards whatever happens. */
+export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  await using dir = await tempDir("aws-sso-util-test-");
+  await fn(dir.path);
+}
+
 /** Lowercase hex SHA-256 of a file, computed independently of scripts/checksums.ts. */
 export async function fileSha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));

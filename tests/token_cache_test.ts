@@ -12,6 +12,7 @@ import {
   writeToken,
 } from "../src/token_cache.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { withTempDir } from "./script_helpers.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 0, 0, 0);
 const MINUTE = 60_000;
@@ -40,15 +41,6 @@ function token(overrides: Partial<SsoToken> = {}): SsoToken {
     registrationExpiresAt: NOW + 90 * 24 * 60 * MINUTE,
     ...overrides,
   };
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "token-cache-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("tokenFromJson() reads every field of a CLI token file and keeps the raw JSON", () => {
