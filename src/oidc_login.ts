@@ -1,23 +1,29 @@
 /**
  * The SSO OIDC login flows (spec §5): authorization code with PKCE on a loopback redirect, and
  * the device authorization flow; the client-registration cache; writing the token file exactly as
- * the AWS CLI does; and the auto-login used by `credential-process --login`.
+ * the AWS CLI does.
  *
  * Everything outside (clock, sleep, browser, prompt output, loopback port) is injected, so the
  * flows run in-process against the fake Identity Center in tests.
  *
  * @module
  */
-import type { AwsConfigDocument } from "./aws_config_file.ts";
-import { getProfile, getSsoSession } from "./aws_config_file.ts";
-import { canOpenBrowser, openUrl } from "./browser.ts";
+import { canOpenBrowser } from "./browser.ts";
+import { systemClock } from "./concurrency.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { redact } from "./debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
-import { AuthDispatchError, AwsApiError, CliError, LoginRequiredError } from "./errors.ts";
-import { withFileLock } from "./file_lock.ts";
-import { configInstances } from "./instance.ts";
+import { AwsApiError } from "./errors.ts";
+import { LoginDeniedError, LoginExpiredError, LoginFailedError } from "./login_errors.ts";
+import { startProgress } from "./login_progress.ts";
+import {
+  CALLBACK_PATH,
+  type CallbackResult,
+  type Loopback,
+  startLoopback,
+} from "./loopback_callback.ts";
 import type { Env } from "./paths.ts";
+import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
 import {
   type CachedRegistration,
   isRegistrationReusable,
@@ -29,7 +35,7 @@ import {
   registrationJson,
   writeRegistration,
 } from "./registration_cache.ts";
-import { loadConfigFile, type SsoInstance } from "./settings.ts";
+import type { SsoInstance } from "./settings.ts";
 import {
   type ApiContext,
   createToken,
@@ -46,45 +52,12 @@ import {
   tokenFromJson,
   writeToken,
 } from "./token_cache.ts";
-import { isTrueSetting } from "./truthy.ts";
-
-export type { LoginFlow } from "./registration_cache.ts";
-
-// ------------------------------------------------------------------ errors and exit codes
-
-/** Exit codes of `aws-sso-util login`. */
-export const LoginExitCode = {
-  ok: 0,
-  /** No instance, or more than one (InstanceNotFoundError). */
-  noInstance: 1,
-  /** The login window (device authorization or browser wait) expired. */
-  expired: 2,
-  /** The user denied access, or the grant was rejected. */
-  denied: 3,
-  /** Anything else: AWS errors, network, files. */
-  other: 4,
-} as const;
-
-/** The authorization expired before the user completed the sign-in (exit 2). */
-export class LoginExpiredError extends CliError {
-  constructor(message: string) {
-    super(message, LoginExitCode.expired);
-  }
-}
-
-/** The user denied access, or the service rejected the grant (exit 3). */
-export class LoginDeniedError extends CliError {
-  constructor(message: string) {
-    super(message, LoginExitCode.denied);
-  }
-}
-
-/** Any other login failure (exit 4). */
-export class LoginFailedError extends CliError {
-  constructor(message: string) {
-    super(message, LoginExitCode.other);
-  }
-}
+import {
+  type BrowserOpener,
+  type PromptOutput,
+  stderrOutput,
+  systemBrowserOpener,
+} from "./user_channel.ts";
 
 // ------------------------------------------------------------------ constants
 
@@ -92,8 +65,6 @@ export class LoginFailedError extends CliError {
 export const DEFAULT_SCOPES: readonly string[] = ["sso:account:access"];
 /** Redirect URI registered for PKCE clients: no port, as the AWS CLI registers it. */
 export const REGISTERED_REDIRECT_URI = "http://127.0.0.1/oauth/callback";
-/** Path of the loopback callback. */
-export const CALLBACK_PATH = "/oauth/callback";
 /** Grant type of the device authorization flow. */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** How long the PKCE flow waits for the browser's redirect (the AWS CLI's 10 minutes). */
@@ -102,23 +73,8 @@ export const AUTH_CODE_TIMEOUT_MS = 10 * 60 * 1000;
 export const LOGIN_CALL_TIMEOUT_MS = 30_000;
 /** Added to the polling interval on SlowDownException (RFC 8628). */
 export const SLOW_DOWN_STEP_MS = 5_000;
-/**
- * How long `credential-process` waits for another process's login (the token lock) before it
- * starts its own: the longest a login can take (10 minutes) plus a margin.
- */
-export const LOGIN_LOCK_WAIT_MS = AUTH_CODE_TIMEOUT_MS + 30_000;
 
 // ------------------------------------------------------------------ outside world
-
-/** Where prompts and progress go (stderr, or the terminal for credential-process). */
-export interface PromptOutput {
-  write(text: string): Promise<void>;
-  /** A spinner is shown only on a terminal. */
-  isTerminal: boolean;
-}
-
-/** Opens a URL in the user's browser; true when a browser command was started. */
-export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
 
 /** What a login needs from the outside world. */
 export interface LoginDeps {
@@ -162,36 +118,6 @@ export interface LoginResult {
   registrationReused: boolean;
 }
 
-/** Prompt output on this process's stderr. */
-export function stderrOutput(): PromptOutput {
-  return fileOutput(Deno.stderr, safeIsTerminal(Deno.stderr));
-}
-
-/** Prompt output on an open file or stream. */
-export function fileOutput(
-  file: { write(p: Uint8Array): Promise<number> },
-  isTerminal: boolean,
-): PromptOutput {
-  const encoder = new TextEncoder();
-  return {
-    isTerminal,
-    async write(text: string) {
-      let bytes = encoder.encode(text);
-      while (bytes.length > 0) bytes = bytes.subarray(await file.write(bytes));
-    },
-  };
-}
-
-function safeIsTerminal(stream: { isTerminal(): boolean }): boolean {
-  try {
-    return stream.isTerminal();
-  } catch {
-    return false;
-  }
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 // ------------------------------------------------------------------ pure helpers
 
 /** The flow a login uses (spec §5.3): PKCE only for sso-sessions with a browser, else device code. */
@@ -213,68 +139,6 @@ export function registrationScopes(instance: SsoInstance): string[] | undefined 
 /** `aws-sso-util-<session name>`, or `aws-sso-util-<unix seconds>` for legacy instances. */
 export function clientName(instance: SsoInstance, now: number): string {
   return `aws-sso-util-${instance.sessionName ?? Math.floor(now / 1000)}`;
-}
-
-const VERIFIER_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-
-/** A PKCE code verifier: 64 uniformly random characters of `[A-Za-z0-9-._~]`. */
-export function codeVerifier(): string {
-  const n = VERIFIER_CHARS.length; // 66
-  const limit = 256 - (256 % n); // reject bytes ≥ 198 so every character is equally likely
-  let verifier = "";
-  while (verifier.length < 64) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(80))) {
-      if (byte < limit && verifier.length < 64) verifier += VERIFIER_CHARS[byte % n];
-    }
-  }
-  return verifier;
-}
-
-/** base64url without padding. */
-export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** The S256 code challenge: base64url(SHA-256(verifier)) without padding (43 characters). */
-export async function codeChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64Url(new Uint8Array(digest));
-}
-
-/** Percent-encodes like Python's `urllib.parse.quote(s, safe="")`. */
-function quote(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * The browser URL of the authorization-code flow, built exactly as the AWS CLI builds it
- * (spec §5.2): query in the order `response_type`, `client_id`, `redirect_uri`, `state`,
- * `code_challenge_method`, `scopes` (space-joined), then `code_challenge` appended last.
- */
-export function authorizeUrl(args: {
-  oidcEndpoint: string;
-  clientId: string;
-  redirectUri: string;
-  state: string;
-  scopes: readonly string[];
-  codeChallenge: string;
-}): string {
-  const query = [
-    ["response_type", "code"],
-    ["client_id", args.clientId],
-    ["redirect_uri", args.redirectUri],
-    ["state", args.state],
-    ["code_challenge_method", "S256"],
-    ["scopes", args.scopes.join(" ")],
-  ].map(([k, v]) => `${k}=${quote(v)}`).join("&");
-  return `${args.oidcEndpoint.replace(/\/+$/, "")}/authorize?${query}&code_challenge=${
-    quote(args.codeChallenge)
-  }`;
 }
 
 /**
@@ -318,64 +182,6 @@ export function instanceLabel(instance: SsoInstance): string {
   return instance.sessionName !== undefined
     ? `${instance.startUrl} (sso-session ${instance.sessionName})`
     : instance.startUrl;
-}
-
-/** The sso-sessions of the config that use the same start URL and region as a legacy instance. */
-export function sessionsSharingUrl(
-  config: AwsConfigDocument | undefined,
-  instance: SsoInstance,
-): SsoInstance[] {
-  if (instance.sessionName !== undefined) return [];
-  return configInstances(config).filter((i) =>
-    i.sessionName !== undefined && i.startUrl === instance.startUrl &&
-    i.ssoRegion === instance.ssoRegion
-  );
-}
-
-/** True when the profile or the sso-session has `sso_use_device_code = true`. */
-export function deviceCodeConfigured(
-  config: AwsConfigDocument | undefined,
-  where: { profileName?: string; sessionName?: string },
-): boolean {
-  if (!config) return false;
-  const profile = where.profileName !== undefined
-    ? getProfile(config, where.profileName)
-    : undefined;
-  const session = where.sessionName !== undefined
-    ? getSsoSession(config, where.sessionName)
-    : undefined;
-  return isTrueSetting(profile?.get("sso_use_device_code")) ||
-    isTrueSetting(session?.get("sso_use_device_code"));
-}
-
-// ------------------------------------------------------------------ progress
-
-const SPINNER = ["|", "/", "-", "\\"];
-
-/** Shows `\r<spinner> <label> (m:ss left)` every 250 ms on a terminal; returns a stopper. */
-export function startProgress(
-  out: PromptOutput,
-  label: string,
-  until: number,
-  now: () => number,
-): () => Promise<void> {
-  if (!out.isTerminal) return () => Promise.resolve();
-  let frame = 0;
-  let pending = Promise.resolve();
-  const draw = () => {
-    const left = Math.max(0, Math.ceil((until - now()) / 1000));
-    const text = `\r${SPINNER[frame++ % SPINNER.length]} ${label} (${Math.floor(left / 60)}:${
-      String(left % 60).padStart(2, "0")
-    } left) `;
-    pending = pending.then(() => out.write(text)).catch(() => {});
-  };
-  draw();
-  const timer = setInterval(draw, 250);
-  return async () => {
-    clearInterval(timer);
-    await pending;
-    await out.write("\r\x1b[K").catch(() => {});
-  };
 }
 
 // ------------------------------------------------------------------ the login
@@ -507,93 +313,6 @@ async function clientRegistration(
 
 // ------------------------------------------------------------------ PKCE
 
-interface CallbackResult {
-  code?: string;
-  error?: string;
-  errorDescription?: string;
-}
-
-interface Loopback {
-  port: number;
-  /** Resolves with the first callback whose `state` matches. */
-  callback(state: string): Promise<CallbackResult>;
-  close(): Promise<void>;
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-
-function page(title: string, text: string, status = 200): Response {
-  return new Response(
-    `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>aws-sso-util: ${
-      escapeHtml(title)
-    }</title></head><body style="font-family: sans-serif; margin: 3em"><h1>${
-      escapeHtml(title)
-    }</h1><p>${escapeHtml(text)}</p></body></html>\n`,
-    {
-      status,
-      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-    },
-  );
-}
-
-/** Listens on 127.0.0.1 for the browser's redirect to `/oauth/callback`. Throws if it cannot bind. */
-function startLoopback(port: number): Loopback {
-  let expected: string | undefined;
-  let deliver: ((result: CallbackResult) => void) | undefined;
-  const delivered = new Promise<CallbackResult>((resolve) => (deliver = resolve));
-  let done = false;
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (req) => {
-    const url = new URL(req.url);
-    if (url.pathname !== CALLBACK_PATH) return new Response("Not found\n", { status: 404 });
-    const q = url.searchParams;
-    if (expected === undefined || q.get("state") !== expected) {
-      return page(
-        "Login request not recognised",
-        "This sign-in response does not belong to the login in progress; it was ignored.",
-        400,
-      );
-    }
-    if (done) {
-      return page("Login already handled", "You can close this window.");
-    }
-    done = true;
-    const error = q.get("error");
-    if (error !== null) {
-      deliver!({ error, errorDescription: q.get("error_description") ?? undefined });
-      return page(
-        "Login failed",
-        `${
-          error === "access_denied" ? "Access was denied" : `The sign-in failed (${error})`
-        }. You can close this window.`,
-      );
-    }
-    const code = q.get("code");
-    if (!code) {
-      deliver!({ error: "invalid_request", errorDescription: "no code in the redirect" });
-      return page("Login failed", "The redirect carried no authorization code.", 400);
-    }
-    deliver!({ code });
-    return page(
-      "Login successful",
-      "aws-sso-util received the authorization. You can close this window.",
-    );
-  });
-  return {
-    port: server.addr.port,
-    callback(state: string) {
-      expected = state;
-      return delivered;
-    },
-    async close() {
-      await server.shutdown().catch(() => {});
-    },
-  };
-}
-
 async function pkceFlow(
   instance: SsoInstance,
   registration: CachedRegistration,
@@ -682,7 +401,7 @@ async function deviceFlow(
   endpoint: string,
   deps: LoginDeps,
 ): Promise<CreatedToken> {
-  const sleep = deps.sleep ?? realSleep;
+  const sleep = deps.sleep ?? systemClock.sleep;
   const auth = await startDeviceAuthorization(apiContext(instance, endpoint, deps), {
     clientId: registration.clientId,
     clientSecret: registration.clientSecret,
@@ -768,166 +487,4 @@ export function loginInstance(
     out: stderrOutput(),
     log: context.log,
   });
-}
-
-// ------------------------------------------------------------------ auto-login (credential-process)
-
-/** A way to reach the user from `credential-process`: where prompts go, and a browser if any. */
-export interface UserChannel {
-  out: PromptOutput;
-  openBrowser?: BrowserOpener;
-  /** For the debug log: "/dev/tty", "stderr (terminal)", "browser". */
-  via: string;
-  close(): void;
-}
-
-/** Opens URLs with `BROWSER` or the platform opener, logging why one could not be started. */
-export function systemBrowserOpener(env: Env, log?: DebugLog): BrowserOpener {
-  return (url) => {
-    const result = openUrl(url, { env });
-    if (!result.opened) {
-      log?.log(`could not open a browser: ${result.reason}`);
-      return false;
-    }
-    log?.log(`browser command started: ${result.command[0]}`);
-    result.exited.then((code) => log?.log(`browser command ${result.command[0]} exited ${code}`));
-    return true;
-  };
-}
-
-/**
- * Finds a way to reach the user: the controlling terminal (`/dev/tty` opened for read and
- * write; Deno 2 allows writing to it only with --allow-all, so under the declared permissions
- * this falls back to stderr when stderr itself is a terminal), and/or a browser that can be
- * opened. Undefined when there is neither: the caller must then fail at once.
- */
-export async function probeUserChannel(env: Env, log?: DebugLog): Promise<UserChannel | undefined> {
-  let tty: Deno.FsFile | undefined;
-  if (Deno.build.os !== "windows") {
-    try {
-      tty = await Deno.open("/dev/tty", { read: true, write: true });
-    } catch (error) {
-      log?.log(`cannot open /dev/tty for writing: ${(error as Error).message?.split("\n")[0]}`);
-    }
-  }
-  const browser = canOpenBrowser({ env });
-  const stderrTerminal = safeIsTerminal(Deno.stderr);
-  if (!tty && !stderrTerminal && !browser) return undefined;
-  const out = tty ? fileOutput(tty, true) : fileOutput(Deno.stderr, stderrTerminal);
-  const via = tty ? "/dev/tty" : stderrTerminal ? "stderr (terminal)" : "browser";
-  return {
-    out,
-    openBrowser: browser ? systemBrowserOpener(env, log) : undefined,
-    via: browser && via !== "browser" ? `${via} and browser` : via,
-    close() {
-      try {
-        tty?.close();
-      } catch { /* already closed */ }
-    },
-  };
-}
-
-/** What `credential-process --login` passes to {@link autoLogin}. */
-export interface AutoLoginOptions {
-  instance: SsoInstance;
-  profileName?: string;
-  /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
-  configFile?: string;
-  ssoCacheDir: string;
-  env: Env;
-  endpointConfig?: EndpointConfig;
-  now: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  log?: DebugLog;
-  /** The error to throw when the user cannot be reached. */
-  loginRequired: LoginRequiredError;
-  /** A token the service rejected: not reused even if it looks fresh. */
-  rejectedAccessToken?: string;
-  /** Finds a way to reach the user (default {@link probeUserChannel}). */
-  reachUser?: () => Promise<UserChannel | undefined>;
-  /** How long to wait for another process's login (default {@link LOGIN_LOCK_WAIT_MS}). */
-  lockWaitMs?: number;
-  /** Passed to the login (tests). */
-  authCodeTimeoutMs?: number;
-}
-
-/**
- * Logs in on behalf of `credential-process` when the user can be reached (else throws
- * `loginRequired` at once). Holds the token lock (the one the refresh uses) for the whole
- * login, and re-reads the token after taking it, so parallel processes start only one login.
- * The wait is bounded by the authorization's expiry. Failures map to credential-process exit
- * codes: window expired → 1 (login required), denied → 3, others keep theirs.
- */
-export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
-  const log = options.log;
-  const channel = await (options.reachUser ?? (() => probeUserChannel(options.env, log)))();
-  if (!channel) {
-    log?.log("auto-login: no terminal and no browser to reach the user");
-    throw options.loginRequired;
-  }
-  log?.log(`auto-login: reaching the user through ${channel.via}`);
-  // Tell the user when another process's login keeps the lock for more than a moment.
-  const waitNote = setTimeout(() => {
-    channel.out.write("Waiting for the login started by another aws-sso-util process...\n")
-      .catch(() => {});
-  }, 1000);
-  try {
-    const path = await tokenFilePath(options.ssoCacheDir, options.instance);
-    return await withFileLock(
-      path.replace(/\.json$/, ".lock"),
-      options.lockWaitMs ?? LOGIN_LOCK_WAIT_MS,
-      async (locked) => {
-        clearTimeout(waitNote);
-        log?.log(locked ? "token lock acquired" : "token lock not acquired; going on");
-        const current = await readToken(path);
-        if (
-          current && isTokenFresh(current, options.now()) &&
-          current.accessToken !== options.rejectedAccessToken
-        ) {
-          log?.log("another process logged in meanwhile");
-          return current;
-        }
-        const config = options.configFile !== undefined
-          ? await loadConfigFile(options.configFile).catch(() => undefined)
-          : undefined;
-        await channel.out.write(
-          `aws-sso-util credential-process: login required for ${
-            instanceLabel(options.instance)
-          }.\n`,
-        );
-        const result = await performLogin({
-          instance: options.instance,
-          useDeviceCode: deviceCodeConfigured(config, {
-            profileName: options.profileName,
-            sessionName: options.instance.sessionName,
-          }),
-          alsoFor: sessionsSharingUrl(config, options.instance),
-        }, {
-          ssoCacheDir: options.ssoCacheDir,
-          env: options.env,
-          endpointConfig: options.endpointConfig,
-          now: options.now,
-          sleep: options.sleep,
-          openBrowser: channel.openBrowser,
-          out: channel.out,
-          log,
-          authCodeTimeoutMs: options.authCodeTimeoutMs,
-        });
-        return result.token;
-      },
-    );
-  } catch (error) {
-    if (error instanceof LoginExpiredError) {
-      throw new LoginRequiredError(
-        `${
-          error.message.replace(/; run the login again\.$/, ".")
-        } ${options.loginRequired.message}`,
-      );
-    }
-    if (error instanceof LoginDeniedError) throw new AuthDispatchError(error.message);
-    throw error;
-  } finally {
-    clearTimeout(waitNote);
-    channel.close();
-  }
 }

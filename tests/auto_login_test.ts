@@ -25,7 +25,7 @@ import {
   type CredentialProcessOptions,
 } from "../src/commands/credential_process.ts";
 import { AuthDispatchError, LoginRequiredError } from "../src/errors.ts";
-import type { BrowserOpener, UserChannel } from "../src/oidc_login.ts";
+import type { BrowserOpener, UserChannel } from "../src/user_channel.ts";
 
 const HOUR = 3_600_000;
 const DEV_LOGIN =

@@ -1,17 +1,11 @@
 /**
- * Tests of `aws-sso-util configure profile`: the credential_process line and the permission set
- * as units; the command end to end as a subprocess (non-interactive with flags and env defaults,
- * failures, file modes, and an interactive run answered through stdin against the fake server),
- * and botocore reading what we wrote when python3 with botocore is installed.
+ * Tests of `aws-sso-util configure profile`: the --config-default parsing as a unit; the command
+ * end to end as a subprocess (non-interactive with flags and env defaults, failures, file modes,
+ * and an interactive run answered through stdin against the fake server), and botocore reading
+ * what we wrote when python3 with botocore is installed.
  */
 import { shellQuote } from "../scripts/permissions.ts";
-import {
-  credentialProcessCommand,
-  isCompiled,
-  parseConfigDefaults,
-  quoteArg,
-} from "../src/commands/configure.ts";
-import { DEFAULT_PERMISSION_SET } from "../src/permission_set.ts";
+import { parseConfigDefaults } from "../src/commands/configure.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {
@@ -19,7 +13,6 @@ import {
   cliToken,
   declaredPermissionFlags,
   MAIN,
-  REPO_DIR,
   ROLE,
   runCli,
   START_URL,
@@ -56,57 +49,6 @@ const MESSY = [
   "  endpoint_url = http://127.0.0.1:4566",
   "# trailing comment, no blank line after it",
 ].join("\r\n") + "\r\n";
-
-Deno.test("permission set in code equals permissions.default of deno.json", async () => {
-  const denoJson = JSON.parse(await Deno.readTextFile(`${REPO_DIR}/deno.json`));
-  assertEquals(DEFAULT_PERMISSION_SET, denoJson.permissions.default);
-});
-
-Deno.test("credentialProcessCommand uses the env name, the compiled binary, or a deno run line", () => {
-  const env = (vars: Record<string, string>) => (name: string) => vars[name];
-  const deno = {
-    execPath: "/usr/bin/deno",
-    mainModule: "file:///src/my%20app/main.ts",
-    os: "linux",
-  };
-  assertEquals(
-    credentialProcessCommand("dev", env(TOOL), deno),
-    "aws-sso-util credential-process --profile dev",
-  );
-  assertEquals(
-    credentialProcessCommand(
-      "dev",
-      env({ AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util credential-process" }),
-      deno,
-    ),
-    "aws-sso-util credential-process --profile dev",
-    "the Python tool's spelling (subcommand included) is not doubled",
-  );
-  assertEquals(
-    credentialProcessCommand("dev", env({}), {
-      execPath: "/Users/me/My Tools/aws-sso-util",
-      mainModule: "file:///x/main.ts",
-      os: "darwin",
-    }),
-    "'/Users/me/My Tools/aws-sso-util' credential-process --profile dev",
-  );
-  assertEquals(
-    credentialProcessCommand("dev", env({}), {
-      execPath: "C:\\Program Files\\aws-sso-util.exe",
-      mainModule: "file:///C:/x/main.ts",
-      os: "windows",
-    }),
-    '"C:\\Program Files\\aws-sso-util.exe" credential-process --profile dev',
-  );
-  const line = credentialProcessCommand("dev", env({}), deno);
-  assert(line.startsWith("/usr/bin/deno run --allow-read --allow-write '--allow-net="), line);
-  assert(line.endsWith(" '/src/my app/main.ts' credential-process --profile dev"), line);
-  assert(!line.includes("--allow-all") && !/ -A /.test(line));
-  assertEquals(isCompiled("/usr/bin/deno"), false);
-  assertEquals(isCompiled("C:\\deno\\DENO.EXE"), false);
-  assertEquals(isCompiled("/usr/local/bin/aws-sso-util"), true);
-  assertEquals(quoteArg("it's", "linux"), `'it'\\''s'`);
-});
 
 Deno.test("parseConfigDefaults splits KEY=VALUE and refuses bad or managed keys", () => {
   assertEquals(parseConfigDefaults(["Retry_Mode=standard", "cli_pager=", "a=b=c"]), [

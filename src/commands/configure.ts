@@ -20,16 +20,25 @@ import {
   type ProfilePlan,
   type SectionEdit,
 } from "../aws_config_edit.ts";
+import { type AccountRoleContext, chooseAccountAndRole } from "../choose_account_role.ts";
 import { checkConfigPath, updateConfigFile } from "../config_writer.ts";
+import {
+  CONFIGURE_REGION_VARS,
+  CONFIGURE_SSO_REGION_VARS,
+  CONFIGURE_START_URL_VARS,
+  firstEnv,
+  regionForUrl,
+  resolveInstanceDefaults,
+  type Setting,
+} from "../configure_defaults.ts";
+import { credentialProcessCommand, type RuntimeInfo } from "../credential_process_command.ts";
 import { DebugLog } from "../debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
-import { AwsApiError, CliError, ConfigError, ExitCode, LoginRequiredError } from "../errors.ts";
-import { configInstances } from "../instance.ts";
-import { deviceCodeConfigured, loginInstance } from "../oidc_login.ts";
-import { awsPaths, type Env, processEnv } from "../paths.ts";
-import { defaultPermissionFlags } from "../permission_set.ts";
-import type { PickerItem } from "../picker.ts";
-import { processPromptIO, type PromptIO, promptLine } from "../prompt.ts";
+import type { EndpointConfig } from "../endpoints.ts";
+import { ConfigError } from "../errors.ts";
+import { deviceCodeConfigured } from "../login_config.ts";
+import { loginInstance } from "../oidc_login.ts";
+import { awsPaths, processEnv } from "../paths.ts";
+import { processPromptIO, promptLine } from "../prompt.ts";
 import {
   isHttpsUrl,
   isRegion,
@@ -38,34 +47,10 @@ import {
   type SsoInstance,
   validateSettings,
 } from "../settings.ts";
-import { type AccountInfo, type ApiContext, listAccountRoles, listAccounts } from "../sso_api.ts";
-import { pick } from "../terminal_picker.ts";
-import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
 import { isEnvFlagOn } from "../truthy.ts";
 
-/** Env vars giving the default start URL, first set wins (the last is shared with `login`). */
-export const CONFIGURE_START_URL_VARS: readonly string[] = [
-  "AWS_CONFIGURE_SSO_DEFAULT_SSO_START_URL",
-  "AWS_SSO_CONFIGURE_DEFAULT_SSO_START_URL",
-  "AWS_CONFIGURE_DEFAULT_SSO_START_URL",
-  "AWS_DEFAULT_SSO_START_URL",
-];
-/** Env vars giving the default SSO region, first set wins. */
-export const CONFIGURE_SSO_REGION_VARS: readonly string[] = [
-  "AWS_CONFIGURE_SSO_DEFAULT_SSO_REGION",
-  "AWS_SSO_CONFIGURE_DEFAULT_SSO_REGION",
-  "AWS_CONFIGURE_DEFAULT_SSO_REGION",
-  "AWS_DEFAULT_SSO_REGION",
-];
-/** Env vars giving the profile's default `region`, first set wins. */
-export const CONFIGURE_REGION_VARS: readonly string[] = [
-  "AWS_CONFIGURE_DEFAULT_REGION",
-  "AWS_DEFAULT_REGION",
-];
 /** `1`/`true`: do not write `credential_process` unless `--credential-process` is given. */
 export const DISABLE_CREDENTIAL_PROCESS_VAR = "AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS";
-/** The command written before ` credential-process --profile NAME`. */
-export const CREDENTIAL_PROCESS_NAME_VAR = "AWS_SSO_CREDENTIAL_PROCESS_NAME";
 /** `output` values the AWS CLI v2 accepts. */
 export const OUTPUT_FORMATS: readonly string[] = [
   "json",
@@ -77,8 +62,6 @@ export const OUTPUT_FORMATS: readonly string[] = [
 ];
 /** Scopes written into a new `[sso-session]` section. */
 export const DEFAULT_SESSION_SCOPES = "sso:account:access";
-/** Each SSO API call (with the SDK's retries) is abandoned after this long. */
-const API_TIME_LIMIT_MS = 60_000;
 /** Keys this command manages; `--config-default` cannot set them. */
 const MANAGED_KEYS = new Set([
   "sso_start_url",
@@ -105,51 +88,9 @@ export interface ConfigureProfileOptions {
   ssoSession?: string;
 }
 
-/** How this tool was started, for the `credential_process` line. */
-export interface RuntimeInfo {
-  /** `Deno.execPath()`: the deno binary, or the compiled binary. */
-  execPath: string;
-  /** `Deno.mainModule`. */
-  mainModule: string;
-  /** `Deno.build.os`. */
-  os: string;
-}
-
-/** Signature of `loginInstance` in `../oidc_login.ts` (the login command's flow). */
-export type LoginFunction = (
-  instance: SsoInstance,
-  context: LoginContext,
-) => Promise<{ token: { accessToken: string } }>;
-
-/** What configure hands to the login flow. */
-export interface LoginContext {
-  env: Env;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
-  now: () => number;
-  log: DebugLog;
-  /** The profile's or session's `sso_use_device_code = true`. */
-  useDeviceCode?: boolean;
-}
-
 /** The outside world of the command. */
-export interface ConfigureContext {
-  env: Env;
-  now: () => number;
-  io: PromptIO;
-  /** stdin and stderr are terminals (default for interactive mode, raw-mode pickers). */
-  terminal: boolean;
+export interface ConfigureContext extends AccountRoleContext {
   runtime: RuntimeInfo;
-  log: DebugLog;
-  /** Runs a login (the `login` command's flow); undefined: login required is an error. */
-  login?: LoginFunction;
-}
-
-/** A value and where it came from; `fixed` values are not asked for again. */
-interface Setting {
-  value: string;
-  source: string;
-  fixed: boolean;
 }
 
 export function register(program: Command): void {
@@ -238,132 +179,6 @@ export function parseConfigDefaults(pairs: readonly string[]): [string, string][
     }
     return [key, value];
   });
-}
-
-/** Quotes one word for the shell botocore / the SDKs split `credential_process` with. */
-export function quoteArg(arg: string, os: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./\\-]+$/.test(arg)) return arg;
-  if (os === "windows") return `"${arg.replaceAll('"', '\\"')}"`;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-function fromFileUrl(url: string, os: string): string {
-  if (!url.startsWith("file:")) return url;
-  const path = decodeURIComponent(new URL(url).pathname);
-  return os === "windows" ? path.replace(/^\/([A-Za-z]:)/, "$1").replaceAll("/", "\\") : path;
-}
-
-/** True when running as a `deno compile`d binary rather than under `deno`. */
-export function isCompiled(execPath: string): boolean {
-  const base = execPath.split(/[\\/]/).pop()!.toLowerCase();
-  return base !== "deno" && base !== "deno.exe";
-}
-
-/**
- * The `credential_process` value: `AWS_SSO_CREDENTIAL_PROCESS_NAME` if set (used as given; a
- * value already ending in `credential-process`, as the Python tool expects it, is not extended),
- * else the compiled binary's path, else `deno run <permission flags> <main module>`; then
- * ` credential-process --profile NAME`.
- */
-export function credentialProcessCommand(profile: string, env: Env, runtime: RuntimeInfo): string {
-  const quote = (arg: string) => quoteArg(arg, runtime.os);
-  const tail = `--profile ${quote(profile)}`;
-  const named = env(CREDENTIAL_PROCESS_NAME_VAR)?.trim();
-  if (named) {
-    return /(^|\s)credential-process$/.test(named)
-      ? `${named} ${tail}`
-      : `${named} credential-process ${tail}`;
-  }
-  const base = isCompiled(runtime.execPath) ? quote(runtime.execPath) : [
-    quote(runtime.execPath),
-    "run",
-    ...defaultPermissionFlags().map(quote),
-    quote(fromFileUrl(runtime.mainModule, runtime.os)),
-  ].join(" ");
-  return `${base} credential-process ${tail}`;
-}
-
-function firstEnv(env: Env, names: readonly string[]): { value: string; name: string } | undefined {
-  for (const name of names) {
-    const value = env(name)?.trim();
-    if (value) return { value, name };
-  }
-  return undefined;
-}
-
-/** The instance settings known before asking, with their sources. */
-export function resolveInstanceDefaults(
-  options: Pick<ConfigureProfileOptions, "ssoStartUrl" | "ssoRegion">,
-  env: Env,
-  config: AwsConfigDocument | undefined,
-  existing: Map<string, string> | undefined,
-  sessionName: string | undefined,
-): { startUrl?: Setting; ssoRegion?: Setting } {
-  const session = sessionName && config ? getSsoSession(config, sessionName) : undefined;
-  const pickSetting = (
-    flag: string | undefined,
-    flagName: string,
-    key: "sso_start_url" | "sso_region",
-    envVars: readonly string[],
-  ): Setting | undefined => {
-    const fromSession = session?.get(key)?.trim() || undefined;
-    if (flag !== undefined && flag.trim() !== "") {
-      if (fromSession !== undefined && fromSession !== flag.trim()) {
-        throw new ConfigError(
-          `The sso-session ${sessionName} already has ${key} = ${fromSession}, not ${flag.trim()}; choose another --sso-session name or edit that section.`,
-        );
-      }
-      return { value: flag.trim(), source: flagName, fixed: true };
-    }
-    if (fromSession !== undefined) {
-      return { value: fromSession, source: `sso-session ${sessionName}`, fixed: true };
-    }
-    const fromEnv = firstEnv(env, envVars);
-    if (fromEnv) return { value: fromEnv.value, source: `env ${fromEnv.name}`, fixed: false };
-    const inProfile = existing?.get(key)?.trim();
-    if (inProfile) return { value: inProfile, source: "the existing profile", fixed: false };
-    return undefined;
-  };
-  const startUrl = pickSetting(
-    options.ssoStartUrl,
-    "--sso-start-url",
-    "sso_start_url",
-    CONFIGURE_START_URL_VARS,
-  );
-  let ssoRegion = pickSetting(
-    options.ssoRegion,
-    "--sso-region",
-    "sso_region",
-    CONFIGURE_SSO_REGION_VARS,
-  );
-  const configured = configInstances(config);
-  const distinct = [...new Map(configured.map((c) => [`${c.startUrl}\n${c.ssoRegion}`, c]))
-    .values()];
-  if (startUrl === undefined) {
-    if (distinct.length === 1) {
-      return {
-        startUrl: { value: distinct[0].startUrl, source: distinct[0].source, fixed: false },
-        ssoRegion: ssoRegion ??
-          { value: distinct[0].ssoRegion, source: distinct[0].source, fixed: false },
-      };
-    }
-    return { ssoRegion };
-  }
-  if (ssoRegion === undefined) {
-    const sameUrl = distinct.filter((c) => c.startUrl === startUrl.value);
-    if (sameUrl.length === 1) {
-      ssoRegion = { value: sameUrl[0].ssoRegion, source: sameUrl[0].source, fixed: false };
-    }
-  }
-  return { startUrl, ssoRegion };
-}
-
-/** The SSO region configured for a start URL, if exactly one is. */
-function regionForUrl(config: AwsConfigDocument | undefined, startUrl: string): string | undefined {
-  const regions = new Set(
-    configInstances(config).filter((c) => c.startUrl === startUrl).map((c) => c.ssoRegion),
-  );
-  return regions.size === 1 ? [...regions][0] : undefined;
 }
 
 function checkRegion(value: string, source: string): void {
@@ -616,159 +431,4 @@ function endpointConfigOf(
     profile,
     services: servicesName && config ? getServices(config, servicesName) : undefined,
   };
-}
-
-/** Account and role to write, from flags or the pickers. */
-async function chooseAccountAndRole(
-  instance: SsoInstance,
-  wanted: {
-    accountId?: string;
-    roleName?: string;
-    initialAccount?: string;
-    initialRole?: string;
-    name: string;
-    endpointConfig: EndpointConfig;
-    useDeviceCode: boolean;
-  },
-  ctx: ConfigureContext,
-  ssoCacheDir: string,
-): Promise<{ accountId: string; roleName: string }> {
-  const { io } = ctx;
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, wanted.endpointConfig);
-  const api = (): ApiContext => ({
-    region: instance.ssoRegion,
-    endpoint: endpoint.url,
-    deadline: ctx.now() + API_TIME_LIMIT_MS,
-    log: ctx.log,
-  });
-  const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
-  let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
-  const withToken = async <T>(call: (accessToken: string) => Promise<T>): Promise<T> => {
-    try {
-      return await call(token);
-    } catch (error) {
-      // A token the service no longer accepts (signed out elsewhere): log in again, once.
-      if (!(error instanceof AwsApiError && error.errorCode === "UnauthorizedException")) {
-        throw error;
-      }
-      token = await accessToken(instance, ctx, ssoCacheDir, login, true);
-      return await call(token);
-    }
-  };
-
-  let accountId = wanted.accountId;
-  if (accountId === undefined) {
-    const accounts = (await withToken((t) => listAccounts(api(), t))).sort(byAccountName);
-    if (accounts.length === 0) {
-      throw new CliError(
-        `No AWS accounts are available to you through ${instance.startUrl}.`,
-        ExitCode.loginRequired,
-      );
-    }
-    if (accounts.length === 1) {
-      await io.write(`The only AWS account available to you is: ${accounts[0].accountId}\n`);
-      accountId = accounts[0].accountId;
-    } else {
-      await io.write(`There are ${accounts.length} AWS accounts available to you.\n`);
-      accountId = await pick(accounts.map(accountItem), {
-        title: "Choose an account",
-        initial: accounts.findIndex((a) => a.accountId === wanted.initialAccount),
-        io,
-        terminal: ctx.terminal,
-      });
-    }
-    await io.write(`Using the account ID ${accountId}\n`);
-  }
-
-  let roleName = wanted.roleName;
-  if (roleName === undefined) {
-    const roles = (await withToken((t) => listAccountRoles(api(), t, accountId!)))
-      .sort((a, b) => a.localeCompare(b));
-    if (roles.length === 0) {
-      throw new CliError(
-        `No roles in account ${accountId} are available to you.`,
-        ExitCode.loginRequired,
-      );
-    }
-    if (roles.length === 1) {
-      await io.write(`The only role available to you is: ${roles[0]}\n`);
-      roleName = roles[0];
-    } else {
-      await io.write(`There are ${roles.length} roles available to you.\n`);
-      roleName = await pick(roles.map(roleItem), {
-        title: "Choose a role",
-        initial: roles.indexOf(wanted.initialRole ?? ""),
-        io,
-        terminal: ctx.terminal,
-      });
-    }
-    await io.write(`Using the role name "${roleName}"\n`);
-  }
-  return { accountId, roleName };
-}
-
-function byAccountName(a: AccountInfo, b: AccountInfo): number {
-  return a.accountName.localeCompare(b.accountName, undefined, { sensitivity: "base" }) ||
-    a.accountId.localeCompare(b.accountId);
-}
-
-function accountItem(account: AccountInfo): PickerItem<string> {
-  const email = account.emailAddress ? ` (${account.emailAddress})` : "";
-  return {
-    label: `${account.accountId}  ${account.accountName}${email}`,
-    searchText: `${account.accountId} ${account.accountName}`,
-    key: account.accountId,
-    value: account.accountId,
-  };
-}
-
-function roleItem(role: string): PickerItem<string> {
-  return { label: role, searchText: role, key: role, value: role };
-}
-
-/**
- * An access token for listing accounts: the instance's cached (or refreshed) token, or for an
- * sso-session the start URL's legacy token; when there is none (or `forceLogin`), a login.
- */
-async function accessToken(
-  instance: SsoInstance,
-  ctx: ConfigureContext,
-  ssoCacheDir: string,
-  login: { endpointConfig: EndpointConfig; useDeviceCode: boolean },
-  forceLogin: boolean,
-): Promise<string> {
-  const { endpointConfig } = login;
-  const candidates: SsoInstance[] = [instance];
-  if (instance.sessionName) {
-    candidates.push({ startUrl: instance.startUrl, ssoRegion: instance.ssoRegion });
-  }
-  const message = loginRequiredMessage(instance);
-  const tokenContext = () => ({
-    ssoCacheDir,
-    env: ctx.env,
-    endpointConfig,
-    now: ctx.now,
-    deadline: ctx.now() + API_TIME_LIMIT_MS,
-    log: ctx.log,
-    loginRequiredMessage: message,
-  });
-  if (!forceLogin) {
-    for (const candidate of candidates) {
-      try {
-        return (await getUsableToken(candidate, tokenContext())).accessToken;
-      } catch (error) {
-        if (!(error instanceof LoginRequiredError)) throw error;
-      }
-    }
-  }
-  if (!ctx.login) throw new LoginRequiredError(message);
-  const result = await ctx.login(instance, {
-    env: ctx.env,
-    ssoCacheDir,
-    endpointConfig,
-    now: ctx.now,
-    log: ctx.log,
-    useDeviceCode: login.useDeviceCode || undefined,
-  });
-  return result.token.accessToken;
 }

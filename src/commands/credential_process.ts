@@ -94,9 +94,9 @@ export interface CredentialProcessContext {
   now: () => number;
   /**
    * How auto-login reaches the user (tests inject one); default: the controlling terminal or a
-   * browser, probed only when a login is needed. See `UserChannel` in `../oidc_login.ts`.
+   * browser, probed only when a login is needed. See `UserChannel` in `../user_channel.ts`.
    */
-  reachUser?: () => Promise<import("../oidc_login.ts").UserChannel | undefined>;
+  reachUser?: () => Promise<import("../user_channel.ts").UserChannel | undefined>;
   /** Sleep between device-code polls of an auto-login (tests); default a real timer. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -255,7 +255,7 @@ async function loginFirst(
   rejectedAccessToken?: string,
 ): Promise<SsoToken> {
   log.log("login required; trying an auto-login");
-  const { autoLogin } = await import("../oidc_login.ts");
+  const { autoLogin } = await import("../auto_login.ts");
   return await autoLogin({
     instance: settings,
     profileName: settings.profileName,

@@ -17,22 +17,18 @@ import {
   InstanceNotFoundError,
   resolveInstance,
 } from "../instance.ts";
-import {
-  type BrowserOpener,
-  deviceCodeConfigured,
-  formatLocalTime,
-  instanceLabel,
-  LoginFailedError,
-  type LoginResult,
-  performLogin,
-  type PromptOutput,
-  sessionsSharingUrl,
-  stderrOutput,
-  systemBrowserOpener,
-} from "../oidc_login.ts";
+import { deviceCodeConfigured, sessionsSharingUrl } from "../login_config.ts";
+import { LoginFailedError } from "../login_errors.ts";
+import { formatLocalTime, instanceLabel, type LoginResult, performLogin } from "../oidc_login.ts";
 import { awsPaths, type Env, processEnv } from "../paths.ts";
 import { loadConfigFile } from "../settings.ts";
 import { isTokenFresh, readToken, tokenFilePath } from "../token_cache.ts";
+import {
+  type BrowserOpener,
+  type PromptOutput,
+  stderrOutput,
+  systemBrowserOpener,
+} from "../user_channel.ts";
 
 /** Parsed options of the command (commander's names). */
 export interface LoginOptions {

@@ -1,0 +1,128 @@
+/**
+ * The auto-login of `credential-process --login` (or `aws_sso_util_auto_login = true`): reaches
+ * the user when it can, holds the token lock for the whole login so parallel processes start only
+ * one, and maps the login's failures to credential-process exit codes. Loaded only when a login
+ * is needed, so the usual credential-process path never imports the login flows.
+ */
+import type { DebugLog } from "./debug_log.ts";
+import type { EndpointConfig } from "./endpoints.ts";
+import { AuthDispatchError, LoginRequiredError } from "./errors.ts";
+import { withFileLock } from "./file_lock.ts";
+import { deviceCodeConfigured, sessionsSharingUrl } from "./login_config.ts";
+import { LoginDeniedError, LoginExpiredError } from "./login_errors.ts";
+import { AUTH_CODE_TIMEOUT_MS, instanceLabel, performLogin } from "./oidc_login.ts";
+import type { Env } from "./paths.ts";
+import { loadConfigFile, type SsoInstance } from "./settings.ts";
+import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "./token_cache.ts";
+import { probeUserChannel, type UserChannel } from "./user_channel.ts";
+
+/**
+ * How long `credential-process` waits for another process's login (the token lock) before it
+ * starts its own: the longest a login can take (10 minutes) plus a margin.
+ */
+export const LOGIN_LOCK_WAIT_MS = AUTH_CODE_TIMEOUT_MS + 30_000;
+
+/** What `credential-process --login` passes to {@link autoLogin}. */
+export interface AutoLoginOptions {
+  instance: SsoInstance;
+  profileName?: string;
+  /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
+  configFile?: string;
+  ssoCacheDir: string;
+  env: Env;
+  endpointConfig?: EndpointConfig;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: DebugLog;
+  /** The error to throw when the user cannot be reached. */
+  loginRequired: LoginRequiredError;
+  /** A token the service rejected: not reused even if it looks fresh. */
+  rejectedAccessToken?: string;
+  /** Finds a way to reach the user (default {@link probeUserChannel}). */
+  reachUser?: () => Promise<UserChannel | undefined>;
+  /** How long to wait for another process's login (default {@link LOGIN_LOCK_WAIT_MS}). */
+  lockWaitMs?: number;
+  /** Passed to the login (tests). */
+  authCodeTimeoutMs?: number;
+}
+
+/**
+ * Logs in on behalf of `credential-process` when the user can be reached (else throws
+ * `loginRequired` at once). Holds the token lock (the one the refresh uses) for the whole
+ * login, and re-reads the token after taking it, so parallel processes start only one login.
+ * The wait is bounded by the authorization's expiry. Failures map to credential-process exit
+ * codes: window expired → 1 (login required), denied → 3, others keep theirs.
+ */
+export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
+  const log = options.log;
+  const channel = await (options.reachUser ?? (() => probeUserChannel(options.env, log)))();
+  if (!channel) {
+    log?.log("auto-login: no terminal and no browser to reach the user");
+    throw options.loginRequired;
+  }
+  log?.log(`auto-login: reaching the user through ${channel.via}`);
+  // Tell the user when another process's login keeps the lock for more than a moment.
+  const waitNote = setTimeout(() => {
+    channel.out.write("Waiting for the login started by another aws-sso-util process...\n")
+      .catch(() => {});
+  }, 1000);
+  try {
+    const path = await tokenFilePath(options.ssoCacheDir, options.instance);
+    return await withFileLock(
+      path.replace(/\.json$/, ".lock"),
+      options.lockWaitMs ?? LOGIN_LOCK_WAIT_MS,
+      async (locked) => {
+        clearTimeout(waitNote);
+        log?.log(locked ? "token lock acquired" : "token lock not acquired; going on");
+        const current = await readToken(path);
+        if (
+          current && isTokenFresh(current, options.now()) &&
+          current.accessToken !== options.rejectedAccessToken
+        ) {
+          log?.log("another process logged in meanwhile");
+          return current;
+        }
+        const config = options.configFile !== undefined
+          ? await loadConfigFile(options.configFile).catch(() => undefined)
+          : undefined;
+        await channel.out.write(
+          `aws-sso-util credential-process: login required for ${
+            instanceLabel(options.instance)
+          }.\n`,
+        );
+        const result = await performLogin({
+          instance: options.instance,
+          useDeviceCode: deviceCodeConfigured(config, {
+            profileName: options.profileName,
+            sessionName: options.instance.sessionName,
+          }),
+          alsoFor: sessionsSharingUrl(config, options.instance),
+        }, {
+          ssoCacheDir: options.ssoCacheDir,
+          env: options.env,
+          endpointConfig: options.endpointConfig,
+          now: options.now,
+          sleep: options.sleep,
+          openBrowser: channel.openBrowser,
+          out: channel.out,
+          log,
+          authCodeTimeoutMs: options.authCodeTimeoutMs,
+        });
+        return result.token;
+      },
+    );
+  } catch (error) {
+    if (error instanceof LoginExpiredError) {
+      throw new LoginRequiredError(
+        `${
+          error.message.replace(/; run the login again\.$/, ".")
+        } ${options.loginRequired.message}`,
+      );
+    }
+    if (error instanceof LoginDeniedError) throw new AuthDispatchError(error.message);
+    throw error;
+  } finally {
+    clearTimeout(waitNote);
+    channel.close();
+  }
+}

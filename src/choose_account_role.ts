@@ -1,0 +1,202 @@
+/**
+ * The account and role `configure profile` writes, when the flags do not give them: an access
+ * token for the instance (the cached or refreshed one, else a login), then ListAccounts and
+ * ListAccountRoles, with a picker when there is more than one to choose from.
+ */
+import type { DebugLog } from "./debug_log.ts";
+import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
+import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "./errors.ts";
+import type { Env } from "./paths.ts";
+import type { PickerItem } from "./picker.ts";
+import type { PromptIO } from "./prompt.ts";
+import type { SsoInstance } from "./settings.ts";
+import { type AccountInfo, type ApiContext, listAccountRoles, listAccounts } from "./sso_api.ts";
+import { pick } from "./terminal_picker.ts";
+import { getUsableToken, loginRequiredMessage } from "./token_provider.ts";
+
+/** Each SSO API call (with the SDK's retries) is abandoned after this long. */
+const API_TIME_LIMIT_MS = 60_000;
+
+/** Signature of `loginInstance` in `./oidc_login.ts` (the login command's flow). */
+export type LoginFunction = (
+  instance: SsoInstance,
+  context: LoginContext,
+) => Promise<{ token: { accessToken: string } }>;
+
+/** What configure hands to the login flow. */
+export interface LoginContext {
+  env: Env;
+  ssoCacheDir: string;
+  endpointConfig?: EndpointConfig;
+  now: () => number;
+  log: DebugLog;
+  /** The profile's or session's `sso_use_device_code = true`. */
+  useDeviceCode?: boolean;
+}
+
+/** What choosing an account and role needs from the outside world. */
+export interface AccountRoleContext {
+  env: Env;
+  now: () => number;
+  io: PromptIO;
+  /** stdin and stderr are terminals (default for interactive mode, raw-mode pickers). */
+  terminal: boolean;
+  log: DebugLog;
+  /** Runs a login (the `login` command's flow); undefined: login required is an error. */
+  login?: LoginFunction;
+}
+
+/** Account and role to write, from flags or the pickers. */
+export async function chooseAccountAndRole(
+  instance: SsoInstance,
+  wanted: {
+    accountId?: string;
+    roleName?: string;
+    initialAccount?: string;
+    initialRole?: string;
+    name: string;
+    endpointConfig: EndpointConfig;
+    useDeviceCode: boolean;
+  },
+  ctx: AccountRoleContext,
+  ssoCacheDir: string,
+): Promise<{ accountId: string; roleName: string }> {
+  const { io } = ctx;
+  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, wanted.endpointConfig);
+  const api = (): ApiContext => ({
+    region: instance.ssoRegion,
+    endpoint: endpoint.url,
+    deadline: ctx.now() + API_TIME_LIMIT_MS,
+    log: ctx.log,
+  });
+  const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
+  let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
+  const withToken = async <T>(call: (accessToken: string) => Promise<T>): Promise<T> => {
+    try {
+      return await call(token);
+    } catch (error) {
+      // A token the service no longer accepts (signed out elsewhere): log in again, once.
+      if (!(error instanceof AwsApiError && error.errorCode === "UnauthorizedException")) {
+        throw error;
+      }
+      token = await accessToken(instance, ctx, ssoCacheDir, login, true);
+      return await call(token);
+    }
+  };
+
+  let accountId = wanted.accountId;
+  if (accountId === undefined) {
+    const accounts = (await withToken((t) => listAccounts(api(), t))).sort(byAccountName);
+    if (accounts.length === 0) {
+      throw new CliError(
+        `No AWS accounts are available to you through ${instance.startUrl}.`,
+        ExitCode.loginRequired,
+      );
+    }
+    if (accounts.length === 1) {
+      await io.write(`The only AWS account available to you is: ${accounts[0].accountId}\n`);
+      accountId = accounts[0].accountId;
+    } else {
+      await io.write(`There are ${accounts.length} AWS accounts available to you.\n`);
+      accountId = await pick(accounts.map(accountItem), {
+        title: "Choose an account",
+        initial: accounts.findIndex((a) => a.accountId === wanted.initialAccount),
+        io,
+        terminal: ctx.terminal,
+      });
+    }
+    await io.write(`Using the account ID ${accountId}\n`);
+  }
+
+  let roleName = wanted.roleName;
+  if (roleName === undefined) {
+    const roles = (await withToken((t) => listAccountRoles(api(), t, accountId!)))
+      .sort((a, b) => a.localeCompare(b));
+    if (roles.length === 0) {
+      throw new CliError(
+        `No roles in account ${accountId} are available to you.`,
+        ExitCode.loginRequired,
+      );
+    }
+    if (roles.length === 1) {
+      await io.write(`The only role available to you is: ${roles[0]}\n`);
+      roleName = roles[0];
+    } else {
+      await io.write(`There are ${roles.length} roles available to you.\n`);
+      roleName = await pick(roles.map(roleItem), {
+        title: "Choose a role",
+        initial: roles.indexOf(wanted.initialRole ?? ""),
+        io,
+        terminal: ctx.terminal,
+      });
+    }
+    await io.write(`Using the role name "${roleName}"\n`);
+  }
+  return { accountId, roleName };
+}
+
+function byAccountName(a: AccountInfo, b: AccountInfo): number {
+  return a.accountName.localeCompare(b.accountName, undefined, { sensitivity: "base" }) ||
+    a.accountId.localeCompare(b.accountId);
+}
+
+function accountItem(account: AccountInfo): PickerItem<string> {
+  const email = account.emailAddress ? ` (${account.emailAddress})` : "";
+  return {
+    label: `${account.accountId}  ${account.accountName}${email}`,
+    searchText: `${account.accountId} ${account.accountName}`,
+    key: account.accountId,
+    value: account.accountId,
+  };
+}
+
+function roleItem(role: string): PickerItem<string> {
+  return { label: role, searchText: role, key: role, value: role };
+}
+
+/**
+ * An access token for listing accounts: the instance's cached (or refreshed) token, or for an
+ * sso-session the start URL's legacy token; when there is none (or `forceLogin`), a login.
+ */
+async function accessToken(
+  instance: SsoInstance,
+  ctx: AccountRoleContext,
+  ssoCacheDir: string,
+  login: { endpointConfig: EndpointConfig; useDeviceCode: boolean },
+  forceLogin: boolean,
+): Promise<string> {
+  const { endpointConfig } = login;
+  const candidates: SsoInstance[] = [instance];
+  if (instance.sessionName) {
+    candidates.push({ startUrl: instance.startUrl, ssoRegion: instance.ssoRegion });
+  }
+  const message = loginRequiredMessage(instance);
+  const tokenContext = () => ({
+    ssoCacheDir,
+    env: ctx.env,
+    endpointConfig,
+    now: ctx.now,
+    deadline: ctx.now() + API_TIME_LIMIT_MS,
+    log: ctx.log,
+    loginRequiredMessage: message,
+  });
+  if (!forceLogin) {
+    for (const candidate of candidates) {
+      try {
+        return (await getUsableToken(candidate, tokenContext())).accessToken;
+      } catch (error) {
+        if (!(error instanceof LoginRequiredError)) throw error;
+      }
+    }
+  }
+  if (!ctx.login) throw new LoginRequiredError(message);
+  const result = await ctx.login(instance, {
+    env: ctx.env,
+    ssoCacheDir,
+    endpointConfig,
+    now: ctx.now,
+    log: ctx.log,
+    useDeviceCode: login.useDeviceCode || undefined,
+  });
+  return result.token.accessToken;
+}

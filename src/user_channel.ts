@@ -1,0 +1,94 @@
+/**
+ * How a login reaches the user: where its prompts and progress go (stderr, an open file, or the
+ * controlling terminal for `credential-process`) and the system browser that opens its URLs.
+ */
+import { canOpenBrowser, openUrl } from "./browser.ts";
+import type { DebugLog } from "./debug_log.ts";
+import { writeText } from "./output.ts";
+import type { Env } from "./paths.ts";
+
+/** Where prompts and progress go (stderr, or the terminal for credential-process). */
+export interface PromptOutput {
+  write(text: string): Promise<void>;
+  /** A spinner is shown only on a terminal. */
+  isTerminal: boolean;
+}
+
+/** Opens a URL in the user's browser; true when a browser command was started. */
+export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
+
+/** Prompt output on this process's stderr. */
+export function stderrOutput(): PromptOutput {
+  return fileOutput(Deno.stderr, safeIsTerminal(Deno.stderr));
+}
+
+/** Prompt output on an open file or stream. */
+export function fileOutput(
+  file: { write(p: Uint8Array): Promise<number> },
+  isTerminal: boolean,
+): PromptOutput {
+  return { isTerminal, write: (text: string) => writeText(file, text) };
+}
+
+function safeIsTerminal(stream: { isTerminal(): boolean }): boolean {
+  try {
+    return stream.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/** A way to reach the user from `credential-process`: where prompts go, and a browser if any. */
+export interface UserChannel {
+  out: PromptOutput;
+  openBrowser?: BrowserOpener;
+  /** For the debug log: "/dev/tty", "stderr (terminal)", "browser". */
+  via: string;
+  close(): void;
+}
+
+/** Opens URLs with `BROWSER` or the platform opener, logging why one could not be started. */
+export function systemBrowserOpener(env: Env, log?: DebugLog): BrowserOpener {
+  return (url) => {
+    const result = openUrl(url, { env });
+    if (!result.opened) {
+      log?.log(`could not open a browser: ${result.reason}`);
+      return false;
+    }
+    log?.log(`browser command started: ${result.command[0]}`);
+    result.exited.then((code) => log?.log(`browser command ${result.command[0]} exited ${code}`));
+    return true;
+  };
+}
+
+/**
+ * Finds a way to reach the user: the controlling terminal (`/dev/tty` opened for read and
+ * write; Deno 2 allows writing to it only with --allow-all, so under the declared permissions
+ * this falls back to stderr when stderr itself is a terminal), and/or a browser that can be
+ * opened. Undefined when there is neither: the caller must then fail at once.
+ */
+export async function probeUserChannel(env: Env, log?: DebugLog): Promise<UserChannel | undefined> {
+  let tty: Deno.FsFile | undefined;
+  if (Deno.build.os !== "windows") {
+    try {
+      tty = await Deno.open("/dev/tty", { read: true, write: true });
+    } catch (error) {
+      log?.log(`cannot open /dev/tty for writing: ${(error as Error).message?.split("\n")[0]}`);
+    }
+  }
+  const browser = canOpenBrowser({ env });
+  const stderrTerminal = safeIsTerminal(Deno.stderr);
+  if (!tty && !stderrTerminal && !browser) return undefined;
+  const out = tty ? fileOutput(tty, true) : fileOutput(Deno.stderr, stderrTerminal);
+  const via = tty ? "/dev/tty" : stderrTerminal ? "stderr (terminal)" : "browser";
+  return {
+    out,
+    openBrowser: browser ? systemBrowserOpener(env, log) : undefined,
+    via: browser && via !== "browser" ? `${via} and browser` : via,
+    close() {
+      try {
+        tty?.close();
+      } catch { /* already closed */ }
+    },
+  };
+}
