@@ -7,7 +7,7 @@
 import type { DebugLog } from "./debug_log.ts";
 import type { EndpointConfig } from "./endpoints.ts";
 import { AuthDispatchError, LoginRequiredError } from "./errors.ts";
-import { withFileLock } from "./file_lock.ts";
+import { lockPathFor, withFileLock } from "./file_lock.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "./login_config.ts";
 import { LoginDeniedError, LoginExpiredError } from "./login_errors.ts";
 import { AUTH_CODE_TIMEOUT_MS, instanceLabel, performLogin } from "./oidc_login.ts";
@@ -69,7 +69,7 @@ export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
   try {
     const path = await tokenFilePath(options.ssoCacheDir, options.instance);
     return await withFileLock(
-      path.replace(/\.json$/, ".lock"),
+      lockPathFor(path),
       options.lockWaitMs ?? LOGIN_LOCK_WAIT_MS,
       async (locked) => {
         clearTimeout(waitNote);

@@ -1,3 +1,4 @@
+import { type AwsConfigDocument, getProfile, getServices } from "./aws_config_file.ts";
 import type { Env } from "./paths.ts";
 import { isTrueSetting } from "./truthy.ts";
 
@@ -14,6 +15,17 @@ const SERVICE_CONFIG_KEY: Record<SsoService, string> = { "sso": "sso", "sso-oidc
 export interface EndpointConfig {
   profile?: Map<string, string>;
   services?: Map<string, Map<string, string>>;
+}
+
+/** The endpoint settings of a profile: its own keys and its `services = NAME` section. */
+export function profileEndpointConfig(
+  config: AwsConfigDocument | undefined,
+  profileName: string | undefined,
+): EndpointConfig {
+  const profile = config && profileName !== undefined ? getProfile(config, profileName) : undefined;
+  if (!profile) return {};
+  const servicesName = profile.get("services");
+  return { profile, services: servicesName ? getServices(config!, servicesName) : undefined };
 }
 
 /** Where an endpoint came from, for the debug log. */

@@ -1,6 +1,11 @@
 import { ensurePrivateDir } from "./atomic_file.ts";
 import { dirName } from "./paths.ts";
 
+/** The lock file that guards a cache file: `<key>.lock` next to `<key>.json`. */
+export function lockPathFor(cachePath: string): string {
+  return cachePath.replace(/\.json$/, "") + ".lock";
+}
+
 /**
  * Runs `fn` while holding an exclusive OS lock on `lockPath` (flock / LockFileEx), so that
  * processes started together share one network call. The lock dies with the process, so a

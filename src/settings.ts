@@ -2,11 +2,10 @@ import {
   type AwsConfigDocument,
   ConfigParseError,
   getProfile,
-  getServices,
   getSsoSession,
   parseAwsConfig,
 } from "./aws_config_file.ts";
-import type { EndpointConfig } from "./endpoints.ts";
+import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
 import { ConfigError } from "./errors.ts";
 import type { Env } from "./paths.ts";
 import { isTrueSetting } from "./truthy.ts";
@@ -142,11 +141,7 @@ export function resolveCredentialProcessSettings(
   if (profileName !== undefined) {
     const profile = requireProfile(config, profileName, configPath);
     autoLogin = isTrueSetting(profile.get("aws_sso_util_auto_login"));
-    const servicesName = profile.get("services");
-    endpointConfig = {
-      profile,
-      services: servicesName && config ? getServices(config, servicesName) : undefined,
-    };
+    endpointConfig = profileEndpointConfig(config, profileName);
     const fromProfile = (name: SettingName, value: string | undefined, source: string) => {
       if (values[name] === undefined && value !== undefined && value !== "") {
         [values[name], sources[name]] = [value, source];

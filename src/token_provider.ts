@@ -1,7 +1,7 @@
 import type { DebugLog } from "./debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "./errors.ts";
-import { withFileLock } from "./file_lock.ts";
+import { lockPathFor, withFileLock } from "./file_lock.ts";
 import type { Env } from "./paths.ts";
 import { redact } from "./debug_log.ts";
 import type { SsoInstance } from "./settings.ts";
@@ -61,7 +61,7 @@ export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): 
     return usableOrLoginRequired(token, ctx);
   }
   return await withFileLock(
-    path.replace(/\.json$/, ".lock"),
+    lockPathFor(path),
     Math.max(0, ctx.deadline - ctx.now()),
     async (locked) => {
       const current = (locked && await readToken(path)) || token;

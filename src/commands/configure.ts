@@ -6,12 +6,7 @@
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
 import { type Command, Option } from "npm:commander@15.1.0";
-import {
-  type AwsConfigDocument,
-  getProfile,
-  getServices,
-  getSsoSession,
-} from "../aws_config_file.ts";
+import { type AwsConfigDocument, getProfile, getSsoSession } from "../aws_config_file.ts";
 import {
   editConfigText,
   EXISTING_CONFIG_ACTIONS,
@@ -33,10 +28,10 @@ import {
 } from "../configure_defaults.ts";
 import { credentialProcessCommand, type RuntimeInfo } from "../credential_process_command.ts";
 import { DebugLog } from "../debug_log.ts";
-import type { EndpointConfig } from "../endpoints.ts";
+import { profileEndpointConfig } from "../endpoints.ts";
 import { ConfigError } from "../errors.ts";
 import { deviceCodeConfigured } from "../login_config.ts";
-import { loginInstance } from "../oidc_login.ts";
+import { DEFAULT_SCOPES, loginInstance } from "../oidc_login.ts";
 import { awsPaths, processEnv } from "../paths.ts";
 import { processPromptIO, promptLine } from "../prompt.ts";
 import {
@@ -60,8 +55,6 @@ export const OUTPUT_FORMATS: readonly string[] = [
   "table",
   "off",
 ];
-/** Scopes written into a new `[sso-session]` section. */
-export const DEFAULT_SESSION_SCOPES = "sso:account:access";
 /** Keys this command manages; `--config-default` cannot set them. */
 const MANAGED_KEYS = new Set([
   "sso_start_url",
@@ -313,7 +306,7 @@ export async function configureProfile(
         startUrl: startUrl!.value,
         ssoRegion: ssoRegion!.value,
         sessionName,
-        scopes: sessionName ? [DEFAULT_SESSION_SCOPES] : undefined,
+        scopes: sessionName ? [...DEFAULT_SCOPES] : undefined,
       };
       const chosen = await chooseAccountAndRole(
         instance,
@@ -323,7 +316,7 @@ export async function configureProfile(
           initialAccount: accountId?.value,
           initialRole: roleName?.value,
           name,
-          endpointConfig: endpointConfigOf(config, existingProfile),
+          endpointConfig: profileEndpointConfig(config, name),
           useDeviceCode: deviceCodeConfigured(config, { profileName: name, sessionName }),
         },
         ctx,
@@ -416,19 +409,8 @@ export function configEdits(
         );
       }
     }
-    if (!values) set.push(["sso_registration_scopes", DEFAULT_SESSION_SCOPES]);
+    if (!values) set.push(["sso_registration_scopes", DEFAULT_SCOPES.join(",")]);
     if (set.length > 0) edits.push({ target: { kind: "sso-session", name: session.name }, set });
   }
   return edits;
-}
-
-function endpointConfigOf(
-  config: AwsConfigDocument | undefined,
-  profile: Map<string, string> | undefined,
-): EndpointConfig {
-  const servicesName = profile?.get("services");
-  return {
-    profile,
-    services: servicesName && config ? getServices(config, servicesName) : undefined,
-  };
 }

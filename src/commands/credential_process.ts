@@ -12,7 +12,7 @@ import {
 import { debugEnabled, DebugLog, redact } from "../debug_log.ts";
 import { resolveEndpoint } from "../endpoints.ts";
 import { AwsApiError, describeFailure, ExitCode, LoginRequiredError } from "../errors.ts";
-import { withFileLock } from "../file_lock.ts";
+import { lockPathFor, withFileLock } from "../file_lock.ts";
 import { awsPaths, type Env, processEnv } from "../paths.ts";
 import {
   type CredentialProcessSettings,
@@ -152,7 +152,7 @@ async function fetchWithCache(
     log.log(`credential cache ${cached ? "stale" : "miss"}: ${credPath}`);
   }
   return await withFileLock(
-    credPath.replace(/\.json$/, ".lock"),
+    lockPathFor(credPath),
     Math.max(0, deadline - ctx.now() - 3000),
     async (locked) => {
       log.log(locked ? "credential lock acquired" : "credential lock not acquired; going on");

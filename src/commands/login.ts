@@ -6,10 +6,10 @@
  * device code flow.
  */
 import { type Command, Option } from "npm:commander@15.1.0";
-import { type AwsConfigDocument, getProfile, getServices } from "../aws_config_file.ts";
+import type { AwsConfigDocument } from "../aws_config_file.ts";
 import { browserDisabledByEnv, canOpenBrowser } from "../browser.ts";
 import { DebugLog } from "../debug_log.ts";
-import type { EndpointConfig } from "../endpoints.ts";
+import { profileEndpointConfig } from "../endpoints.ts";
 import { CliError, ConfigError, describeFailure } from "../errors.ts";
 import {
   configInstances,
@@ -110,16 +110,6 @@ export function loginInstances(
   }
 }
 
-function endpointConfigOf(
-  config: AwsConfigDocument | undefined,
-  profileName: string | undefined,
-): EndpointConfig {
-  const profile = config && profileName !== undefined ? getProfile(config, profileName) : undefined;
-  if (!profile) return {};
-  const services = profile.get("services");
-  return { profile, services: services ? getServices(config!, services) : undefined };
-}
-
 /**
  * Logs in to each selected instance in turn: a fresh token (15+ minutes left) is reported and
  * kept unless `--force-refresh`. Returns one outcome per instance; failures are collected.
@@ -184,7 +174,7 @@ export async function login(
       }, {
         ssoCacheDir: paths.ssoCacheDir,
         env: ctx.env,
-        endpointConfig: endpointConfigOf(config, profileName),
+        endpointConfig: profileEndpointConfig(config, profileName),
         now: ctx.now,
         sleep: ctx.sleep,
         openBrowser,

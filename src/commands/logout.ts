@@ -12,16 +12,11 @@
  */
 import type { Command } from "npm:commander@15.1.0";
 import { readJsonObject } from "../atomic_file.ts";
-import {
-  type AwsConfigDocument,
-  getProfile,
-  getServices,
-  profileNames,
-} from "../aws_config_file.ts";
+import { type AwsConfigDocument, profileNames } from "../aws_config_file.ts";
 import { tokenCacheKey } from "../cache_keys.ts";
 import { credentialFilePath } from "../credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
+import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
 import { CliError, ConfigError, ExitCode } from "../errors.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../instance.ts";
 import { writeText } from "../output.ts";
@@ -196,14 +191,7 @@ export async function logout(
   // Logging out of everything needs no config file (so a broken one cannot block it).
   const config = all ? undefined : await loadConfigFile(paths.configFile);
   const instance = selectedInstance(selection, ctx.env, config, paths.configFile);
-  let endpointConfig: EndpointConfig = {};
-  const profile = selection.profile !== undefined && config
-    ? getProfile(config, selection.profile)
-    : undefined;
-  if (profile) {
-    const services = profile.get("services");
-    endpointConfig = { profile, services: services ? getServices(config!, services) : undefined };
-  }
+  const endpointConfig = profileEndpointConfig(config, selection.profile);
 
   let tokenPaths: string[];
   let credentialCandidates: string[];

@@ -4,7 +4,6 @@
  * service's limit, and retries of throttled calls.
  */
 import { type Command, Option } from "npm:commander@15.1.0";
-import { getProfile, getServices } from "../aws_config_file.ts";
 import {
   type Clock,
   type RateLimit,
@@ -13,7 +12,7 @@ import {
   Semaphore,
 } from "../concurrency.ts";
 import { DebugLog, redact } from "../debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "../endpoints.ts";
+import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "../errors.ts";
 import { resolveInstance } from "../instance.ts";
 import { writeText } from "../output.ts";
@@ -253,14 +252,7 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     paths.configFile,
   );
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
-  let endpointConfig: EndpointConfig = {};
-  const profile = options.profile !== undefined && config
-    ? getProfile(config, options.profile)
-    : undefined;
-  if (profile) {
-    const services = profile.get("services");
-    endpointConfig = { profile, services: services ? getServices(config!, services) : undefined };
-  }
+  const endpointConfig = profileEndpointConfig(config, options.profile);
   const message = loginRequiredMessage(instance, options.profile);
   const token = await getUsableToken(instance, {
     ssoCacheDir: paths.ssoCacheDir,
