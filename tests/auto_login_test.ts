@@ -13,6 +13,7 @@ import {
   fakeBrowser,
   LEGACY_PROFILE,
   parseCredentialOutput,
+  POSIX,
   ROLE,
   runCli,
   SESSION_PROFILE,
@@ -71,29 +72,35 @@ Deno.test("credential-process --login fails at once with exit 1 when no terminal
   assertEquals(fake.requests.length, 0);
 });
 
-Deno.test("credential-process with aws_sso_util_auto_login logs in through the browser and prints credentials", async () => {
-  await using home = await TempHome.create();
-  await using fake = await FakeIdentityCenter.start();
-  await home.writeConfig(AUTO_LOGIN_PROFILE);
-  const bin = await fakeBrowser(home);
-  const result = await runCredentialProcess(["--profile", "dev"], {
-    home,
-    endpoint: fake.url,
-    env: browserEnv(bin),
-  });
-  assertEquals(result.code, 0, result.stderr);
-  const creds = parseCredentialOutput(result.stdout);
-  assertEquals(creds.AccessKeyId, fake.issuedCredentials[0].accessKeyId);
-  assertEquals(creds.AccountId, ACCOUNT_ID);
-  assertEquals(fake.authorizationCodes.length, 1);
-  assertMatch(result.stderr, /login required for https:\/\/example\.awsapps\.com\/start/);
-  assertMatch(result.stderr, /Login succeeded, valid until/);
-  const token = await home.readToken({ sessionName: "my-sso" });
-  assertEquals(token.accessToken, fake.issuedCredentials[0].bearerToken);
-  assert(token.refreshToken, "a PKCE login of a session is refreshable");
-});
+Deno.test(
+  "credential-process with aws_sso_util_auto_login logs in through the browser and prints credentials",
+  { ignore: !POSIX },
+  async () => {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(AUTO_LOGIN_PROFILE);
+    const bin = await fakeBrowser(home);
+    const result = await runCredentialProcess(["--profile", "dev"], {
+      home,
+      endpoint: fake.url,
+      env: browserEnv(bin),
+    });
+    assertEquals(result.code, 0, result.stderr);
+    const creds = parseCredentialOutput(result.stdout);
+    assertEquals(creds.AccessKeyId, fake.issuedCredentials[0].accessKeyId);
+    assertEquals(creds.AccountId, ACCOUNT_ID);
+    assertEquals(fake.authorizationCodes.length, 1);
+    assertMatch(result.stderr, /login required for https:\/\/example\.awsapps\.com\/start/);
+    assertMatch(result.stderr, /Login succeeded, valid until/);
+    const token = await home.readToken({ sessionName: "my-sso" });
+    assertEquals(token.accessToken, fake.issuedCredentials[0].bearerToken);
+    assert(token.refreshToken, "a PKCE login of a session is refreshable");
+  },
+);
 
-Deno.test("credential-process --login starts one login for parallel runs that all need one", async () => {
+Deno.test("credential-process --login starts one login for parallel runs that all need one", {
+  ignore: !POSIX,
+}, async () => {
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   fake.setAccounts([{

@@ -10,6 +10,7 @@ import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
+  assertMode,
   cliToken,
   declaredPermissionFlags,
   MAIN,
@@ -273,8 +274,7 @@ sso_role_name = ${ROLE}
 credential_process = aws-sso-util credential-process --profile dev
 `,
   );
-  const info = await Deno.stat(home.configPath);
-  assertEquals(info.mode! & 0o777, 0o600, "a new config file is private");
+  await assertMode(home.configPath, 0o600); // a new config file is private
 });
 
 Deno.test("configure profile takes the only configured instance as the default", async () => {

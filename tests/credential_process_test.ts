@@ -3,6 +3,7 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
+  assertMode,
   cliToken,
   LEGACY_PROFILE,
   parseCredentialOutput,
@@ -127,8 +128,8 @@ Deno.test("credential-process fetches, prints and caches credentials when the ca
       `"SecretAccessKey": "${issued.secretAccessKey}", "SessionToken": "${issued.sessionToken}", ` +
       `"Expiration": "${out.Expiration}", "AccountId": "${ACCOUNT_ID}"}}`,
   );
-  assertEquals((await Deno.stat(cachePath)).mode! & 0o777, 0o600);
-  assertEquals((await Deno.stat(home.cliCacheDir)).mode! & 0o777, 0o700);
+  await assertMode(cachePath, 0o600);
+  await assertMode(home.cliCacheDir, 0o700);
 
   // Second run: served from the cache, no new call.
   const again = await runCli(["credential-process", "--profile", "legacy"], {
@@ -231,7 +232,7 @@ Deno.test("credential-process refreshes a token with under 15 minutes left and k
   assertEquals(written.registrationExpiresAt, seed.registrationExpiresAt);
   assertMatch(written.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert(Date.parse(written.expiresAt) > Date.now() + 7 * HOUR);
-  assertEquals((await Deno.stat(tokenPath)).mode! & 0o777, 0o600);
+  await assertMode(tokenPath, 0o600);
   const portal = fake.requests.find((r) => r.op === "GetRoleCredentials")!;
   assertEquals(portal.headers["x-amz-sso_bearer_token"], newAccess);
 });
@@ -707,7 +708,7 @@ Deno.test("credential-process --debug writes a log without secrets in clear", as
   });
   assertEquals(result.code, 0);
   const log = await Deno.readTextFile(home.logPath);
-  assertEquals((await Deno.stat(home.logPath)).mode! & 0o777, 0o600);
+  await assertMode(home.logPath, 0o600);
   assertMatch(log, /setting startUrl from profile legacy/);
   assertMatch(log, /credential cache miss/);
   assertMatch(log, /GetRoleCredentials -> HTTP 200/);

@@ -6,6 +6,18 @@ import { REPO_ROOT } from "./script_helpers.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
 export const MAIN = `${REPO_ROOT}/main.ts`;
+/** File modes and shell-script stand-ins only exist on POSIX systems. */
+export const POSIX = Deno.build.os !== "windows";
+
+/** Asserts a file's permission bits (skipped on Windows, which has no such modes). */
+export async function assertMode(path: string, expected: number): Promise<void> {
+  if (!POSIX) return;
+  const mode = (await Deno.stat(path)).mode! & 0o777;
+  if (mode !== expected) {
+    throw new Error(`${path} has mode ${mode.toString(8)}, expected ${expected.toString(8)}`);
+  }
+}
+
 export const START_URL = "https://example.awsapps.com/start";
 export const ACCOUNT_ID = "123456789012";
 export const ROLE = "MyRole";
@@ -245,9 +257,16 @@ export async function fakeBrowser(home: TempHome): Promise<string> {
   return dir;
 }
 
-/** Environment with a display and the fake browser first on PATH. */
+/**
+ * Environment with a display and the fake browser first on PATH, named by BROWSER too so that
+ * macOS (whose opener is `open`) uses it as well.
+ */
 export function browserEnv(dir: string): Record<string, string> {
-  return { PATH: `${dir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`, DISPLAY: ":99" };
+  return {
+    PATH: `${dir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    DISPLAY: ":99",
+    BROWSER: "xdg-open",
+  };
 }
 
 /** Parses the credential_process JSON line, asserting there is exactly one line. */

@@ -10,6 +10,7 @@ import {
   cliToken,
   fakeBrowser,
   LEGACY_PROFILE,
+  POSIX,
   runCli,
   SESSION_PROFILE,
   START_URL,
@@ -82,7 +83,9 @@ Deno.test("login signs in a legacy profile with the device code flow when --head
   });
 });
 
-Deno.test("login opens the browser and completes the PKCE flow for an sso-session profile", async () => {
+Deno.test("login opens the browser and completes the PKCE flow for an sso-session profile", {
+  ignore: !POSIX,
+}, async () => {
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
@@ -107,42 +110,46 @@ Deno.test("login opens the browser and completes the PKCE flow for an sso-sessio
   assertEquals(reg.clientId, token.clientId);
 });
 
-Deno.test("login uses the device code flow for a session when the browser is disabled or configured off", async () => {
-  for (
-    const [env, config] of [
-      [{ AWS_SSO_DISABLE_BROWSER: "true" }, SESSION_PROFILE],
-      [
-        {},
-        SESSION_PROFILE.replace(
-          "[sso-session my-sso]",
-          "[sso-session my-sso]\nsso_use_device_code = true",
-        ),
-      ],
-    ] as const
-  ) {
-    await using home = await TempHome.create();
-    await using fake = await FakeIdentityCenter.start();
-    await home.writeConfig(config);
-    const bin = await fakeBrowser(home);
-    const [result] = await Promise.all([
-      runCli(["login", "--profile", "dev"], {
-        home,
-        endpoint: fake.url,
-        env: { ...browserEnv(bin), ...env },
-      }),
-      actOnDevices(fake, 1),
-    ]);
-    assertEquals(result.code, 0, result.stderr);
-    assertEquals(fake.authorizationCodes.length, 0);
-    assertEquals(fake.deviceAuthorizations.length, 1);
-    const body = fake.requests.find((r) => r.op === "RegisterClient")?.body as Record<
-      string,
-      unknown
-    >;
-    assertEquals(body.grantTypes, undefined);
-    assertEquals(body.scopes, ["sso:account:access"]);
-  }
-});
+Deno.test(
+  "login uses the device code flow for a session when the browser is disabled or configured off",
+  { ignore: !POSIX },
+  async () => {
+    for (
+      const [env, config] of [
+        [{ AWS_SSO_DISABLE_BROWSER: "true" }, SESSION_PROFILE],
+        [
+          {},
+          SESSION_PROFILE.replace(
+            "[sso-session my-sso]",
+            "[sso-session my-sso]\nsso_use_device_code = true",
+          ),
+        ],
+      ] as const
+    ) {
+      await using home = await TempHome.create();
+      await using fake = await FakeIdentityCenter.start();
+      await home.writeConfig(config);
+      const bin = await fakeBrowser(home);
+      const [result] = await Promise.all([
+        runCli(["login", "--profile", "dev"], {
+          home,
+          endpoint: fake.url,
+          env: { ...browserEnv(bin), ...env },
+        }),
+        actOnDevices(fake, 1),
+      ]);
+      assertEquals(result.code, 0, result.stderr);
+      assertEquals(fake.authorizationCodes.length, 0);
+      assertEquals(fake.deviceAuthorizations.length, 1);
+      const body = fake.requests.find((r) => r.op === "RegisterClient")?.body as Record<
+        string,
+        unknown
+      >;
+      assertEquals(body.grantTypes, undefined);
+      assertEquals(body.scopes, ["sso:account:access"]);
+    }
+  },
+);
 
 Deno.test("login reports a fresh token as already logged in and logs in again with --force", async () => {
   await using home = await TempHome.create();

@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
-import { cliToken, START_URL, TempHome } from "./helpers.ts";
+import { assertMode, cliToken, START_URL, TempHome } from "./helpers.ts";
 import { LoginDeniedError, LoginExpiredError } from "../src/login_errors.ts";
 import {
   chooseFlow,
@@ -155,7 +155,7 @@ Deno.test("login runs the PKCE flow for an sso-session and writes the token as t
       refreshToken: fake.issuedRefreshTokens()[0],
     }),
   );
-  if (Deno.build.os !== "windows") assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+  await assertMode(path, 0o600);
 
   const regPath = await registrationFilePath(t.home.ssoCacheDir, SESSION);
   assertEquals(

@@ -1,6 +1,6 @@
 /** Tests of the client-registration cache (spec §1.4). */
 import { assert, assertEquals } from "./assert.ts";
-import { TempHome } from "./helpers.ts";
+import { assertMode, TempHome } from "./helpers.ts";
 import {
   isRegistrationReusable,
   readRegistration,
@@ -105,7 +105,7 @@ Deno.test("writeRegistration writes Python's JSON layout with mode 0600, which r
     await Deno.readTextFile(path),
     '{"clientId": "cid", "clientSecret": "sec", "expiresAt": "2027-01-15T08:00:00Z", "scopes": ["sso:account:access"]}',
   );
-  if (Deno.build.os !== "windows") assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+  await assertMode(path, 0o600);
   assertEquals(await readRegistration(path), {
     clientId: "cid",
     clientSecret: "sec",
