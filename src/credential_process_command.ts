@@ -42,7 +42,8 @@ export function isCompiled(execPath: string): boolean {
 /**
  * The `credential_process` value: `AWS_SSO_CREDENTIAL_PROCESS_NAME` if set (used as given; a
  * value already ending in `credential-process`, as the Python tool expects it, is not extended),
- * else the compiled binary's path, else `deno run <permission flags> <main module>`; then
+ * else the compiled binary's path, else `deno run --quiet --no-prompt <permission flags> <main
+ * module>`; then
  * ` credential-process --profile NAME`.
  */
 export function credentialProcessCommand(profile: string, env: Env, runtime: RuntimeInfo): string {
@@ -57,6 +58,9 @@ export function credentialProcessCommand(profile: string, env: Env, runtime: Run
   const base = isCompiled(runtime.execPath) ? quote(runtime.execPath) : [
     quote(runtime.execPath),
     "run",
+    // --quiet: Deno would otherwise note each allowed opener missing on this OS on stderr.
+    "--quiet",
+    "--no-prompt",
     ...defaultPermissionFlags().map(quote),
     quote(fromFileUrl(runtime.mainModule, runtime.os)),
   ].join(" ");

@@ -687,7 +687,8 @@ Deno.test("configure profile writes a deno run credential_process that works", a
   const result = await runCli(["configure", "profile", "dev", ...FLAGS], { home });
   assertEquals(result.code, 0, result.stderr);
   const flags = await declaredPermissionFlags();
-  const expected = [Deno.execPath(), "run", ...flags, MAIN].map(shellQuote).join(" ") +
+  const expected =
+    [Deno.execPath(), "run", "--quiet", "--no-prompt", ...flags, MAIN].map(shellQuote).join(" ") +
     " credential-process --profile dev";
   const text = await Deno.readTextFile(home.configPath);
   assertEquals(

@@ -55,7 +55,12 @@ Deno.test("credentialProcessCommand uses the env name, the compiled binary, or a
     '"C:\\Program Files\\aws-sso-util.exe" credential-process --profile dev',
   );
   const line = credentialProcessCommand("dev", env({}), deno);
-  assert(line.startsWith("/usr/bin/deno run --allow-read --allow-write '--allow-net="), line);
+  assert(
+    line.startsWith(
+      "/usr/bin/deno run --quiet --no-prompt --allow-read --allow-write '--allow-net=",
+    ),
+    line,
+  );
   assert(line.endsWith(" '/src/my app/main.ts' credential-process --profile dev"), line);
   assert(!line.includes("--allow-all") && !/ -A /.test(line));
   assertEquals(isCompiled("/usr/bin/deno"), false);
