@@ -18,6 +18,12 @@ export const KNOWN_TARGETS = [
 /** A target name `deno compile --target` accepts. */
 export type Target = typeof KNOWN_TARGETS[number];
 
+/**
+ * Modules main.ts loads through a non-literal dynamic import (to keep them out of the start-up
+ * module graph); `deno compile` only embeds them when named with `--include`.
+ */
+export const LAZY_MODULES: readonly string[] = ["src/cli.ts", "src/auto_login.ts"];
+
 /** The targets a release ships, in the order they are built. */
 export const RELEASE_TARGETS: readonly Target[] = [
   "x86_64-unknown-linux-gnu",

@@ -243,6 +243,12 @@ async function fetchCredentials(
 }
 
 /**
+ * Loaded only when a login is needed. A variable (not a literal) keeps Deno from loading the login
+ * flows' module graph at every start; `deno task compile` adds it with `--include`.
+ */
+const AUTO_LOGIN_MODULE = "../auto_login.ts";
+
+/**
  * Auto-login (`--login` / `aws_sso_util_auto_login = true`): loads the login flows only now, so
  * the usual path never imports them. Throws `loginRequired` at once when nobody can be reached.
  */
@@ -255,7 +261,7 @@ async function loginFirst(
   rejectedAccessToken?: string,
 ): Promise<SsoToken> {
   log.log("login required; trying an auto-login");
-  const { autoLogin } = await import("../auto_login.ts");
+  const { autoLogin }: typeof import("../auto_login.ts") = await import(AUTO_LOGIN_MODULE);
   return await autoLogin({
     instance: settings,
     profileName: settings.profileName,

@@ -1,0 +1,31 @@
+/**
+ * Modules loaded through a non-literal `import(NAME)` are invisible to `deno compile`, which
+ * embeds them only when `scripts/compile.ts` names them with `--include` (LAZY_MODULES).
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { LAZY_MODULES } from "../scripts/release_info.ts";
+import { REPO_DIR } from "./helpers.ts";
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(`${REPO_DIR}/${dir}`)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) files.push(...await sourceFiles(path));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}
+
+Deno.test("every non-literal dynamic import of the app is in LAZY_MODULES", async () => {
+  const found: string[] = [];
+  for (const file of ["main.ts", ...await sourceFiles("src")]) {
+    const text = await Deno.readTextFile(`${REPO_DIR}/${file}`);
+    for (const call of text.matchAll(/await import\(([A-Z_]+)\)/g)) {
+      const constant = new RegExp(`const ${call[1]} = "([^"]+)";`).exec(text);
+      assert(constant, `${file}: ${call[1]} is not a string constant`);
+      const url = new URL(constant[1], `file:///${file}`);
+      found.push(url.pathname.slice(1));
+    }
+  }
+  assertEquals(found.sort(), [...LAZY_MODULES].sort());
+});
