@@ -24,8 +24,11 @@ export const MAX_ATTEMPTS = 5;
 /** A single HTTP attempt is abandoned after this long. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const ssoModule = () => import("npm:@aws-sdk/client-sso@3.1164.0");
-const oidcModule = () => import("npm:@aws-sdk/client-sso-oidc@3.1164.0");
+/** Loaded on the first call; a variable (not a literal) keeps the SDK out of the start-up graph. */
+const SDK_MODULE = "./sdk.ts";
+const sdk = async (): Promise<typeof import("./sdk.ts")> => await import(SDK_MODULE);
+const ssoModule = async () => (await sdk()).sso;
+const oidcModule = async () => (await sdk()).oidc;
 
 function clientConfig(ctx: ApiContext) {
   return {
