@@ -4,6 +4,7 @@
  */
 import { assertEquals, assertMatch } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
+import { childNetworkEnv } from "./child_env.ts";
 import { cliToken, LEGACY_PROFILE, parseCredentialOutput, TempHome } from "./helpers.ts";
 
 const BIN = Deno.env.get("AWS_SSO_UTIL_BIN");
@@ -12,7 +13,7 @@ async function runBinary(args: string[], home: TempHome, env: Record<string, str
   const out = await new Deno.Command(BIN!, {
     args,
     clearEnv: true,
-    env: { HOME: home.dir, PATH: Deno.env.get("PATH") ?? "", ...env },
+    env: { ...childNetworkEnv(), HOME: home.dir, PATH: Deno.env.get("PATH") ?? "", ...env },
   }).output();
   const decoder = new TextDecoder();
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };

@@ -2,6 +2,7 @@
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
 import { formatAwsTimestamp } from "../src/timestamps.ts";
+import { childNetworkEnv } from "./child_env.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
@@ -160,6 +161,11 @@ export interface RunOptions {
   stdin?: string;
   /** Start it in a new session (`setsid`), without the test runner's controlling terminal. */
   detach?: boolean;
+  /**
+   * Pass this machine's network variables (CA bundles, proxies) through, as `childNetworkEnv`
+   * gives them (default true). Tests that control TLS and proxies themselves set false.
+   */
+  machineNetworkEnv?: boolean;
 }
 
 /** Runs `main.ts` with the declared permissions, a clean environment and a temp HOME. */
@@ -192,9 +198,12 @@ function spawnCli(
   detach: boolean,
 ): Deno.ChildProcess {
   const env: Record<string, string> = {
+    ...(options.machineNetworkEnv === false ? {} : childNetworkEnv()),
     HOME: options.home.dir,
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     DENO_DIR: denoDirPath,
+    // Deno's own update check would otherwise reach out (through any proxy a test sets).
+    DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
     ...(options.endpoint
       ? { AWS_ENDPOINT_URL_SSO: options.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: options.endpoint }

@@ -1,12 +1,17 @@
-/** `deno run <url>/main.ts` in an empty directory, with no deno.json and only explicit flags. */
+/**
+ * `deno run <url>/main.ts` in an empty directory, with no deno.json, no lockfile and only explicit
+ * flags. The child gets an empty Deno cache of its own, so it resolves its npm packages from the
+ * registry itself (through this machine's trust and proxy settings) whatever this machine's
+ * cache holds: the only test that does not take npm resolution from deno.lock.
+ */
 import { assertEquals, assertMatch } from "./assert.ts";
+import { childNetworkEnv } from "./child_env.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   cliToken,
   declaredPermissionFlags,
   LEGACY_PROFILE,
   parseCredentialOutput,
-  realDenoDir,
   REPO_DIR,
   TempHome,
 } from "./helpers.ts";
@@ -25,10 +30,20 @@ function serveRepository(): Deno.HttpServer<Deno.NetAddr> {
   });
 }
 
+/** A new, empty DENO_DIR; removed by `[Symbol.asyncDispose]`. */
+async function emptyDenoDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "aws-sso-util-deno-dir-" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
 async function runFromUrl(
   url: string,
   args: string[],
   home: TempHome,
+  denoDir: string,
   env: Record<string, string> = {},
 ) {
   const cwd = await Deno.makeTempDir({ prefix: "aws-sso-util-empty-" });
@@ -48,9 +63,10 @@ async function runFromUrl(
       cwd,
       clearEnv: true,
       env: {
+        ...childNetworkEnv(),
         HOME: home.dir,
         PATH: Deno.env.get("PATH") ?? "",
-        DENO_DIR: await realDenoDir(),
+        DENO_DIR: denoDir,
         ...env,
       },
     }).output();
@@ -70,8 +86,9 @@ Deno.test("main.ts run from a URL without deno.json prints help and credentials"
   await using fake = await FakeIdentityCenter.start();
   await using server = serveRepository();
   const url = `http://127.0.0.1:${server.addr.port}/main.ts`;
+  await using denoDir = await emptyDenoDir();
 
-  const help = await runFromUrl(url, ["--help"], home);
+  const help = await runFromUrl(url, ["--help"], home, denoDir.path);
   assertEquals(help.stderr, "");
   assertEquals(help.code, 0);
   assertMatch(help.stdout, /^Usage: aws-sso-util/);
@@ -80,9 +97,15 @@ Deno.test("main.ts run from a URL without deno.json prints help and credentials"
   await home.writeConfig(LEGACY_PROFILE);
   fake.addAccessToken("at-url");
   await home.writeToken({}, cliToken("at-url", 3_600_000));
-  const result = await runFromUrl(url, ["credential-process", "--profile", "legacy"], home, {
-    AWS_ENDPOINT_URL_SSO: fake.url,
-  });
+  const result = await runFromUrl(
+    url,
+    ["credential-process", "--profile", "legacy"],
+    home,
+    denoDir.path,
+    {
+      AWS_ENDPOINT_URL_SSO: fake.url,
+    },
+  );
   assertEquals(result.stderr, "");
   assertEquals(result.code, 0);
   assertEquals(
