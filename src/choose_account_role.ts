@@ -66,6 +66,7 @@ export async function chooseAccountAndRole(
   const api = (): ApiContext => ({
     region: instance.ssoRegion,
     endpoint: endpoint.url,
+    caBundle: endpoint.caBundle,
     deadline: ctx.now() + API_TIME_LIMIT_MS,
     log: ctx.log,
   });

@@ -1,5 +1,6 @@
 import { type AwsConfigDocument, getProfile, getServices } from "./aws_config_file.ts";
-import type { Env } from "./paths.ts";
+import type { CaBundle } from "./net/http_client.ts";
+import { type Env, expandHome } from "./paths.ts";
 import { isTrueSetting } from "./truthy.ts";
 
 /** The two Identity Center services we call. */
@@ -28,10 +29,23 @@ export function profileEndpointConfig(
   return { profile, services: servicesName ? getServices(config!, servicesName) : undefined };
 }
 
-/** Where an endpoint came from, for the debug log. */
+/** Where to send a service's calls: the URL, where it came from, and the extra CAs to trust. */
 export interface ResolvedEndpoint {
   url: string;
   source: string;
+  caBundle?: CaBundle;
+}
+
+/**
+ * The CA bundle to trust on top of the default roots, as botocore finds it: `AWS_CA_BUNDLE`,
+ * then the profile's `ca_bundle` (a leading `~` is expanded). Undefined when neither is set.
+ */
+export function resolveCaBundle(env: Env, config: EndpointConfig = {}): CaBundle | undefined {
+  const fromEnv = env("AWS_CA_BUNDLE")?.trim();
+  if (fromEnv) return { path: expandHome(fromEnv, env), source: "AWS_CA_BUNDLE" };
+  const fromProfile = config.profile?.get("ca_bundle")?.trim();
+  if (fromProfile) return { path: expandHome(fromProfile, env), source: "profile ca_bundle" };
+  return undefined;
 }
 
 /**
@@ -62,10 +76,16 @@ export function resolveEndpoint(
       [config.profile?.get("endpoint_url"), "profile endpoint_url"],
     ];
     for (const [url, source] of candidates) {
-      if (url && url.trim()) return { url: url.trim(), source };
+      if (url && url.trim()) {
+        return { url: url.trim(), source, caBundle: resolveCaBundle(env, config) };
+      }
     }
   }
-  return { url: defaultEndpoint(service, region), source: "default" };
+  return {
+    url: defaultEndpoint(service, region),
+    source: "default",
+    caBundle: resolveCaBundle(env, config),
+  };
 }
 
 /** DNS suffix of the partition a region belongs to. */

@@ -330,9 +330,15 @@ async function pump(src: Deno.Conn, dst: Deno.Conn): Promise<void> {
   }
 }
 
+/** Serve HTTPS with this certificate chain and key (PEM); see tests/tls_fixture.ts. */
+export interface FakeTlsOptions {
+  cert: string;
+  key: string;
+}
+
 /** Fake IAM Identity Center (SSO portal + SSO OIDC). Start with {@link FakeIdentityCenter.start}. */
 export class FakeIdentityCenter implements AsyncDisposable {
-  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  /** Base URL, e.g. `http://127.0.0.1:40123`, or `https://…` in TLS mode (no trailing slash). */
   readonly url: string;
   /** Live options; mutate to change behaviour between requests. */
   readonly options: FakeOptions;
@@ -350,7 +356,7 @@ export class FakeIdentityCenter implements AsyncDisposable {
   readonly issuedCredentials: IssuedCredentials[] = [];
 
   #server: Deno.HttpServer<Deno.NetAddr>;
-  #listener: Deno.TcpListener;
+  #listener: Deno.Listener<Deno.TcpConn | Deno.TlsConn, Deno.NetAddr>;
   #acceptDone: Promise<void>;
   #relays = new Set<Promise<void>>();
   #pairs = new Map<number, RelayPair>();
@@ -370,7 +376,7 @@ export class FakeIdentityCenter implements AsyncDisposable {
   #counter = 0;
   #credentialCounter = 0;
 
-  private constructor(options: Partial<FakeOptions>) {
+  private constructor(options: Partial<FakeOptions>, tls?: FakeTlsOptions) {
     this.options = { ...defaultFakeOptions(), ...options };
     this.calls = Object.fromEntries(OP_NAMES.map((op) => [op, 0])) as Record<OpName, number>;
     this.#server = Deno.serve({
@@ -380,14 +386,20 @@ export class FakeIdentityCenter implements AsyncDisposable {
       onError: (e) =>
         this.#error("Unknown", new ApiError("InternalServerException", `Fake server error: ${e}`)),
     }, (req, info) => this.#handle(req, info));
-    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    this.url = `http://127.0.0.1:${this.#listener.addr.port}`;
+    // With TLS the relay terminates it, so connection drops work the same in both modes.
+    this.#listener = tls
+      ? Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key })
+      : Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.url = `${tls ? "https" : "http"}://127.0.0.1:${this.#listener.addr.port}`;
     this.#acceptDone = this.#acceptLoop();
   }
 
-  /** Starts a fake on an ephemeral loopback port. */
-  static start(options: Partial<FakeOptions> = {}): Promise<FakeIdentityCenter> {
-    return Promise.resolve(new FakeIdentityCenter(options));
+  /** Starts a fake on an ephemeral loopback port; over HTTPS when `tls` is given. */
+  static start(
+    options: Partial<FakeOptions> = {},
+    tls?: FakeTlsOptions,
+  ): Promise<FakeIdentityCenter> {
+    return Promise.resolve(new FakeIdentityCenter(options, tls));
   }
 
   /** Stops listening, drops open connections and waits for the server to finish. */
@@ -496,7 +508,7 @@ export class FakeIdentityCenter implements AsyncDisposable {
     }
   }
 
-  async #relay(client: Deno.TcpConn): Promise<void> {
+  async #relay(client: Deno.Conn): Promise<void> {
     let backend: Deno.TcpConn;
     try {
       backend = await Deno.connect({ hostname: "127.0.0.1", port: this.#server.addr.port });

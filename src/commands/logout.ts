@@ -18,6 +18,7 @@ import { credentialFilePath } from "../credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
 import { CliError, ConfigError, ExitCode } from "../errors.ts";
+import { safeEcho } from "../safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../instance.ts";
 import { writeText } from "../output.ts";
 import { awsPaths, type Env, joinPath, processEnv } from "../paths.ts";
@@ -175,7 +176,7 @@ async function remove(path: string): Promise<boolean> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
     throw new CliError(
-      `Cannot delete ${path}: ${(error as Error).message.split("\n")[0]}.`,
+      `Cannot delete ${safeEcho(path, 200)}: ${safeEcho((error as Error).message.split("\n")[0])}.`,
       ExitCode.other,
     );
   }
@@ -236,7 +237,10 @@ export async function logout(
     ctx.log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
     result.logoutCalled = true;
     try {
-      await logoutApi({ region, endpoint: endpoint.url, deadline, log: ctx.log }, accessToken);
+      await logoutApi(
+        { region, endpoint: endpoint.url, caBundle: endpoint.caBundle, deadline, log: ctx.log },
+        accessToken,
+      );
     } catch (error) {
       result.logoutError = (error as Error).message;
       ctx.log.log(`Logout failed (ignored): ${result.logoutError}`);

@@ -1,0 +1,249 @@
+/**
+ * The one way this tool talks HTTP: Deno's own `fetch`. It honours, with no extra permission,
+ * `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`, `NO_PROXY` (proxy credentials in the URL included),
+ * `NODE_EXTRA_CA_CERTS`, `DENO_CERT` and `DENO_TLS_CA_STORE=system`; a CA bundle named by
+ * `AWS_CA_BUNDLE` or a profile's `ca_bundle` is added to the trusted roots through
+ * `Deno.createHttpClient`, which keeps the proxy settings. Responses are read up to a size
+ * limit, so a huge or endless body is refused instead of buffered.
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import { safeEcho } from "../safe_text.ts";
+
+/** A response larger than this is refused (the largest SSO answer is a page of 100 accounts). */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** A CA bundle file larger than this is refused (the system's whole store is about 250 KB). */
+const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024;
+
+/** One request. */
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A whole response, its body read as text. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** Why a request got no HTTP response. */
+export type NetworkFailureKind =
+  | "certificate"
+  | "dns"
+  | "refused"
+  | "reset"
+  | "proxy"
+  | "timeout"
+  | "tooLarge"
+  | "other";
+
+/** A request that got no usable HTTP response; `detail` is one line of the cause. */
+export class NetworkFailure extends Error {
+  constructor(readonly kind: NetworkFailureKind, readonly detail: string, readonly host: string) {
+    super(detail);
+    this.name = "NetworkFailure";
+  }
+
+  /** Whether another attempt may succeed (a bad certificate or DNS name will not). */
+  get transient(): boolean {
+    return this.kind === "refused" || this.kind === "reset" || this.kind === "timeout" ||
+      this.kind === "other";
+  }
+}
+
+/** Where to trust extra CAs from: a file path and where its name came from (for messages). */
+export interface CaBundle {
+  path: string;
+  source: string;
+}
+
+/** Options of one request. */
+export interface SendOptions {
+  signal: AbortSignal;
+  caBundle?: CaBundle;
+  maxBytes?: number;
+}
+
+const clients = new Map<string, Deno.HttpClient>();
+
+/** The Deno HTTP client that trusts `bundle` on top of the default roots (one per file, reused). */
+function clientFor(bundle: CaBundle): Deno.HttpClient {
+  let client = clients.get(bundle.path);
+  if (!client) {
+    const pem = readCaBundle(bundle);
+    try {
+      client = Deno.createHttpClient({ caCerts: [pem] });
+    } catch (error) {
+      throw new ConfigError(
+        `The CA bundle ${safeEcho(bundle.path)} (${bundle.source}) is not a valid PEM file: ${
+          firstLine(error)
+        }.`,
+      );
+    }
+    clients.set(bundle.path, client);
+  }
+  return client;
+}
+
+/** Closes the clients made for CA bundles (tests call it; a CLI run simply exits). */
+export function closeHttpClients(): void {
+  for (const client of clients.values()) client.close();
+  clients.clear();
+}
+
+function readCaBundle(bundle: CaBundle): string {
+  const shown = `${safeEcho(bundle.path)} (${bundle.source})`;
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(bundle.path);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "it does not exist" : firstLine(error);
+    throw new ConfigError(`Cannot read the CA bundle ${shown}: ${why}.`);
+  }
+  if (!info.isFile) throw new ConfigError(`The CA bundle ${shown} is not a regular file.`);
+  if (info.size > MAX_CA_BUNDLE_BYTES) {
+    throw new ConfigError(`The CA bundle ${shown} is larger than 16 MiB.`);
+  }
+  let pem: string;
+  try {
+    pem = Deno.readTextFileSync(bundle.path);
+  } catch (error) {
+    throw new ConfigError(`Cannot read the CA bundle ${shown}: ${firstLine(error)}.`);
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(`The CA bundle ${shown} holds no PEM certificate.`);
+  }
+  return pem;
+}
+
+/**
+ * Sends one request and reads the whole response (at most `maxBytes`). Throws NetworkFailure
+ * when no response arrives, `signal`'s reason when it aborts, ConfigError for a bad CA bundle.
+ */
+export async function sendHttp(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
+  const host = hostOf(request.url);
+  const client = options.caBundle ? clientFor(options.caBundle) : undefined;
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: options.signal,
+      redirect: "manual",
+      ...(client ? { client } : {}),
+    });
+  } catch (error) {
+    if (options.signal.aborted) throw options.signal.reason;
+    throw classify(error, host);
+  }
+  const body = await readLimited(response, options.maxBytes ?? MAX_RESPONSE_BYTES, host, options);
+  return { status: response.status, headers: response.headers, body };
+}
+
+async function readLimited(
+  response: Response,
+  maxBytes: number,
+  host: string,
+  options: SendOptions,
+): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "NaN");
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(host, maxBytes);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(host, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof NetworkFailure) throw error;
+    if (options.signal.aborted) throw options.signal.reason;
+    throw classify(error, host);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(host: string, maxBytes: number): NetworkFailure {
+  return new NetworkFailure(
+    "tooLarge",
+    `the response is larger than ${maxBytes / 1024 / 1024} MiB`,
+    host,
+  );
+}
+
+/** Sorts a fetch error by its cause's text (Deno gives no error codes). */
+export function classify(error: unknown, host: string): NetworkFailure {
+  const text = causeText(error);
+  const lower = text.toLowerCase();
+  const kind: NetworkFailureKind =
+    /certificate|unknownissuer|notvalidforname|tls handshake|badsignature|invalidcertificate/
+        .test(lower)
+      ? "certificate"
+      : /dns error|failed to lookup|name or service not known|nodename nor servname|no such host/
+          .test(lower)
+      ? "dns"
+      : /proxy|tunnel/.test(lower)
+      ? "proxy"
+      : /connection refused|os error 111|os error 10061/.test(lower)
+      ? "refused"
+      : /reset|broken pipe|connection closed|unexpected eof|incomplete message|connection error|os error 104|hyper::error\(incompletemessage/
+          .test(lower)
+      ? "reset"
+      : /timed out|timeout/.test(lower)
+      ? "timeout"
+      : "other";
+  return new NetworkFailure(kind, text, host);
+}
+
+/** The innermost useful line of an error chain, without the request URL Deno repeats. */
+function causeText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === "string" && message) parts.push(message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  const text = parts.length ? parts[parts.length - 1] : String(error);
+  return text.split("\n")[0]
+    .replace(/^error sending request for url \([^)]*\): /, "")
+    .replace(/^client error \(Connect\): /, "")
+    .slice(0, 300);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]
+    .replace(/[.\s]+$/, "");
+}
+
+/** Host (and port, when not the default) of a URL, for messages. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

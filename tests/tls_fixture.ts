@@ -1,0 +1,157 @@
+/**
+ * Throw-away TLS material for tests, made once per test process with `openssl` in a temp dir
+ * (removed at unload): a test CA, a server certificate it signs for the default AWS host names
+ * the tests use (and `localhost`, `127.0.0.1`), and a second, unrelated CA for the untrusted case.
+ *
+ * @module
+ */
+
+/** Regions whose default SSO portal and SSO OIDC host names the server certificate covers. */
+export const TLS_REGIONS: readonly string[] = ["us-east-1", "eu-west-1", "us-west-2", "eu-test-9"];
+
+/** The generated files and the server's PEM text. */
+export interface TlsFixture {
+  /** Temp dir holding every file below. */
+  dir: string;
+  /** The test CA that signed the server certificate (PEM file). */
+  caPem: string;
+  /** A bundle file as corporate ones are: the unrelated CA first, then the test CA. */
+  bundle: string;
+  /** An unrelated CA that signed nothing the tests serve (PEM file). */
+  otherCaPem: string;
+  /** The server certificate (PEM text), for `Deno.listenTls` / the fake's TLS mode. */
+  cert: string;
+  /** The server's private key (PKCS#8 PEM text). */
+  key: string;
+  /** The DNS names in the server certificate's subjectAltName. */
+  dnsNames: string[];
+}
+
+let fixture: Promise<TlsFixture> | undefined;
+let tempDir: string | undefined;
+
+/** The TLS fixture of this test process (made on first use). */
+export function tlsFixture(): Promise<TlsFixture> {
+  fixture ??= makeFixture();
+  return fixture;
+}
+
+/** The DNS names the server certificate covers. */
+export function serverDnsNames(): string[] {
+  const names = ["localhost"];
+  for (const region of TLS_REGIONS) {
+    names.push(
+      `portal.sso.${region}.amazonaws.com`,
+      `oidc.${region}.amazonaws.com`,
+      `*.sso.${region}.amazonaws.com`,
+    );
+  }
+  return names;
+}
+
+async function openssl(dir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", {
+    args,
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `openssl ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr).trim()}`,
+    );
+  }
+}
+
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
+async function makeCa(dir: string, name: string, subject: string): Promise<void> {
+  await openssl(dir, [
+    "req",
+    "-x509",
+    ...EC_KEY,
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.pem`,
+    "-days",
+    "3",
+    "-subj",
+    subject,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
+}
+
+async function makeFixture(): Promise<TlsFixture> {
+  const dir = await Deno.makeTempDir({ prefix: "aws-sso-util-tls-" });
+  tempDir = dir;
+  await makeCa(dir, "ca", "/CN=aws-sso-util test CA");
+  await makeCa(dir, "other-ca", "/CN=aws-sso-util unrelated test CA");
+  const dnsNames = serverDnsNames();
+  const san = [...dnsNames.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",");
+  await Deno.writeTextFile(
+    `${dir}/server.ext`,
+    [
+      `subjectAltName=${san}`,
+      "basicConstraints=critical,CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth",
+      "",
+    ].join("\n"),
+  );
+  await openssl(dir, [
+    "req",
+    "-new",
+    ...EC_KEY,
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=aws-sso-util test server",
+  ]);
+  await openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-set_serial",
+    "0x" +
+    [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join(
+      "",
+    ),
+    "-days",
+    "2",
+    "-extfile",
+    "server.ext",
+    "-out",
+    "server.pem",
+  ]);
+  const caText = await Deno.readTextFile(`${dir}/ca.pem`);
+  const otherText = await Deno.readTextFile(`${dir}/other-ca.pem`);
+  await Deno.writeTextFile(`${dir}/bundle.pem`, otherText + caText);
+  return {
+    dir,
+    caPem: `${dir}/ca.pem`,
+    bundle: `${dir}/bundle.pem`,
+    otherCaPem: `${dir}/other-ca.pem`,
+    cert: await Deno.readTextFile(`${dir}/server.pem`),
+    key: await Deno.readTextFile(`${dir}/server.key`),
+    dnsNames,
+  };
+}
+
+globalThis.addEventListener("unload", () => {
+  if (tempDir === undefined) return;
+  try {
+    Deno.removeSync(tempDir, { recursive: true });
+  } catch { /* already gone */ }
+});
