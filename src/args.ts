@@ -3,6 +3,7 @@
  * CLI framework. The same option specs feed the framework's help and completions.
  */
 import { ConfigError } from "./errors.ts";
+import { safeEcho } from "./safe_text.ts";
 
 /** One command-line option. */
 export interface OptionSpec {
@@ -29,18 +30,18 @@ export function parseOptions(argv: readonly string[], specs: readonly OptionSpec
     if (!spec) {
       throw new ConfigError(
         arg.startsWith("-")
-          ? `Unknown option ${name}; run with --help to see the options.`
-          : `Unexpected argument ${arg}; run with --help to see the options.`,
+          ? `Unknown option ${safeEcho(name)}; run with --help to see the options.`
+          : `Unexpected argument ${safeEcho(arg)}; run with --help to see the options.`,
       );
     }
     if (spec.value === undefined) {
-      if (eq > 0) throw new ConfigError(`Option ${name} does not take a value.`);
+      if (eq > 0) throw new ConfigError(`Option ${safeEcho(name)} does not take a value.`);
       result[spec.key] = true;
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith("--"))) {
-      throw new ConfigError(`Option ${name} needs a value (${spec.value}).`);
+      throw new ConfigError(`Option ${safeEcho(name)} needs a value (${spec.value}).`);
     }
     result[spec.key] = value;
   }

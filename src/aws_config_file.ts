@@ -6,6 +6,7 @@
  * key with an empty value forming a sub-section (such as `s3 =`), which are not profile keys.
  * Every line keeps its index so that `configure` can rewrite one section and nothing else.
  */
+import { safeEcho } from "./safe_text.ts";
 
 export type SectionKind = "default" | "profile" | "sso-session" | "services" | "other";
 
@@ -41,7 +42,11 @@ export interface AwsConfigDocument {
 /** A line the parser cannot make sense of, with its 1-based number. */
 export class ConfigParseError extends Error {
   constructor(readonly lineNumber: number, readonly lineText: string) {
-    super(`line ${lineNumber} is not a section header, comment or key = value: ${lineText.trim()}`);
+    super(
+      `line ${lineNumber} is not a section header, comment or key = value: ${
+        safeEcho(lineText.trim())
+      }`,
+    );
     this.name = "ConfigParseError";
   }
 }

@@ -11,7 +11,9 @@ import { register as registerConfigure } from "./commands/configure.ts";
 import { register as registerLogin } from "./commands/login.ts";
 import { register as registerLogout } from "./commands/logout.ts";
 import { register as registerRoles } from "./commands/roles.ts";
-import { ExitCode } from "./errors.ts";
+import { ConfigError, ExitCode } from "./errors.ts";
+import { writeStdoutSync } from "./output.ts";
+import { safeEcho } from "./safe_text.ts";
 
 /** The version, from deno.json (the single source of truth). */
 export const VERSION: string = denoJson.version;
@@ -41,7 +43,13 @@ export function buildProgram(): Command {
   const program = new Command("aws-sso-util")
     .description("AWS IAM Identity Center (SSO) credentials for every AWS SDK and tool.")
     .version(`aws-sso-util ${VERSION}`, "--version", "print the version")
-    .showHelpAfterError("(run with --help for usage)")
+    // Usage errors are reported by runCli as one sentence: commander itself prints nothing on
+    // stderr (no message, no help dump). Subcommands inherit this when they are created.
+    .configureOutput({
+      writeOut: writeStdoutSync,
+      writeErr: () => {},
+      outputError: () => {},
+    })
     .exitOverride();
 
   addSpecOptions(
@@ -58,7 +66,55 @@ export function buildProgram(): Command {
   registerLogin(program);
   registerLogout(program);
   registerRoles(program);
+  markUsageErrors(program, "aws-sso-util");
   return program;
+}
+
+/** A commander usage error, with the command it happened in (e.g. "aws-sso-util roles"). */
+class UsageError extends Error {
+  constructor(readonly commanderError: CommanderError, readonly commandPath: string) {
+    super(commanderError.message);
+  }
+}
+
+/** Makes every command's exit (error or help) throw, naming the command. */
+function markUsageErrors(command: Command, path: string): void {
+  command.exitOverride((error) => {
+    throw new UsageError(error, path);
+  });
+  for (const sub of command.commands) markUsageErrors(sub, `${path} ${sub.name()}`);
+}
+
+/**
+ * The one-line message of a commander usage error: commander's text without its "error:"
+ * prefix (a suggestion such as "(Did you mean logout?)" kept on the same line), echoed values
+ * cut and escaped, then where to find the usage.
+ */
+export function usageMessage(error: CommanderError, commandPath: string): string {
+  const help = `run \`${commandPath} --help\` for usage`;
+  if (error.code === "commander.help") {
+    return `${commandPath} needs a command; ${help}.`; // a command group run alone
+  }
+  const text = error.message.replace(/^error:\s*/i, "").split("\n").map((l) => l.trim())
+    .filter(Boolean).join(" ").replace(/\(Did you mean/, "(did you mean").replace(/[.\s]+$/, "");
+  const sentence = safeEcho(text, 300);
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}; ${help}.`;
+}
+
+/**
+ * `help A B` is `A B --help`, so that both print the same text. When A B is not a command,
+ * it is parsed as given, so that commander reports the unknown command or option.
+ */
+function helpAsOption(program: Command, argv: readonly string[]): string[] {
+  if (argv[0] !== "help") return [...argv];
+  const words = argv.slice(1);
+  let command = program;
+  for (const word of words) {
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) return words;
+    command = sub;
+  }
+  return [...words, "--help"];
 }
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 0 for help/version). */
@@ -68,13 +124,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     program.outputHelp();
     return ExitCode.ok;
   }
+  const args = helpAsOption(program, argv);
+  // Its help and options are those of the fast path (main.ts), whichever way it is reached.
+  if (args[0] === "credential-process") return await runCredentialProcess(args.slice(1));
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    await program.parseAsync(args, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidConfig;
-    }
-    throw error;
+    const usage = error instanceof UsageError
+      ? error
+      : error instanceof CommanderError
+      ? new UsageError(error, "aws-sso-util")
+      : undefined;
+    if (usage === undefined) throw error;
+    if (usage.commanderError.exitCode === 0) return ExitCode.ok; // --help, --version
+    throw new ConfigError(usageMessage(usage.commanderError, usage.commandPath));
   }
 }

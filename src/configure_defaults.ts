@@ -7,6 +7,7 @@ import { type AwsConfigDocument, getSsoSession } from "./aws_config_file.ts";
 import { ConfigError } from "./errors.ts";
 import { configInstances } from "./instance.ts";
 import type { Env } from "./paths.ts";
+import { safeEcho } from "./safe_text.ts";
 
 /** Env vars giving the default start URL, first set wins (the last is shared with `login`). */
 export const CONFIGURE_START_URL_VARS: readonly string[] = [
@@ -66,7 +67,9 @@ export function resolveInstanceDefaults(
     if (flag !== undefined && flag.trim() !== "") {
       if (fromSession !== undefined && fromSession !== flag.trim()) {
         throw new ConfigError(
-          `The sso-session ${sessionName} already has ${key} = ${fromSession}, not ${flag.trim()}; choose another --sso-session name or edit that section.`,
+          `The sso-session ${safeEcho(sessionName)} already has ${key} = ${
+            safeEcho(fromSession)
+          }, not ${safeEcho(flag.trim())}; choose another --sso-session name or edit that section.`,
         );
       }
       return { value: flag.trim(), source: flagName, fixed: true };

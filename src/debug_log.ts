@@ -1,9 +1,14 @@
 import { writeFileAtomic } from "./atomic_file.ts";
+import { readBoundedText } from "./bounded_read.ts";
 import { withFileLock } from "./file_lock.ts";
+import { safeEcho, withoutUrlCredentials } from "./safe_text.ts";
 import { isEnvFlagOn } from "./truthy.ts";
 
 /** The log keeps at most this much of its tail, so it never grows without bound. */
 const MAX_LOG_BYTES = 512 * 1024;
+
+/** One logged message is cut to this many characters. */
+const MAX_LINE_CHARS = 2000;
 
 /** Shows only the last 4 characters of a secret. */
 export function redact(secret: string | undefined): string {
@@ -14,7 +19,9 @@ export function redact(secret: string | undefined): string {
 /**
  * Collects debug lines in memory (cheap when disabled) and appends them to the log file at the
  * end of the run: under a lock, as a temp file renamed over the log, mode 0600.
- * Callers pass secrets through `redact`; nothing here ever sees them in clear.
+ * Callers pass secrets through `redact`; nothing here ever sees them in clear. Each message is
+ * one line: control characters are escaped, a `user:password@` in a URL is removed and the line
+ * is cut at MAX_LINE_CHARS.
  */
 export class DebugLog {
   readonly #lines: string[] = [];
@@ -26,7 +33,8 @@ export class DebugLog {
   log(message: string): void {
     if (!this.enabled) return;
     const elapsed = (performance.now() - this.#start).toFixed(1);
-    this.#lines.push(`${new Date().toISOString()} [${this.pid}] +${elapsed}ms ${message}`);
+    const text = safeEcho(withoutUrlCredentials(message), MAX_LINE_CHARS);
+    this.#lines.push(`${new Date().toISOString()} [${this.pid}] +${elapsed}ms ${text}`);
   }
 
   get lines(): readonly string[] {
@@ -41,8 +49,8 @@ export class DebugLog {
     await withFileLock(`${path}.lock`, 2000, async () => {
       let old = "";
       try {
-        old = await Deno.readTextFile(path);
-      } catch { /* no log yet */ }
+        old = await readBoundedText(path, 4 * MAX_LOG_BYTES);
+      } catch { /* no log yet, or not a file we keep: start afresh */ }
       let text = old + added;
       const bytes = new TextEncoder().encode(text);
       if (bytes.length > MAX_LOG_BYTES) {

@@ -1,3 +1,5 @@
+import { escapeControl, safeEcho } from "./safe_text.ts";
+
 /** Exit codes of `credential-process`, kept from the Python aws-sso-util. */
 export const ExitCode = {
   ok: 0,
@@ -51,15 +53,19 @@ export class AwsApiError extends CliError {
 
 /** Turns anything thrown into the one-sentence message and exit code the CLI reports. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  // Echoed values are already cut by safeEcho; escaping the whole sentence again guarantees
+  // that no control character (newline, ANSI escape, NUL) reaches stderr from any path.
+  if (error instanceof CliError) {
+    return { message: escapeControl(error.message), exitCode: error.exitCode };
+  }
   if (error instanceof Deno.errors.NotCapable) {
     return {
-      message: `Permission denied by Deno: ${firstLine(error.message)}.`,
+      message: `Permission denied by Deno: ${safeEcho(firstLine(error.message), 400)}.`,
       exitCode: ExitCode.other,
     };
   }
   const text = error instanceof Error ? firstLine(error.message) : String(error);
-  return { message: `Unexpected error: ${text}`, exitCode: ExitCode.other };
+  return { message: `Unexpected error: ${safeEcho(text)}`, exitCode: ExitCode.other };
 }
 
 function firstLine(text: string): string {

@@ -5,12 +5,27 @@
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import { CliError, ConfigError, ExitCode } from "./errors.ts";
 import type { Env } from "./paths.ts";
-import { isHttpsUrl, isRegion, parseScopes, type SsoInstance } from "./settings.ts";
+import { safeEcho } from "./safe_text.ts";
+import {
+  checkStartUrl,
+  hasUrlCredentials,
+  isRegion,
+  parseScopes,
+  shownPath,
+  shownUrl,
+  type SsoInstance,
+} from "./settings.ts";
 
 /** An instance and where it was found. */
 export interface FoundInstance extends SsoInstance {
   /** e.g. "profile dev", "sso-session my-sso", "env AWS_DEFAULT_SSO_START_URL", "argument". */
   source: string;
+  /**
+   * For an sso-session chosen by its start URL (or sharing it with a legacy profile): the same
+   * start URL and region keyed the legacy way, whose token `aws sso login` writes for profiles
+   * without `sso_session`. Its token is used when the session's is not, and `login` fills both.
+   */
+  sameUrlLegacy?: SsoInstance;
 }
 
 /** No instance, or more than one, matched (exit 1 for `login`). */
@@ -40,6 +55,7 @@ export function configInstances(config: AwsConfigDocument | undefined): FoundIns
   const found: FoundInstance[] = [];
   const seen = new Set<string>();
   const add = (i: FoundInstance) => {
+    checkStartUrlCredentials(i.startUrl, ` of ${safeEcho(i.source)}`);
     const key = `${i.sessionName ?? ""}\n${i.startUrl}\n${i.ssoRegion}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -79,13 +95,19 @@ export function profileInstance(
   configPath: string,
 ): FoundInstance {
   const profile = config && getProfile(config, profileName);
-  if (!profile) throw new ConfigError(`Profile ${profileName} was not found in ${configPath}.`);
+  if (!profile) {
+    throw new ConfigError(
+      `Profile ${safeEcho(profileName)} was not found in ${shownPath(configPath)}.`,
+    );
+  }
   const session = profile.get("sso_session");
   if (session) {
     const values = getSsoSession(config!, session);
     if (!values) {
       throw new ConfigError(
-        `Profile ${profileName} uses sso_session ${session}, but ${configPath} has no [sso-session ${session}] section.`,
+        `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(session)}, but ${
+          shownPath(configPath)
+        } has no [sso-session ${safeEcho(session)}] section.`,
       );
     }
     return checked({
@@ -109,16 +131,14 @@ function checked(instance: FoundInstance, where: string): FoundInstance {
     instance.ssoRegion ? "" : "sso_region",
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new ConfigError(`The ${where} has no ${missing.join(" or ")}.`);
+    throw new ConfigError(`The ${safeEcho(where)} has no ${missing.join(" or ")}.`);
   }
-  if (!isHttpsUrl(instance.startUrl)) {
-    throw new ConfigError(
-      `The SSO start URL ${instance.startUrl} of ${where} is not an https URL.`,
-    );
-  }
+  checkStartUrl(instance.startUrl, ` of ${safeEcho(where)}`);
   if (!isRegion(instance.ssoRegion)) {
     throw new ConfigError(
-      `The SSO region ${instance.ssoRegion} of ${where} is not a valid AWS region name.`,
+      `The SSO region ${safeEcho(instance.ssoRegion)} of ${
+        safeEcho(where)
+      } is not a valid AWS region name.`,
     );
   }
   return instance;
@@ -139,21 +159,24 @@ export function resolveInstance(
   if (query.profile !== undefined) return profileInstance(config, query.profile, configPath);
   const configured = configInstances(config);
   if (query.startUrl !== undefined) {
-    return fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument");
+    return withLegacyKey(
+      fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument"),
+      configured,
+      true,
+    );
   }
   for (const [urlVar, regionVar] of LOGIN_DEFAULT_ENV) {
     const url = env(urlVar)?.trim();
     if (url) {
-      return fromStartUrl(
-        url,
-        query.ssoRegion ?? env(regionVar)?.trim(),
+      return withLegacyKey(
+        fromStartUrl(url, query.ssoRegion ?? env(regionVar)?.trim(), configured, `env ${urlVar}`),
         configured,
-        `env ${urlVar}`,
+        true,
       );
     }
   }
   const candidates = distinctByUrl(configured);
-  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 1) return withLegacyKey(candidates[0], configured, false);
   if (candidates.length === 0) {
     throw new InstanceNotFoundError(
       "No SSO instance found: give a start URL and region, --profile, or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.",
@@ -161,9 +184,33 @@ export function resolveInstance(
   }
   throw new InstanceNotFoundError(
     `Several SSO instances are configured (${
-      candidates.map((c) => c.startUrl).join(", ")
+      candidates.map((c) => shownUrl(c.startUrl)).join(", ")
     }); choose one with a start URL or --profile.`,
   );
+}
+
+/**
+ * The configured instance a partial start URL (a substring or regex of a configured one, as
+ * `login` takes it) names, for commands where a bad flag is exit 2 (`configure`). A full URL is
+ * returned as given.
+ */
+export function configuredStartUrl(
+  text: string,
+  region: string | undefined,
+  config: AwsConfigDocument | undefined,
+): SsoInstance {
+  if (isFullUrl(text)) return { startUrl: text, ssoRegion: region ?? "" };
+  try {
+    return fromStartUrl(text, region, configInstances(config), "argument");
+  } catch (error) {
+    if (error instanceof InstanceNotFoundError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+/** True when a start URL argument is a whole URL (not a part of a configured one). */
+export function isFullUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text);
 }
 
 function fromStartUrl(
@@ -172,19 +219,21 @@ function fromStartUrl(
   configured: FoundInstance[],
   source: string,
 ): FoundInstance {
-  if (/^https?:\/\//i.test(text)) {
-    if (!isHttpsUrl(text)) throw new ConfigError(`The SSO start URL ${text} is not an https URL.`);
+  if (isFullUrl(text)) {
+    checkStartUrl(text);
     const sameUrl = configured.filter((c) =>
       c.startUrl === text && (!region || c.ssoRegion === region)
     );
     const ssoRegion = region ?? sameUrl[0]?.ssoRegion;
     if (!ssoRegion) {
       throw new ConfigError(
-        `No SSO region for ${text}: give it after the start URL or with --sso-region.`,
+        `No SSO region for ${shownUrl(text)}: give it after the start URL or with --sso-region.`,
       );
     }
     if (!isRegion(ssoRegion)) {
-      throw new ConfigError(`The SSO region ${ssoRegion} is not a valid AWS region name.`);
+      throw new ConfigError(
+        `The SSO region ${safeEcho(ssoRegion)} is not a valid AWS region name.`,
+      );
     }
     const session = sameUrl.find((c) => c.sessionName && c.ssoRegion === ssoRegion);
     return session ?? { startUrl: text, ssoRegion, source };
@@ -202,13 +251,35 @@ function fromStartUrl(
   );
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new InstanceNotFoundError(`No configured SSO start URL matches ${text}.`);
+    throw new InstanceNotFoundError(`No configured SSO start URL matches ${shownUrl(text)}.`);
   }
   throw new InstanceNotFoundError(
-    `${text} matches several configured SSO start URLs (${
-      matches.map((m) => m.startUrl).join(", ")
+    `${shownUrl(text)} matches several configured SSO start URLs (${
+      matches.map((m) => shownUrl(m.startUrl)).join(", ")
     }); be more specific.`,
   );
+}
+
+/** Refuses a configured start URL with a user name or password (the https check stays lazy). */
+function checkStartUrlCredentials(startUrl: string, suffix: string): void {
+  if (hasUrlCredentials(startUrl)) checkStartUrl(startUrl, suffix);
+}
+
+/**
+ * Adds {@link FoundInstance.sameUrlLegacy} to an sso-session found by its start URL (`byUrl`) or
+ * whose start URL and region a legacy profile of the config also uses.
+ */
+function withLegacyKey(
+  found: FoundInstance,
+  configured: FoundInstance[],
+  byUrl: boolean,
+): FoundInstance {
+  if (found.sessionName === undefined) return found;
+  const shared = configured.some((c) =>
+    c.sessionName === undefined && c.startUrl === found.startUrl && c.ssoRegion === found.ssoRegion
+  );
+  if (!byUrl && !shared) return found;
+  return { ...found, sameUrlLegacy: { startUrl: found.startUrl, ssoRegion: found.ssoRegion } };
 }
 
 /** One entry per start URL + region, preferring an sso-session over a legacy profile. */

@@ -12,7 +12,7 @@ import { canOpenBrowser } from "./browser.ts";
 import { systemClock } from "./concurrency.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { redact } from "./debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
+import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "./endpoints.ts";
 import { AwsApiError } from "./errors.ts";
 import { LoginDeniedError, LoginExpiredError, LoginFailedError } from "./login_errors.ts";
 import { startProgress } from "./login_progress.ts";
@@ -24,6 +24,7 @@ import {
 } from "./loopback_callback.ts";
 import type { Env } from "./paths.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
+import { safeEcho } from "./safe_text.ts";
 import {
   type CachedRegistration,
   isRegistrationReusable,
@@ -44,6 +45,7 @@ import {
 } from "./sso_api.ts";
 import { formatAwsTimestamp } from "./timestamps.ts";
 import {
+  accessOnlyTokenJson,
   type CreatedToken,
   isTokenFresh,
   readToken,
@@ -180,8 +182,8 @@ export function formatLocalTime(
 /** How an instance is named in messages. */
 export function instanceLabel(instance: SsoInstance): string {
   return instance.sessionName !== undefined
-    ? `${instance.startUrl} (sso-session ${instance.sessionName})`
-    : instance.startUrl;
+    ? `${safeEcho(instance.startUrl)} (sso-session ${safeEcho(instance.sessionName)})`
+    : safeEcho(instance.startUrl);
 }
 
 // ------------------------------------------------------------------ the login
@@ -233,25 +235,50 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
     }
   }
   try {
-    const { registration, reused } = await clientRegistration(instance, flow, oidc.url, deps);
-    const created = flow === "pkce"
-      ? await pkceFlow(instance, registration, loopback!, oidc.url, deps)
-      : await deviceFlow(instance, registration, oidc.url, deps);
+    let { registration, reused } = await clientRegistration(instance, flow, oidc.url, deps);
+    const runFlow = (r: CachedRegistration) =>
+      flow === "pkce"
+        ? pkceFlow(instance, r, loopback!, oidc.url, deps)
+        : deviceFlow(instance, r, oidc.url, deps);
+    let created: CreatedToken;
+    try {
+      created = await runFlow(registration);
+    } catch (error) {
+      // The service forgot the cached registration: register again, once.
+      if (
+        !reused || !(error instanceof AwsApiError && error.errorCode === "InvalidClientException")
+      ) {
+        throw error;
+      }
+      log?.log(`client registration ${redact(registration.clientId)} rejected; registering again`);
+      await forgetRegistration(instance, registration, deps);
+      ({ registration, reused } = await clientRegistration(instance, flow, oidc.url, deps, true));
+      if (flow === "pkce") {
+        // The listener serves one redirect: the new sign-in needs a new one.
+        await loopback?.close();
+        loopback = startLoopback(deps.loopbackPort ?? 0);
+      }
+      created = await runFlow(registration);
+    }
     const json = loginTokenJson(instance, created, registration, deps.now());
     const paths = [await tokenFilePath(deps.ssoCacheDir, instance)];
+    const copies = new Map<string, Record<string, unknown>>([[paths[0], json]]);
     for (const other of request.alsoFor ?? []) {
       const path = await tokenFilePath(deps.ssoCacheDir, other);
       if (paths.includes(path)) continue;
       const existing = await readToken(path);
       if (existing && isTokenFresh(existing, deps.now())) {
-        log?.log(`not overwriting the fresh token of sso-session ${other.sessionName}`);
+        log?.log(`not overwriting the fresh token of ${instanceLabel(other)}`);
         continue;
       }
       paths.push(path);
+      // A legacy (start-URL-keyed) copy of an sso-session's login must not share its refresh token.
+      const legacyCopy = other.sessionName === undefined && instance.sessionName !== undefined;
+      copies.set(path, legacyCopy ? accessOnlyTokenJson(json) : json);
     }
     for (const path of paths) {
       try {
-        await writeToken(path, json);
+        await writeToken(path, copies.get(path)!);
       } catch (error) {
         throw new LoginFailedError(
           `Cannot write the token cache file ${path}: ${(error as Error).message}.`,
@@ -271,9 +298,23 @@ function apiContext(instance: SsoInstance, endpoint: string, deps: LoginDeps): A
   return {
     region: instance.ssoRegion,
     endpoint,
+    caBundle: resolveCaBundle(deps.env, deps.endpointConfig),
     deadline: Date.now() + (deps.callTimeoutMs ?? LOGIN_CALL_TIMEOUT_MS),
     log: deps.log,
   };
+}
+
+/** Removes the cached registration file when it still holds `registration`. */
+async function forgetRegistration(
+  instance: SsoInstance,
+  registration: CachedRegistration,
+  deps: LoginDeps,
+): Promise<void> {
+  const path = await registrationFilePath(deps.ssoCacheDir, instance);
+  if ((await readRegistration(path))?.clientId !== registration.clientId) return;
+  await Deno.remove(path).catch((error) =>
+    deps.log?.log(`could not remove the rejected registration: ${(error as Error).message}`)
+  );
 }
 
 /** The cached registration when it serves the flow and lives 15+ more minutes, else a new one. */
@@ -282,10 +323,11 @@ async function clientRegistration(
   flow: LoginFlow,
   endpoint: string,
   deps: LoginDeps,
+  ignoreCache = false,
 ): Promise<{ registration: CachedRegistration; reused: boolean }> {
   const path = await registrationFilePath(deps.ssoCacheDir, instance);
   const scopes = registrationScopes(instance);
-  const cached = await readRegistration(path);
+  const cached = ignoreCache ? undefined : await readRegistration(path);
   if (
     cached && isRegistrationReusable(cached, flow, deps.now()) &&
     (scopes === undefined || (cached.scopes ?? []).length > 0)

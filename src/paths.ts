@@ -12,10 +12,35 @@ export const processEnv: Env = (name) => {
   }
 };
 
-/** The user's home directory as the AWS SDKs find it (HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH). */
-export function homeDir(env: Env): string {
-  const home = env("HOME") || env("USERPROFILE") ||
+/** The home directory named by the environment (HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH). */
+function homeFromEnv(env: Env): string | undefined {
+  return env("HOME") || env("USERPROFILE") ||
     (env("HOMEPATH") ? `${env("HOMEDRIVE") ?? "C:"}${env("HOMEPATH")}` : undefined);
+}
+
+/** The account's home directory from the OS (`node:os` homedir: the password database on POSIX). */
+async function homeFromOs(): Promise<string | undefined> {
+  try {
+    return (await import("node:os")).homedir() || undefined;
+  } catch {
+    return undefined; // no `sys` permission "homedir", or no home in the account database
+  }
+}
+
+/**
+ * The OS's answer, asked once at start-up and only when the environment names no home
+ * directory, so that the usual start pays nothing for it.
+ */
+const OS_HOME: string | undefined = homeFromEnv(processEnv) === undefined
+  ? await homeFromOs()
+  : undefined;
+
+/**
+ * The user's home directory as the AWS SDKs find it: HOME, then USERPROFILE, then
+ * HOMEDRIVE+HOMEPATH, then, as botocore's `expanduser` does, the account's home from the OS.
+ */
+export function homeDir(env: Env, osHome: string | undefined = OS_HOME): string {
+  const home = homeFromEnv(env) || osHome;
   if (!home) {
     throw new ConfigError("Cannot find the home directory: set HOME (or USERPROFILE on Windows).");
   }

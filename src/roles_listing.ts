@@ -3,6 +3,7 @@
  * following the Python aws-sso-util `roles` command (its flags, defaults and column rules).
  */
 import { ConfigError } from "./errors.ts";
+import { safeEcho } from "./safe_text.ts";
 
 /** One role the user can assume. */
 export interface RoleRow {
@@ -50,7 +51,9 @@ export function parseSortBy(text: string | undefined): [FieldKey, FieldKey] | un
   const normalized = keys.join(",");
   if (keys.length !== 2 || !(SORT_BY_CHOICES as readonly string[]).includes(normalized)) {
     throw new ConfigError(
-      `The --sort-by value ${text} is not valid: use one of ${SORT_BY_CHOICES.join(", ")}.`,
+      `The --sort-by value ${safeEcho(text)} is not valid: use one of ${
+        SORT_BY_CHOICES.join(", ")
+      }.`,
     );
   }
   return keys as [FieldKey, FieldKey];
@@ -108,7 +111,9 @@ export function compilePattern(pattern: string, flag: string): RegExp {
   try {
     return new RegExp(pattern);
   } catch {
-    throw new ConfigError(`The ${flag} value ${pattern} is not a valid regular expression.`);
+    throw new ConfigError(
+      `The ${flag} value ${safeEcho(pattern)} is not a valid regular expression.`,
+    );
   }
 }
 

@@ -5,9 +5,11 @@ import {
   getSsoSession,
   parseAwsConfig,
 } from "./aws_config_file.ts";
+import { MAX_CONFIG_BYTES, readBoundedText, RefusedFileError } from "./bounded_read.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
 import { ConfigError } from "./errors.ts";
 import type { Env } from "./paths.ts";
+import { safeEcho, withoutUrlCredentials } from "./safe_text.ts";
 import { isTrueSetting } from "./truthy.ts";
 
 /** The Identity Center instance a token belongs to (the token cache is keyed by it). */
@@ -76,20 +78,32 @@ const FLAG_KEYS: Record<SettingName, keyof SettingFlags> = {
   roleName: "roleName",
 };
 
-/** Reads and parses the config file; missing file → undefined; malformed → ConfigError. */
+/**
+ * Reads and parses the config file; missing file → undefined; malformed → ConfigError. Only a
+ * regular file of at most MAX_CONFIG_BYTES (4 MiB) is read: a device, FIFO or larger file is a
+ * ConfigError, found out without reading it whole.
+ */
 export async function loadConfigFile(path: string): Promise<AwsConfigDocument | undefined> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readBoundedText(path, MAX_CONFIG_BYTES);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new ConfigError(`Cannot read the AWS config file ${path}: ${readFailure(error)}.`);
+    throw new ConfigError(
+      `Cannot read the AWS config file ${shownPath(path)}: ${readFailure(error)}.`,
+    );
   }
   return parseConfigText(text, path);
 }
 
+/** A file path as echoed in a message: escaped, and cut only when absurdly long. */
+export function shownPath(path: string): string {
+  return safeEcho(path, 200);
+}
+
 /** Why a file could not be read, in a few words (no raw OS error text). */
 function readFailure(error: unknown): string {
+  if (error instanceof RefusedFileError) return error.message;
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
   if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
@@ -103,7 +117,9 @@ export function parseConfigText(text: string, path: string): AwsConfigDocument {
     return parseAwsConfig(text);
   } catch (error) {
     if (error instanceof ConfigParseError) {
-      throw new ConfigError(`The AWS config file ${path} is malformed: ${error.message}.`);
+      throw new ConfigError(
+        `The AWS config file ${shownPath(path)} is malformed: ${error.message}.`,
+      );
     }
     throw error;
   }
@@ -152,17 +168,20 @@ export function resolveCredentialProcessSettings(
       const sessionValues = config && getSsoSession(config, session);
       if (!sessionValues) {
         throw new ConfigError(
-          `Profile ${profileName} uses sso_session ${session}, but ${configPath} has no [sso-session ${session}] section.`,
+          `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(session)}, but ${
+            shownPath(configPath)
+          } has no [sso-session ${safeEcho(session)}] section.`,
         );
       }
       for (const name of ["startUrl", "ssoRegion"] as const) {
         const inSession = sessionValues.get(SETTINGS[name].key);
         const inProfile = profile.get(SETTINGS[name].key);
         if (inSession && inProfile && inSession !== inProfile) {
+          const shown = name === "startUrl" ? shownUrl : safeEcho;
           throw new ConfigError(
-            `The value for ${
-              SETTINGS[name].key
-            } is inconsistent between profile ${profileName} (${inProfile}) and sso-session ${session} (${inSession}).`,
+            `The value for ${SETTINGS[name].key} is inconsistent between profile ${
+              safeEcho(profileName)
+            } (${shown(inProfile)}) and sso-session ${safeEcho(session)} (${shown(inSession)}).`,
           );
         }
         fromProfile(name, inSession, `sso-session ${session}`);
@@ -191,7 +210,9 @@ export function resolveCredentialProcessSettings(
     throw new ConfigError(
       profileName === undefined
         ? `Missing settings: ${where}; set them with flags or env vars, or name a profile with --profile.`
-        : `Profile ${profileName} in ${configPath} is missing ${where}; add the keys or pass them as flags.`,
+        : `Profile ${safeEcho(profileName)} in ${
+          shownPath(configPath)
+        } is missing ${where}; add the keys or pass them as flags.`,
     );
   }
   const settings = {
@@ -217,11 +238,17 @@ function requireProfile(
 ): Map<string, string> {
   if (!config) {
     throw new ConfigError(
-      `The AWS config file ${configPath} does not exist, so profile ${name} cannot be read.`,
+      `The AWS config file ${shownPath(configPath)} does not exist, so profile ${
+        safeEcho(name)
+      } cannot be read.`,
     );
   }
   const profile = getProfile(config, name);
-  if (!profile) throw new ConfigError(`Profile ${name} was not found in ${configPath}.`);
+  if (!profile) {
+    throw new ConfigError(
+      `Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}.`,
+    );
+  }
   return profile;
 }
 
@@ -232,7 +259,11 @@ export function parseScopes(text: string | undefined): string[] | undefined {
   return scopes.length > 0 ? scopes : undefined;
 }
 
-/** Throws ConfigError for a start URL that is not https, a bad region, account id or role name. */
+/**
+ * Throws ConfigError for a start URL that is not https or carries a user name or password, a bad
+ * region, account id or role name. Values are echoed through safeEcho, a start URL without any
+ * credentials in it.
+ */
 export function validateSettings(
   s: {
     startUrl?: string;
@@ -242,29 +273,64 @@ export function validateSettings(
     sources?: Partial<Record<SettingName, string>>;
   },
 ): void {
-  const from = (name: SettingName) => (s.sources?.[name] ? ` (from ${s.sources[name]})` : "");
-  if (s.startUrl !== undefined && !isHttpsUrl(s.startUrl)) {
-    throw new ConfigError(
-      `The SSO start URL ${s.startUrl}${from("startUrl")} is not an https URL.`,
-    );
-  }
+  const from = (name: SettingName) =>
+    s.sources?.[name] ? ` (from ${safeEcho(s.sources[name])})` : "";
+  if (s.startUrl !== undefined) checkStartUrl(s.startUrl, from("startUrl"));
   if (s.ssoRegion !== undefined && !isRegion(s.ssoRegion)) {
     throw new ConfigError(
-      `The SSO region ${s.ssoRegion}${from("ssoRegion")} is not a valid AWS region name.`,
+      `The SSO region ${safeEcho(s.ssoRegion)}${from("ssoRegion")} is not a valid AWS region name.`,
     );
   }
   if (s.accountId !== undefined && !/^\d{12}$/.test(s.accountId)) {
     throw new ConfigError(
-      `The account id ${s.accountId}${
+      `The account id ${safeEcho(s.accountId)}${
         from("accountId")
       } is not valid: it must be exactly 12 digits.`,
     );
   }
   if (s.roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(s.roleName)) {
     throw new ConfigError(
-      `The role name ${s.roleName}${from("roleName")} is not a valid IAM role name.`,
+      `The role name ${safeEcho(s.roleName)}${from("roleName")} is not a valid IAM role name.`,
     );
   }
+}
+
+/**
+ * Why a start URL cannot be used, as the end of a sentence ("is not an https URL"), or undefined
+ * when it is fine. A URL with a user name or password is refused: a start URL never needs one,
+ * and it would end up in cache keys, logs and messages.
+ */
+export function startUrlProblem(text: string): string | undefined {
+  if (!isHttpsUrl(text)) return "is not an https URL";
+  if (hasUrlCredentials(text)) {
+    return "contains a user name or password; remove them, a start URL never needs any";
+  }
+  return undefined;
+}
+
+/**
+ * Throws the one ConfigError sentence for a start URL that `startUrlProblem` refuses. `suffix`
+ * follows the URL (" (from --sso-start-url)", " of profile dev"); the URL is shown without
+ * credentials.
+ */
+export function checkStartUrl(text: string, suffix = ""): void {
+  const problem = startUrlProblem(text);
+  if (problem) throw new ConfigError(`The SSO start URL ${shownUrl(text)}${suffix} ${problem}.`);
+}
+
+/** True when a URL has a user name or password (`https://user:pw@host/`). */
+export function hasUrlCredentials(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text.trim());
+  }
+}
+
+/** A URL as echoed in a message: any user name and password removed, then safeEcho. */
+export function shownUrl(text: string): string {
+  return safeEcho(withoutUrlCredentials(text));
 }
 
 export function isHttpsUrl(text: string): boolean {

@@ -8,15 +8,24 @@ const ISO_WITH_ZONE =
 
 /**
  * Parses an ISO-8601 timestamp leniently (fractions, `Z`, `UTC` or an offset), as botocore's
- * dateutil does. Returns epoch ms, or undefined when the text has no zone or is not a timestamp.
+ * dateutil does. Returns epoch ms, or undefined when the text has no zone or is not a timestamp,
+ * including impossible dates such as `2099-02-30`, which `Date` would roll over to March.
  */
 export function parseAwsTimestamp(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
   const trimmed = text.trim();
-  if (!ISO_WITH_ZONE.test(trimmed)) return undefined;
+  if (!ISO_WITH_ZONE.test(trimmed) || !isRealDate(trimmed)) return undefined;
   const normalized = trimmed.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T")
     .replace(/\s*(UTC|Z|z)$/, "Z")
     .replace(/\s*([+-]\d{2}):?(\d{2})$/, "$1:$2");
   const ms = Date.parse(normalized);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** True when the leading `YYYY-MM-DD` names a day that exists (30 days in April, leap years). */
+function isRealDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }

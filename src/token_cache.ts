@@ -97,3 +97,14 @@ export function refreshedTokenJson(
 export async function writeToken(path: string, json: Record<string, unknown>): Promise<void> {
   await writeFileAtomic(path, pythonJsonDumps(json));
 }
+
+/**
+ * A copy of a token file's JSON for a second key (the legacy start-URL key of an sso-session's
+ * login) without the refresh token and client registration: refreshing either copy would rotate
+ * the refresh token the other holds, and the AWS CLI never refreshes legacy tokens anyway.
+ */
+export function accessOnlyTokenJson(json: Record<string, unknown>): Record<string, unknown> {
+  const { refreshToken: _r, clientId: _i, clientSecret: _s, registrationExpiresAt: _e, ...rest } =
+    json;
+  return rest;
+}

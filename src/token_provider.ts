@@ -1,11 +1,15 @@
+import { probeWritable, recoverFromTempFiles, writeFailureReason } from "./atomic_file.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
-import { AwsApiError, LoginRequiredError } from "./errors.ts";
+import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "./errors.ts";
 import { lockPathFor, withFileLock } from "./file_lock.ts";
-import type { Env } from "./paths.ts";
+import { dirName, type Env } from "./paths.ts";
 import { redact } from "./debug_log.ts";
+import { safeEcho } from "./safe_text.ts";
+import { readRegistration, registrationFilePath } from "./registration_cache.ts";
 import type { SsoInstance } from "./settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
+import { formatAwsTimestamp } from "./timestamps.ts";
 import {
   isTokenFresh,
   isTokenRefreshable,
@@ -30,13 +34,54 @@ export interface TokenContext {
   forceRefresh?: boolean;
   /** Message of the LoginRequiredError thrown when no usable token exists. */
   loginRequiredMessage: string;
+  /**
+   * An access token the service rejected (HTTP 401) although its `expiresAt` says valid: it is
+   * treated as expired (refreshed when possible, never returned), and marked expired in the
+   * token file when no other token can replace it, so that `login` logs in again.
+   */
+  rejectedAccessToken?: string;
+  /**
+   * Time a refresh may take while the current token is still valid and can stand in (default
+   * {@link REFRESH_BUDGET_MS}); a refresh of an expired token may use the time up to `deadline`.
+   */
+  refreshBudgetMs?: number;
+  /** Receives the one sentence said when a still-valid token is used because it cannot be refreshed safely. */
+  warn?: (sentence: string) => void;
 }
+
+/**
+ * A refresh gets this long while the current token is still valid: past it the current token is
+ * used, so that a hanging SSO OIDC service does not eat the time GetRoleCredentials needs.
+ */
+export const REFRESH_BUDGET_MS = 5_000;
+
+/**
+ * A temp file of the token file at least this old is taken as the result of a killed write (a
+ * write takes milliseconds) and recovered when it holds a newer token.
+ */
+export const TOKEN_RECOVERY_MIN_AGE_MS = 1_000;
+
+/**
+ * CreateToken errors that reject the refresh itself: only a new login helps. Any other failure
+ * (5xx, throttling, time-out, connection error) is an outage: trying later may work.
+ */
+const DEFINITIVE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
+  "InvalidGrantException",
+  "InvalidClientException",
+  "UnauthorizedClientException",
+  "ExpiredTokenException",
+  "AccessDeniedException",
+]);
 
 /** The one sentence that tells the user how to log in again. */
 export function loginRequiredMessage(instance: SsoInstance, profileName?: string): string {
   return profileName !== undefined
-    ? `Login required. Use \`aws-sso-util login --profile ${profileName}\` or \`aws sso login --profile ${profileName}\` and try again.`
-    : `Login required for ${instance.startUrl}. Use \`aws-sso-util login ${instance.startUrl} ${instance.ssoRegion}\` and try again.`;
+    ? `Login required. Use \`aws-sso-util login --profile ${
+      safeEcho(profileName)
+    }\` or \`aws sso login --profile ${safeEcho(profileName)}\` and try again.`
+    : `Login required for ${safeEcho(instance.startUrl)}. Use \`aws-sso-util login ${
+      safeEcho(instance.startUrl)
+    } ${safeEcho(instance.ssoRegion)}\` and try again.`;
 }
 
 /**
@@ -44,34 +89,62 @@ export function loginRequiredMessage(instance: SsoInstance, profileName?: string
  * otherwise a refreshed one when it carries a refresh token and a live registration (one
  * refresh shared by concurrent processes through a lock next to the token file); otherwise the
  * cached one while it has not expired. Throws LoginRequiredError when none is usable.
+ *
+ * Sessions are kept whatever fails: a newer token that a killed write left in a temp file is
+ * recovered first; a refresh is not attempted when the token file cannot be written (it would
+ * rotate the refresh token away), and gets {@link REFRESH_BUDGET_MS} while the current token can
+ * stand in; an expired token whose refresh fails for a reason other than a rejection is reported
+ * as an SSO OIDC outage (AwsApiError, exit 4), not as "Login required".
  */
 export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): Promise<SsoToken> {
   const path = await tokenFilePath(ctx.ssoCacheDir, instance);
-  const token = await readToken(path);
-  const now = ctx.now();
+  let token = await readToken(path);
+  if (!token || !isTokenFresh(token, ctx.now()) || isRejected(token, ctx)) {
+    if (await recoverFromTempFiles(path, TOKEN_RECOVERY_MIN_AGE_MS)) {
+      ctx.log.log(`recovered a newer token that an interrupted write left next to ${path}`);
+      token = await readToken(path) ?? token;
+    }
+  }
   if (!token) {
     ctx.log.log(`token cache miss: ${path}`);
     throw new LoginRequiredError(ctx.loginRequiredMessage);
   }
-  const left = Math.round((token.expiresAt - now) / 1000);
+  const left = Math.round((token.expiresAt - ctx.now()) / 1000);
   ctx.log.log(`token ${redact(token.accessToken)} from ${path}, ${left}s left`);
-  if (isTokenFresh(token, now) && !ctx.forceRefresh) return token;
-  if (!isTokenRefreshable(token, now)) {
-    ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
-    return usableOrLoginRequired(token, ctx);
-  }
+  if (isRejected(token, ctx)) ctx.log.log("this token was rejected by the service");
+  else if (isTokenFresh(token, ctx.now()) && !ctx.forceRefresh) return token;
+  const cached = token;
   return await withFileLock(
     lockPathFor(path),
     Math.max(0, ctx.deadline - ctx.now()),
     async (locked) => {
-      const current = (locked && await readToken(path)) || token;
-      if (current.accessToken !== token.accessToken && isTokenFresh(current, ctx.now())) {
+      const current = (locked && await readToken(path)) || cached;
+      if (
+        current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.now()) &&
+        !isRejected(current, ctx)
+      ) {
         ctx.log.log("token was refreshed by another process");
         return current;
       }
+      if (!isTokenRefreshable(current, ctx.now())) {
+        ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
+        return await usableOrLoginRequired(current, path, ctx);
+      }
+      // A refresh rotates the refresh token on the server: never refresh what cannot be stored.
+      const unwritable = await probeWritable(path, JSON.stringify(current.raw).length + 2048);
+      if (unwritable) return cannotStoreRefresh(current, path, unwritable, ctx);
       return await refresh(instance, current, path, ctx);
     },
   );
+}
+
+function isRejected(token: SsoToken, ctx: TokenContext): boolean {
+  return ctx.rejectedAccessToken !== undefined && token.accessToken === ctx.rejectedAccessToken;
+}
+
+/** True when `token` can be used now: not expired and not rejected by the service. */
+function isUsable(token: SsoToken, ctx: TokenContext): boolean {
+  return token.expiresAt > ctx.now() && !isRejected(token, ctx);
 }
 
 async function refresh(
@@ -81,33 +154,165 @@ async function refresh(
   ctx: TokenContext,
 ): Promise<SsoToken> {
   const endpoint = resolveEndpoint("sso-oidc", instance.ssoRegion, ctx.env, ctx.endpointConfig);
-  ctx.log.log(`refreshing token via ${endpoint.url} (${endpoint.source})`);
+  const fallback = isUsable(token, ctx);
+  const deadline = fallback
+    ? Math.min(ctx.deadline, ctx.now() + (ctx.refreshBudgetMs ?? REFRESH_BUDGET_MS))
+    : ctx.deadline;
+  ctx.log.log(
+    `refreshing token via ${endpoint.url} (${endpoint.source}) within ${deadline - ctx.now()}ms`,
+  );
+  let created;
   try {
-    const created = await refreshAccessToken(
-      { region: instance.ssoRegion, endpoint: endpoint.url, deadline: ctx.deadline, log: ctx.log },
+    created = await refreshAccessToken(
+      {
+        region: instance.ssoRegion,
+        endpoint: endpoint.url,
+        caBundle: endpoint.caBundle,
+        deadline,
+        log: ctx.log,
+      },
       {
         clientId: token.clientId!,
         clientSecret: token.clientSecret!,
         refreshToken: token.refreshToken!,
       },
     );
-    const json = refreshedTokenJson(token.raw, instance, created, ctx.now());
-    try {
-      await writeToken(path, json);
-    } catch (error) {
-      ctx.log.log(`could not write refreshed token: ${(error as Error).message}`);
-    }
-    ctx.log.log(`token refreshed: ${redact(created.accessToken)}, expires ${json.expiresAt}`);
-    return tokenFromJson(json)!;
   } catch (error) {
     if (!(error instanceof AwsApiError)) throw error;
-    ctx.log.log(`token refresh failed: ${error.message}`);
-    return usableOrLoginRequired(token, ctx);
+    ctx.log.log(`token refresh failed: ${error.errorCode} ${error.message}`);
+    if (DEFINITIVE_REFRESH_ERRORS.has(error.errorCode)) {
+      if (error.errorCode === "InvalidClientException") {
+        await forgetRegistration(instance, token, ctx);
+      }
+      return await usableOrLoginRequired(token, path, ctx);
+    }
+    if (fallback) {
+      ctx.log.log("using the current token, which is still valid");
+      return token;
+    }
+    // A TLS, proxy or request problem keeps its own sentence; an unavailable service is an outage.
+    if (!isOutage(error)) throw error;
+    throw new AwsApiError(outageMessage(endpoint.url, error), error.errorCode, true);
+  }
+  const json = refreshedTokenJson(token.raw, instance, created, ctx.now());
+  try {
+    await writeToken(path, json);
+  } catch (error) {
+    ctx.log.log(`could not write refreshed token: ${(error as Error).message}`);
+    ctx.warn?.(
+      `Could not store the refreshed SSO token in ${path} (${
+        writeFailureReason(error)
+      }); the next run may need a new login.`,
+    );
+  }
+  ctx.log.log(`token refreshed: ${redact(created.accessToken)}, expires ${json.expiresAt}`);
+  return tokenFromJson(json)!;
+}
+
+/** 5xx, throttling, a time-out or a connection failure: the service is unavailable for now. */
+function isOutage(error: AwsApiError): boolean {
+  return error.retryable || error.errorCode === "Timeout" || error.errorCode === "NetworkError";
+}
+
+/** The sentence of an SSO OIDC outage during a refresh (exit 4: trying later may work). */
+function outageMessage(endpoint: string, error: AwsApiError): string {
+  const what = error.errorCode === "Timeout"
+    ? "did not answer in time"
+    : error.errorCode === "NetworkError"
+    ? "could not be reached"
+    : `failed (${error.errorCode || "unknown error"})`;
+  return `Could not refresh the SSO token: the SSO OIDC service at ${endpoint} ${what}; try again later.`;
+}
+
+/** The token when it can be used now; else (marking a rejected token expired) LoginRequiredError. */
+async function usableOrLoginRequired(
+  token: SsoToken,
+  path: string,
+  ctx: TokenContext,
+): Promise<SsoToken> {
+  if (isUsable(token, ctx)) return token;
+  if (isRejected(token, ctx)) await markExpired(path, token, ctx);
+  else ctx.log.log("token has expired");
+  throw new LoginRequiredError(ctx.loginRequiredMessage);
+}
+
+/**
+ * Marks `accessToken` expired in the instance's token file (under the token lock) when the file
+ * still holds it: for a token the service rejected that no refresh replaced.
+ */
+export async function markTokenRejected(
+  instance: SsoInstance,
+  accessToken: string,
+  ctx: TokenContext,
+): Promise<void> {
+  const path = await tokenFilePath(ctx.ssoCacheDir, instance);
+  await withFileLock(lockPathFor(path), Math.max(0, ctx.deadline - ctx.now()), async () => {
+    const current = await readToken(path);
+    if (current?.accessToken === accessToken) await markExpired(path, current, ctx);
+  });
+}
+
+/**
+ * Records in the token file that the service rejected its access token: `expiresAt` becomes now
+ * (every other field kept), so that `login` logs in again instead of answering "Already logged
+ * in", and botocore treats the token as expired as well. Called with the token lock held; a file
+ * that meanwhile holds another token is left alone.
+ */
+async function markExpired(path: string, token: SsoToken, ctx: TokenContext): Promise<void> {
+  const current = await readToken(path);
+  if (current?.accessToken !== token.accessToken) return;
+  try {
+    await writeToken(path, { ...current.raw, expiresAt: formatAwsTimestamp(ctx.now()) });
+    ctx.log.log(`rejected token marked expired in ${path}`);
+  } catch (error) {
+    ctx.log.log(`could not mark the rejected token expired: ${(error as Error).message}`);
   }
 }
 
-function usableOrLoginRequired(token: SsoToken, ctx: TokenContext): SsoToken {
-  if (token.expiresAt > ctx.now()) return token;
-  ctx.log.log("token has expired");
-  throw new LoginRequiredError(ctx.loginRequiredMessage);
+/**
+ * The service no longer knows the token's client registration: removes the cached registration
+ * of that client, so that the next login registers again instead of failing with it.
+ */
+async function forgetRegistration(
+  instance: SsoInstance,
+  token: SsoToken,
+  ctx: TokenContext,
+): Promise<void> {
+  const path = await registrationFilePath(ctx.ssoCacheDir, instance);
+  const registration = await readRegistration(path);
+  if (!registration || registration.clientId !== token.clientId) return;
+  try {
+    await Deno.remove(path);
+    ctx.log.log(`removed the client registration the service rejected: ${path}`);
+  } catch (error) {
+    ctx.log.log(`could not remove the rejected client registration: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The token file cannot be written (read-only or full): refreshing would rotate the refresh token
+ * on the server without storing the new one. Uses the still-valid token with one sentence on
+ * stderr, or fails with exit 5 when none is left.
+ */
+function cannotStoreRefresh(
+  token: SsoToken,
+  path: string,
+  error: Error,
+  ctx: TokenContext,
+): SsoToken {
+  const reason = writeFailureReason(error);
+  const dir = dirName(path);
+  ctx.log.log(`token cache not writable (${error.message}); not refreshing`);
+  if (isUsable(token, ctx)) {
+    ctx.warn?.(
+      `Not refreshing the SSO token because ${dir} cannot be written (${reason}); using the current token, which expires at ${
+        formatAwsTimestamp(token.expiresAt)
+      }.`,
+    );
+    return token;
+  }
+  throw new CliError(
+    `The SSO token has expired and cannot be refreshed because ${dir} cannot be written (${reason}); fix that and try again (refreshing now would lose the session).`,
+    ExitCode.other,
+  );
 }

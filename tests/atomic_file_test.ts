@@ -1,5 +1,14 @@
 /** Unit tests of atomic, private file writes and tolerant JSON reads (spec §1.3, §3). */
-import { ensurePrivateDir, readJsonObject, writeFileAtomic } from "../src/atomic_file.ts";
+import {
+  ensurePrivateDir,
+  probeWritable,
+  readJsonObject,
+  recoverFromTempFiles,
+  STALE_TEMP_MS,
+  writeFailureReason,
+  writeFileAtomic,
+} from "../src/atomic_file.ts";
+import { formatAwsTimestamp } from "../src/timestamps.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
 
@@ -177,5 +186,97 @@ Deno.test("readJsonObject() returns undefined for missing, corrupt and non-objec
       await Deno.writeTextFile(`${dir}/${name}.json`, text);
       assertEquals(await readJsonObject(`${dir}/${name}.json`), undefined, name);
     }
+  });
+});
+
+/** Makes a file look `ageMs` old. */
+async function age(path: string, ageMs: number): Promise<void> {
+  const then = new Date(Date.now() - ageMs);
+  await Deno.utime(path, then, then);
+}
+
+/** A JSON body with an `expiresAt` `offsetMs` from now, as token and registration files have. */
+function expiring(tag: string, offsetMs: number): string {
+  return JSON.stringify({ tag, expiresAt: formatAwsTimestamp(Date.now() + offsetMs) });
+}
+
+Deno.test("writeFileAtomic() removes stale temp files of ours in its directory and nothing else", async () => {
+  await withTempDir(async (dir) => {
+    const stale = ["a.json.0123abcd.tmp", "config.89abcdef.tmp"];
+    const kept = [
+      "b.json.fedcba98.tmp", // young: a writer may still be at work
+      "c.json.XYZ12345.tmp", // not our pattern (uppercase)
+      "d.json.0123abc.tmp", // not our pattern (7 hex digits)
+      "notes.tmp",
+      "e.json.0123abcd.tmp.bak",
+    ];
+    for (const name of [...stale, ...kept]) {
+      await Deno.writeTextFile(`${dir}/${name}`, '{"secret": "s"}');
+    }
+    for (const name of [...stale, ...kept.slice(1)]) await age(`${dir}/${name}`, 2 * STALE_TEMP_MS);
+    await writeFileAtomic(`${dir}/new.json`, "{}");
+    assertEquals(names(dir), [...kept, "new.json"].sort());
+  });
+});
+
+Deno.test("writeFileAtomic() puts a stale temp file holding a newer expiring JSON in place of its target", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/token.json`, expiring("old", -60_000));
+    const temp = `${dir}/token.json.0badcafe.tmp`;
+    const newer = expiring("killed-refresh", 3_600_000);
+    await Deno.writeTextFile(temp, newer);
+    await age(temp, 2 * STALE_TEMP_MS);
+    // An older version of another file is only removed.
+    await Deno.writeTextFile(`${dir}/reg.json`, expiring("current", 7_200_000));
+    await Deno.writeTextFile(`${dir}/reg.json.00000001.tmp`, expiring("older", 3_600_000));
+    await age(`${dir}/reg.json.00000001.tmp`, 2 * STALE_TEMP_MS);
+    await writeFileAtomic(`${dir}/other.json`, "{}");
+    assertEquals(await Deno.readTextFile(`${dir}/token.json`), newer);
+    if (POSIX) assertEquals(await mode(`${dir}/token.json`), 0o600);
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/reg.json`)).tag, "current");
+    assertEquals(names(dir), ["other.json", "reg.json", "token.json"]);
+  });
+});
+
+Deno.test("recoverFromTempFiles() takes the newest complete version at least minAgeMs old", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    const write = async (hex: string, text: string, ageMs: number) => {
+      await Deno.writeTextFile(`${path}.${hex}.tmp`, text);
+      await age(`${path}.${hex}.tmp`, ageMs);
+    };
+    await write("00000001", expiring("one-hour", 3_600_000), 5_000);
+    await write("00000002", expiring("two-hours", 7_200_000), 5_000);
+    await write("00000003", '{"tag": "partial", "expiresAt": "20', 5_000); // killed mid-write
+    await write("00000004", expiring("expired", -60_000), 5_000);
+    await write("00000005", expiring("too-young", 9_000_000), 0);
+    // No target at all: the newest complete, unexpired version is recovered.
+    assertEquals(await recoverFromTempFiles(path, 1_000), true);
+    assertEquals(JSON.parse(await Deno.readTextFile(path)).tag, "two-hours");
+    // The target is now newer than every remaining temp file: nothing to recover.
+    assertEquals(await recoverFromTempFiles(path, 1_000), false);
+    assertEquals(JSON.parse(await Deno.readTextFile(path)).tag, "two-hours");
+    // Temp files younger than the stale age stay (their writer may be alive).
+    assertEquals(names(dir).length, 5);
+    assertEquals(await recoverFromTempFiles(`${dir}/missing.json`, 1_000), false);
+  });
+});
+
+Deno.test("probeWritable() writes and removes a probe, and names why a directory cannot be written", async () => {
+  await withTempDir(async (dir) => {
+    assertEquals(await probeWritable(`${dir}/token.json`, 4096), undefined);
+    assertEquals(names(dir), []);
+    await Deno.writeTextFile(`${dir}/file`, "x");
+    const error = await probeWritable(`${dir}/file/token.json`, 4096);
+    assert(error instanceof Error);
+    assertEquals(names(dir), ["file"]);
+    assertEquals(writeFailureReason(new Deno.errors.PermissionDenied("x")), "permission denied");
+    assertEquals(
+      writeFailureReason(Object.assign(new Error("No space left on device (os error 28)"), {
+        code: "ENOSPC",
+      })),
+      "the disk is full",
+    );
+    assertEquals(writeFailureReason(new Error("Something odd (os error 5)")), "Something odd");
   });
 });

@@ -7,6 +7,7 @@
 import { shellQuote } from "../scripts/permissions.ts";
 import { parseConfigDefaults } from "../src/commands/configure.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
+import { childNetworkEnv } from "./child_env.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
@@ -704,6 +705,7 @@ Deno.test("configure profile writes a deno run credential_process that works", a
     ),
   ).denoDir;
   const env = {
+    ...childNetworkEnv(),
     HOME: home.dir,
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     DENO_DIR: denoDir,
@@ -788,4 +790,87 @@ Deno.test("configure profile interactive logs in again when the cached token is 
   );
   assert((await home.readToken({})).accessToken !== "at-revoked");
   assertMatch(await Deno.readTextFile(home.configPath), /sso_role_name = MyRole\n/);
+});
+
+Deno.test("configure profile takes a partial start URL naming a configured one, like login", async () => {
+  await using home = await TempHome.create();
+  const others = "[profile other]\nsso_start_url = https://other.awsapps.com/start\n" +
+    "sso_region = eu-west-1\n\n[sso-session corp]\n" +
+    `sso_start_url = ${START_URL}\nsso_region = us-east-2\n`;
+  await home.writeConfig(others);
+  const result = await runCli(
+    ["configure", "profile", "dev", "-u", "example", "-a", ACCOUNT_ID, "-r", ROLE],
+    { home, env: TOOL },
+  );
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(
+    await Deno.readTextFile(home.configPath),
+    `${others}\n[profile dev]\nsso_start_url = ${START_URL}\nsso_region = us-east-2\n` +
+      `sso_account_id = ${ACCOUNT_ID}\nsso_role_name = ${ROLE}\n` +
+      "credential_process = aws-sso-util credential-process --profile dev\n",
+  );
+  const none = await runCli(
+    ["configure", "profile", "x", "-u", "nothing-like-it", "-a", ACCOUNT_ID, "-r", ROLE],
+    { home, env: TOOL },
+  );
+  assertEquals([none.code, none.stderr], [
+    2,
+    "No configured SSO start URL matches nothing-like-it.\n",
+  ]);
+  const several = await runCli(
+    ["configure", "profile", "x", "-u", "awsapps", "-a", ACCOUNT_ID, "-r", ROLE],
+    { home, env: TOOL },
+  );
+  assertEquals(several.code, 2);
+  assertMatch(several.stderr, /^awsapps matches several configured SSO start URLs/);
+});
+
+Deno.test("configure profile -c region and output set them with overwrite, and keep leaves them", async () => {
+  await using home = await TempHome.create();
+  const base = `[profile p]\nsso_start_url = ${START_URL}\nsso_region = us-east-1\n` +
+    `sso_account_id = ${ACCOUNT_ID}\nsso_role_name = ${ROLE}\nregion = us-west-2\noutput = text\n`;
+  await home.writeConfig(base);
+  const configure = (...args: string[]) =>
+    runCli(
+      [
+        "configure",
+        "profile",
+        "p",
+        "--no-credential-process",
+        "-c",
+        "region=eu-central-1",
+        ...args,
+      ],
+      { home, env: { ...TOOL, AWS_DEFAULT_REGION: "ap-south-1" } },
+    );
+  const keep = await configure("-c", "output=json");
+  assertEquals(keep.code, 0, keep.stderr);
+  assertEquals(await Deno.readTextFile(home.configPath), base);
+  const overwrite = await configure("-c", "output=json", "--existing-config-action", "overwrite");
+  assertEquals(overwrite.code, 0, overwrite.stderr);
+  const overwritten = base.replace("us-west-2", "eu-central-1").replace("text", "json");
+  assertEquals(await Deno.readTextFile(home.configPath), overwritten);
+  // --region still wins over -c region; a bad -c region is refused like a bad --region.
+  const flag = await configure("--region", "sa-east-1", "--existing-config-action", "overwrite");
+  assertEquals(flag.code, 0, flag.stderr);
+  assertEquals(
+    await Deno.readTextFile(home.configPath),
+    overwritten.replace("eu-central-1", "sa-east-1"),
+  );
+  const bad = await configure("-c", "region=nowhere", "--existing-config-action", "overwrite");
+  assertEquals(bad.code, 2);
+  assertEquals(
+    bad.stderr,
+    "The region nowhere (from --config-default region) is not a valid AWS region name.\n",
+  );
+  // A new profile takes -c region over the AWS_DEFAULT_REGION default.
+  const fresh = await runCli(
+    ["configure", "profile", "q", ...FLAGS, "--no-credential-process", "-c", "region=eu-west-3"],
+    { home, env: { ...TOOL, AWS_DEFAULT_REGION: "ap-south-1" } },
+  );
+  assertEquals(fresh.code, 0, fresh.stderr);
+  assertMatch(
+    await Deno.readTextFile(home.configPath),
+    /\[profile q\]\n[^[]*region = eu-west-3\n$/,
+  );
 });

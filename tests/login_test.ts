@@ -205,6 +205,40 @@ Deno.test("login with a start URL that a session uses writes the session's token
   assertEquals((await home.readToken({ sessionName: "my-sso" })).startUrl, START_URL);
 });
 
+Deno.test("login with a start URL that a session shares fills the legacy token too", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(`${SESSION_PROFILE}\n${LEGACY_PROFILE}`);
+  const [result] = await Promise.all([
+    runCli(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
+    actOnDevices(fake, 1),
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  const session = await home.readToken({ sessionName: "my-sso" });
+  const legacy = await home.readToken({});
+  assertEquals(session.accessToken, fake.issuedAccessTokens()[0]);
+  assertEquals(legacy.accessToken, session.accessToken);
+  assertEquals(legacy.startUrl, START_URL);
+  // The copy must not share the session's refresh token: refreshing one would revoke the other's.
+  assert(typeof session.refreshToken === "string");
+  assertEquals([legacy.refreshToken, legacy.clientSecret], [undefined, undefined]);
+  // Already logged in (fresh session token): the missing legacy token is filled from it.
+  await Deno.remove(legacyPath(home));
+  const before = fake.requests.length;
+  const again = await runCli(["login", "example"], { home, endpoint: fake.url });
+  assertEquals(again.code, 0, again.stderr);
+  assertMatch(again.stderr, /^Already logged in to /);
+  const filled = await home.readToken({});
+  assertEquals(filled.accessToken, session.accessToken);
+  assertEquals([filled.refreshToken, filled.clientSecret], [undefined, undefined]);
+  assertEquals(fake.requests.length, before);
+});
+
+/** Path of the legacy (start-URL-keyed) token file of START_URL. */
+function legacyPath(home: TempHome): string {
+  return `${home.ssoCacheDir}/e8be5486177c5b5392bd9aa76563515b29358e6e.json`;
+}
+
 Deno.test("login exits 1 with one sentence when no instance, several or an unknown profile match", async () => {
   await using home = await TempHome.create();
   const none = await runCli(["login"], { home });

@@ -419,3 +419,59 @@ Deno.test("login helpers choose the flow and scopes and build the token exactly 
   assertEquals(formatLocalTime(T0, 60), "2026-03-01 13:00:00 (UTC+01:00)");
   assertEquals(formatLocalTime(T0, -330), "2026-03-01 06:30:00 (UTC-05:30)");
 });
+
+Deno.test("login registers again when the service forgot the cached device registration", async () => {
+  await using t = await setup({ autoApproveDeviceAfterPolls: 0 });
+  const regPath = await registrationFilePath(t.home.ssoCacheDir, SESSION);
+  await Deno.mkdir(t.home.ssoCacheDir, { recursive: true });
+  await Deno.writeTextFile(
+    regPath,
+    pythonJsonDumps({
+      clientId: "forgotten-client",
+      clientSecret: "forgotten-secret",
+      expiresAt: formatAwsTimestamp(T0 + 30 * 86_400_000),
+      scopes: ["sso:account:access"],
+    }),
+  );
+  const result = await performLogin({ instance: SESSION, useDeviceCode: true }, t.deps());
+  assertEquals(result.registrationReused, false);
+  assertEquals(t.fake.requests.map((r) => r.op), [
+    "StartDeviceAuthorization",
+    "RegisterClient",
+    "StartDeviceAuthorization",
+    "CreateToken",
+  ]);
+  assertEquals(bodyOf(t.fake, "StartDeviceAuthorization").clientId, "forgotten-client");
+  const fresh = t.fake.registrations[0];
+  assertEquals(JSON.parse(await Deno.readTextFile(regPath)).clientId, fresh.clientId);
+  assertEquals((await t.home.readToken({ sessionName: "my-sso" })).clientId, fresh.clientId);
+});
+
+Deno.test("login registers again once when CreateToken rejects the cached PKCE client", async () => {
+  await using t = await setup();
+  const opened: string[] = [];
+  const browser = fetchBrowser(opened);
+  await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  t.fake.failNext("CreateToken", { errorType: "InvalidClientException" });
+  const again = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  assertEquals(again.registrationReused, false);
+  assertEquals(t.fake.calls.RegisterClient, 2);
+  assertEquals(opened.length, 3);
+  const regPath = await registrationFilePath(t.home.ssoCacheDir, SESSION);
+  assertEquals(
+    JSON.parse(await Deno.readTextFile(regPath)).clientId,
+    t.fake.registrations[1].clientId,
+  );
+  assertEquals(
+    (await t.home.readToken({ sessionName: "my-sso" })).accessToken,
+    t.fake.issuedAccessTokens().at(-1),
+  );
+
+  // A second rejection in a row is reported, not retried forever.
+  t.fake.failAlways("CreateToken", { errorType: "InvalidClientException" });
+  const failed = await assertRejects(() =>
+    performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }))
+  );
+  assertMatch((failed as Error).message, /InvalidClientException/);
+  assertEquals(t.fake.calls.RegisterClient, 3);
+});

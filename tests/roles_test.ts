@@ -583,3 +583,47 @@ Deno.test("semaphore runs at most its limit at once, in call order", async () =>
   assertEquals(peak, 2);
   assertEquals(gate.active, 0);
 });
+
+// ------------------------------------------------------------------ instance and token choice
+
+Deno.test("roles uses the legacy token of a start URL that an sso-session shares", async () => {
+  // The legacy profile was logged in with `aws sso login --profile legacy`: only the token keyed
+  // by the start URL exists, although [sso-session my-sso] uses the same URL and region.
+  await using t = await setup(`${SESSION_PROFILE}\n${LEGACY_PROFILE}`);
+  for (const args of [["-u", START_URL], ["-u", "example"], []]) {
+    const r = await t.roles([...args, "-a", "Main", "--no-header", "--sep", ","]);
+    assertEquals(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    assertEquals(
+      r.stdout,
+      "Main,123456789012,MyRole\nMain,123456789012,Admin\nMain,123456789012,ReadOnly\n",
+    );
+  }
+  // With both tokens cached, the session's (fresh) token is used.
+  t.fake.addAccessToken("at-session");
+  await t.home.writeToken({ sessionName: "my-sso" }, cliToken("at-session", 8 * HOUR));
+  const before = t.fake.requests.length;
+  const both = await t.roles(["-u", START_URL, "-a", "Main"]);
+  assertEquals(both.code, 0, both.stderr);
+  const bearers = t.fake.requests.slice(before).map((q) => q.headers["x-amz-sso_bearer_token"]);
+  assert(bearers.length > 0 && bearers.every((b) => b === "at-session"), bearers.join(","));
+  // Neither token: the login-required sentence is unchanged.
+  await Deno.remove(t.home.ssoCacheDir, { recursive: true });
+  const none = await t.roles(["-u", START_URL]);
+  assertEquals(none.code, 1);
+  assertEquals(
+    none.stderr,
+    `Login required for ${START_URL}. Use \`aws-sso-util login ${START_URL} us-east-1\` and try again.\n`,
+  );
+});
+
+Deno.test("roles exits 2 when given both -u and --profile, like login", async () => {
+  await using t = await setup(`${SESSION_PROFILE}\n${LEGACY_PROFILE}`);
+  for (const url of ["-u", "--sso-start-url"]) {
+    const r = await t.roles([url, START_URL, "--profile", "dev"]);
+    assertEquals(
+      [r.code, r.stdout, r.stderr],
+      [2, "", "Give either -u/--sso-start-url or --profile, not both.\n"],
+    );
+  }
+  assertEquals(t.fake.calls.ListAccounts, 0);
+});

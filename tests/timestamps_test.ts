@@ -90,3 +90,23 @@ Deno.test("parseAwsTimestamp() rejects garbage and impossible dates", () => {
     assertEquals(parseAwsTimestamp(text), undefined, JSON.stringify(text));
   }
 });
+
+Deno.test("parseAwsTimestamp() rejects days that do not exist instead of rolling them over", () => {
+  for (
+    const text of [
+      "2099-02-30T00:00:00Z",
+      "2026-02-29T00:00:00Z",
+      "2100-02-29T00:00:00Z",
+      "2026-04-31T12:00:00+02:00",
+      "2026-11-31 00:32:24 UTC",
+      "2026-01-00T00:00:00Z",
+      "2026-00-10T00:00:00Z",
+    ]
+  ) {
+    assertEquals(parseAwsTimestamp(text), undefined, text);
+  }
+  assertEquals(parseAwsTimestamp("2028-02-29T00:00:00Z"), Date.UTC(2028, 1, 29), "leap year");
+  assertEquals(parseAwsTimestamp("2000-02-29T00:00:00Z"), Date.UTC(2000, 1, 29), "400-year rule");
+  assertEquals(parseAwsTimestamp("2026-04-30T00:00:00Z"), Date.UTC(2026, 3, 30));
+  assertEquals(parseAwsTimestamp("2026-12-31T23:59:59Z"), Date.UTC(2026, 11, 31, 23, 59, 59));
+});

@@ -8,6 +8,7 @@ import {
   SHELLS,
 } from "../completions.ts";
 import { ConfigError } from "../errors.ts";
+import { safeEcho } from "../safe_text.ts";
 import { writeText } from "../output.ts";
 
 const HELP: CompletionOption = {
@@ -47,7 +48,9 @@ export function register(program: Command): void {
     )
     .action(async (shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) {
-        throw new ConfigError(`Unknown shell ${shell}; choose one of ${SHELLS.join(", ")}.`);
+        throw new ConfigError(
+          `Unknown shell ${safeEcho(shell)}; choose one of ${SHELLS.join(", ")}.`,
+        );
       }
       await writeText(Deno.stdout, renderCompletion(shell as Shell, completionModel(program)));
     });

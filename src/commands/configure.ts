@@ -30,16 +30,19 @@ import { credentialProcessCommand, type RuntimeInfo } from "../credential_proces
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../endpoints.ts";
 import { ConfigError } from "../errors.ts";
+import { configuredStartUrl } from "../instance.ts";
+import { safeEcho } from "../safe_text.ts";
 import { deviceCodeConfigured } from "../login_config.ts";
 import { DEFAULT_SCOPES, loginInstance } from "../oidc_login.ts";
 import { awsPaths, processEnv } from "../paths.ts";
 import { processPromptIO, promptLine } from "../prompt.ts";
 import {
-  isHttpsUrl,
   isRegion,
   loadConfigFile,
   parseConfigText,
+  shownUrl,
   type SsoInstance,
+  startUrlProblem,
   validateSettings,
 } from "../settings.ts";
 import { isEnvFlagOn } from "../truthy.ts";
@@ -146,7 +149,9 @@ export function register(program: Command): void {
 export function checkSectionName(name: string, what: "profile" | "sso-session"): void {
   if (!/^[^\s[\]'"#;=]+$/.test(name)) {
     throw new ConfigError(
-      `The ${what} name "${name}" is not valid: it must not be empty or contain spaces, quotes, brackets, =, # or ;.`,
+      `The ${what} name "${
+        safeEcho(name)
+      }" is not valid: it must not be empty or contain spaces, quotes, brackets, =, # or ;.`,
     );
   }
 }
@@ -158,17 +163,19 @@ export function parseConfigDefaults(pairs: readonly string[]): [string, string][
     const key = (eq > 0 ? pair.slice(0, eq) : "").trim().toLowerCase();
     if (eq <= 0 || !/^[a-z0-9_.-]+$/.test(key)) {
       throw new ConfigError(
-        `--config-default expects KEY=VALUE with a key of letters, digits, _, . or -, got "${pair}".`,
+        `--config-default expects KEY=VALUE with a key of letters, digits, _, . or -, got "${
+          safeEcho(pair)
+        }".`,
       );
     }
     if (MANAGED_KEYS.has(key)) {
       throw new ConfigError(
-        `--config-default cannot set ${key}; use the dedicated option instead.`,
+        `--config-default cannot set ${safeEcho(key)}; use the dedicated option instead.`,
       );
     }
     const value = pair.slice(eq + 1).trim();
     if (/[\r\n]/.test(value)) {
-      throw new ConfigError(`--config-default ${key} has a line break in its value.`);
+      throw new ConfigError(`--config-default ${safeEcho(key)} has a line break in its value.`);
     }
     return [key, value];
   });
@@ -176,14 +183,18 @@ export function parseConfigDefaults(pairs: readonly string[]): [string, string][
 
 function checkRegion(value: string, source: string): void {
   if (!isRegion(value)) {
-    throw new ConfigError(`The region ${value} (from ${source}) is not a valid AWS region name.`);
+    throw new ConfigError(
+      `The region ${safeEcho(value)} (from ${safeEcho(source)}) is not a valid AWS region name.`,
+    );
   }
 }
 
 function checkOutput(value: string, source: string): void {
   if (!OUTPUT_FORMATS.includes(value)) {
     throw new ConfigError(
-      `The output format ${value} (from ${source}) is not one of ${OUTPUT_FORMATS.join(", ")}.`,
+      `The output format ${safeEcho(value)} (from ${safeEcho(source)}) is not one of ${
+        OUTPUT_FORMATS.join(", ")
+      }.`,
     );
   }
 }
@@ -218,8 +229,17 @@ export async function configureProfile(
     undefined;
   if (sessionName !== undefined) checkSectionName(sessionName, "sso-session");
 
+  // A partial start URL names a configured one, as `login` takes it.
+  const startUrlFlag = options.ssoStartUrl?.trim();
+  const instanceFlags = startUrlFlag
+    ? {
+      ...options,
+      ssoStartUrl: configuredStartUrl(startUrlFlag, options.ssoRegion?.trim() || undefined, config)
+        .startUrl,
+    }
+    : options;
   let { startUrl, ssoRegion } = resolveInstanceDefaults(
-    options,
+    instanceFlags,
     env,
     config,
     existing,
@@ -235,19 +255,30 @@ export async function configureProfile(
     : existing?.get("sso_role_name")
     ? { value: existing.get("sso_role_name")!, source: "the existing profile", fixed: false }
     : undefined;
+  // `-c region=…` / `-c output=…` set those keys like their flags do, except that with `keep`
+  // a value the profile already has stays.
+  const configDefault = (key: string): Setting | undefined => {
+    const value = defaults.findLast(([k]) => k === key)?.[1];
+    if (value === undefined || (action === "keep" && existing?.get(key) !== undefined)) {
+      return undefined;
+    }
+    return { value, source: `--config-default ${key}`, fixed: true };
+  };
   const envRegion = firstEnv(env, CONFIGURE_REGION_VARS);
   let region: Setting | undefined = options.region?.trim()
     ? { value: options.region.trim(), source: "--region", fixed: true }
-    : existing?.get("region")
-    ? { value: existing.get("region")!, source: "the existing profile", fixed: false }
-    : envRegion
-    ? { value: envRegion.value, source: `env ${envRegion.name}`, fixed: false }
-    : undefined;
+    : configDefault("region") ??
+      (existing?.get("region")
+        ? { value: existing.get("region")!, source: "the existing profile", fixed: false }
+        : envRegion
+        ? { value: envRegion.value, source: `env ${envRegion.name}`, fixed: false }
+        : undefined);
   let output: Setting | undefined = options.output?.trim()
     ? { value: options.output.trim(), source: "--output", fixed: true }
-    : existing?.get("output")
-    ? { value: existing.get("output")!, source: "the existing profile", fixed: false }
-    : undefined;
+    : configDefault("output") ??
+      (existing?.get("output")
+        ? { value: existing.get("output")!, source: "the existing profile", fixed: false }
+        : undefined);
 
   /** Validates the settings `use` keeps (all of them, or only those not asked for again). */
   const validate = (use: (s: Setting | undefined) => Setting | undefined) => {
@@ -280,7 +311,7 @@ export async function configureProfile(
     ].filter(Boolean);
     if (missing.length > 0) {
       throw new ConfigError(
-        `Cannot configure profile ${name} non-interactively: missing ${
+        `Cannot configure profile ${safeEcho(name)} non-interactively: missing ${
           missing.join(", ")
         }; give them as flags or run with --interactive.`,
       );
@@ -288,8 +319,11 @@ export async function configureProfile(
   } else {
     if (!startUrl?.fixed) {
       const answer = await promptLine(io, "SSO start URL", {
-        default: startUrl && isHttpsUrl(startUrl.value) ? startUrl.value : undefined,
-        validate: (v) => isHttpsUrl(v) ? undefined : `${v} is not an https URL.`,
+        default: startUrl && !startUrlProblem(startUrl.value) ? startUrl.value : undefined,
+        validate: (v) => {
+          const problem = startUrlProblem(v);
+          return problem && `${shownUrl(v)} ${problem}.`;
+        },
       });
       startUrl = { value: answer!, source: "the prompt", fixed: true };
     }
@@ -297,7 +331,7 @@ export async function configureProfile(
       const suggested = regionForUrl(config, startUrl!.value) ?? ssoRegion?.value;
       const answer = await promptLine(io, "SSO Region", {
         default: suggested && isRegion(suggested) ? suggested : undefined,
-        validate: (v) => isRegion(v) ? undefined : `${v} is not a valid AWS region name.`,
+        validate: (v) => isRegion(v) ? undefined : `${safeEcho(v)} is not a valid AWS region name.`,
       });
       ssoRegion = { value: answer!, source: "the prompt", fixed: true };
     }
@@ -405,7 +439,9 @@ export function configEdits(
       if (current === undefined || current === "") set.push([key, value]);
       else if (current !== value) {
         throw new ConfigError(
-          `The sso-session ${session.name} already has ${key} = ${current}, not ${value}; choose another --sso-session name or edit that section.`,
+          `The sso-session ${safeEcho(session.name)} already has ${key} = ${
+            safeEcho(current)
+          }, not ${safeEcho(value)}; choose another --sso-session name or edit that section.`,
         );
       }
     }

@@ -1,6 +1,6 @@
 /** `aws-sso-util credential-process`: print role credentials for the `credential_process` hook. */
 import { formatHelp, type OptionSpec, parseOptions } from "../args.ts";
-import { writeText } from "../output.ts";
+import { writeStderrSync, writeText } from "../output.ts";
 import {
   areCredentialsReusable,
   credentialFilePath,
@@ -21,7 +21,12 @@ import {
 } from "../settings.ts";
 import { getRoleCredentials } from "../sso_api.ts";
 import type { SsoToken } from "../token_cache.ts";
-import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
+import {
+  getUsableToken,
+  loginRequiredMessage,
+  markTokenRejected,
+  type TokenContext,
+} from "../token_provider.ts";
 
 /** The command gives up on the network this long after it started (issue: within 30 s). */
 export const TIME_LIMIT_MS = 28_000;
@@ -99,6 +104,15 @@ export interface CredentialProcessContext {
   reachUser?: () => Promise<import("../user_channel.ts").UserChannel | undefined>;
   /** Sleep between device-code polls of an auto-login (tests); default a real timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** Time limit of the network calls (tests); default {@link TIME_LIMIT_MS}. */
+  timeLimitMs?: number;
+  /** Time a refresh may take while the token is still valid (tests); default `REFRESH_BUDGET_MS`. */
+  refreshBudgetMs?: number;
+  /**
+   * Where a warning sentence goes (tests); default stderr. Each distinct sentence is said once per
+   * run, e.g. why a still-valid token is used instead of being refreshed.
+   */
+  warn?: (sentence: string) => void;
 }
 
 /**
@@ -141,7 +155,7 @@ async function fetchWithCache(
   paths: ReturnType<typeof awsPaths>,
 ): Promise<RoleCredentials> {
   const started = ctx.now();
-  const deadline = started + TIME_LIMIT_MS;
+  const deadline = started + (ctx.timeLimitMs ?? TIME_LIMIT_MS);
   const credPath = await credentialFilePath(paths.cliCacheDir, settings);
   if (!options.forceRefresh) {
     const cached = await readCachedCredentials(credPath);
@@ -190,30 +204,47 @@ async function fetchCredentials(
   const autoLogin = Boolean(options.login) || settings.autoLogin;
   let loggedIn = false;
   let token: SsoToken;
+  const said = new Set<string>();
+  const warn = ctx.warn ?? ((sentence: string) => writeStderrSync(sentence + "\n"));
+  const tokenContext = (rejectedAccessToken?: string): TokenContext => ({
+    ssoCacheDir: paths.ssoCacheDir,
+    env: ctx.env,
+    endpointConfig: settings.endpointConfig,
+    now: ctx.now,
+    deadline,
+    log,
+    forceRefresh: options.forceRefresh,
+    loginRequiredMessage: message,
+    rejectedAccessToken,
+    refreshBudgetMs: ctx.refreshBudgetMs,
+    warn: (sentence) => {
+      log.log(`warning: ${sentence}`);
+      if (!said.has(sentence)) warn(sentence);
+      said.add(sentence);
+    },
+  });
+  let refreshTried = false;
   try {
-    token = await getUsableToken(settings, {
-      ssoCacheDir: paths.ssoCacheDir,
-      env: ctx.env,
-      endpointConfig: settings.endpointConfig,
-      now: ctx.now,
-      deadline,
-      log,
-      forceRefresh: options.forceRefresh,
-      loginRequiredMessage: message,
-    });
+    token = await getUsableToken(settings, tokenContext());
   } catch (error) {
     if (!(error instanceof LoginRequiredError) || !autoLogin) throw error;
     token = await loginFirst(settings, ctx, log, paths, error);
     loggedIn = true;
     // The interactive wait does not count against the time limit of the network calls.
-    deadline = ctx.now() + TIME_LIMIT_MS;
+    deadline = ctx.now() + (ctx.timeLimitMs ?? TIME_LIMIT_MS);
   }
   const endpoint = resolveEndpoint("sso", settings.ssoRegion, ctx.env, settings.endpointConfig);
   while (true) {
     log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
     try {
       const creds = await getRoleCredentials(
-        { region: settings.ssoRegion, endpoint: endpoint.url, deadline, log },
+        {
+          region: settings.ssoRegion,
+          endpoint: endpoint.url,
+          caBundle: endpoint.caBundle,
+          deadline,
+          log,
+        },
         {
           accessToken: token.accessToken,
           accountId: settings.accountId,
@@ -228,13 +259,26 @@ async function fetchCredentials(
       return creds;
     } catch (error) {
       if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
+        if (!refreshTried) {
+          // Rejected although its expiresAt says valid: its refresh token may still work (once).
+          refreshTried = true;
+          log.log("token rejected; trying to refresh it once");
+          try {
+            token = await getUsableToken(settings, tokenContext(token.accessToken));
+            continue;
+          } catch (refreshError) {
+            if (!(refreshError instanceof LoginRequiredError)) throw refreshError;
+          }
+        } else {
+          await markTokenRejected(settings, token.accessToken, tokenContext(token.accessToken));
+        }
         const rejected = new LoginRequiredError(
           `The SSO token was rejected as unauthorized. ${message}`,
         );
         if (!autoLogin || loggedIn) throw rejected;
         token = await loginFirst(settings, ctx, log, paths, rejected, token.accessToken);
         loggedIn = true;
-        deadline = ctx.now() + TIME_LIMIT_MS;
+        deadline = ctx.now() + (ctx.timeLimitMs ?? TIME_LIMIT_MS);
         continue;
       }
       throw error;

@@ -22,7 +22,15 @@ import { LoginFailedError } from "../login_errors.ts";
 import { formatLocalTime, instanceLabel, type LoginResult, performLogin } from "../oidc_login.ts";
 import { awsPaths, type Env, processEnv } from "../paths.ts";
 import { loadConfigFile } from "../settings.ts";
-import { isTokenFresh, readToken, tokenFilePath } from "../token_cache.ts";
+import { safeEcho } from "../safe_text.ts";
+import {
+  accessOnlyTokenJson,
+  isTokenFresh,
+  readToken,
+  type SsoToken,
+  tokenFilePath,
+  writeToken,
+} from "../token_cache.ts";
 import {
   type BrowserOpener,
   type PromptOutput,
@@ -81,7 +89,9 @@ export function loginInstances(
       ssoRegion !== undefined && options.ssoRegion !== undefined && ssoRegion !== options.ssoRegion
     ) {
       throw new ConfigError(
-        `The SSO region is given twice (${ssoRegion} and --sso-region ${options.ssoRegion}); give it once.`,
+        `The SSO region is given twice (${safeEcho(ssoRegion)} and --sso-region ${
+          safeEcho(options.ssoRegion)
+        }); give it once.`,
       );
     }
     const region = ssoRegion ?? options.ssoRegion;
@@ -91,7 +101,9 @@ export function loginInstances(
       }
       const all = configInstances(config);
       if (all.length === 0) {
-        throw new InstanceNotFoundError(`No SSO instance is configured in ${configPath}.`);
+        throw new InstanceNotFoundError(
+          `No SSO instance is configured in ${safeEcho(configPath, 200)}.`,
+        );
       }
       return all;
     }
@@ -157,6 +169,7 @@ export async function login(
         const existing = await readToken(await tokenFilePath(paths.ssoCacheDir, instance));
         if (existing && isTokenFresh(existing, ctx.now())) {
           outcome.alreadyLoggedIn = true;
+          await fillLegacyToken(instance, existing, paths.ssoCacheDir, ctx.now(), ctx.log);
           await out.write(
             `Already logged in to ${instanceLabel(instance)}, valid until ${
               formatLocalTime(existing.expiresAt)
@@ -170,7 +183,10 @@ export async function login(
         instance,
         useDeviceCode: Boolean(options.useDeviceCode) ||
           deviceCodeConfigured(config, { profileName, sessionName: instance.sessionName }),
-        alsoFor: sessionsSharingUrl(config, instance),
+        alsoFor: [
+          ...sessionsSharingUrl(config, instance),
+          ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
+        ],
       }, {
         ssoCacheDir: paths.ssoCacheDir,
         env: ctx.env,
@@ -191,6 +207,29 @@ export async function login(
     }
   }
   return outcomes;
+}
+
+/**
+ * For an sso-session found by its start URL that is already logged in: copies its fresh token
+ * to the legacy start-URL-keyed file too, unless that one is fresh, as a login would.
+ */
+async function fillLegacyToken(
+  instance: FoundInstance,
+  token: SsoToken,
+  ssoCacheDir: string,
+  now: number,
+  log: DebugLog | undefined,
+): Promise<void> {
+  if (instance.sameUrlLegacy === undefined) return;
+  const path = await tokenFilePath(ssoCacheDir, instance.sameUrlLegacy);
+  const legacy = await readToken(path);
+  if (legacy && isTokenFresh(legacy, now)) return;
+  try {
+    await writeToken(path, accessOnlyTokenJson(token.raw));
+    log?.log(`token of sso-session ${instance.sessionName} copied to ${path}`);
+  } catch (error) {
+    log?.log(`could not copy the token to ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** Runs the command; throws the (first) failure as a CliError for main.ts to report. */

@@ -13,8 +13,9 @@ import {
 } from "../concurrency.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
-import { AwsApiError, LoginRequiredError } from "../errors.ts";
-import { resolveInstance } from "../instance.ts";
+import type { CaBundle } from "../net/http_client.ts";
+import { AwsApiError, ConfigError, LoginRequiredError } from "../errors.ts";
+import { type FoundInstance, resolveInstance } from "../instance.ts";
 import { writeText } from "../output.ts";
 import { awsPaths, type Env, processEnv } from "../paths.ts";
 import {
@@ -33,7 +34,7 @@ import {
   rowLine,
   sortRows,
 } from "../roles_listing.ts";
-import { loadConfigFile } from "../settings.ts";
+import { loadConfigFile, type SsoInstance } from "../settings.ts";
 import {
   type AccountInfo,
   type ApiContext,
@@ -41,6 +42,7 @@ import {
   listAccountsPage,
 } from "../sso_api.ts";
 import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
+import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../token_cache.ts";
 
 /** ListAccountRoles calls in flight at once. */
 export const ROLES_CONCURRENCY = 4;
@@ -80,6 +82,7 @@ export function createRolesLimiter(
 export interface ListingContext {
   region: string;
   endpoint: string;
+  caBundle?: CaBundle;
   accessToken: string;
   log?: DebugLog;
   /** Shared by all calls (default: {@link createRolesLimiter}). */
@@ -93,6 +96,7 @@ function apiContext(ctx: ListingContext): ApiContext {
   return {
     region: ctx.region,
     endpoint: ctx.endpoint,
+    caBundle: ctx.caBundle,
     deadline: (ctx.now ?? Date.now)() + PAGE_TIME_LIMIT_MS,
     log: ctx.log,
   };
@@ -222,6 +226,40 @@ export interface RolesContext {
   write: (text: string) => Promise<void>;
 }
 
+/**
+ * The token to use for an instance. For an sso-session found by its start URL
+ * ({@link FoundInstance.sameUrlLegacy}), the token cache may hold the session's token, the
+ * legacy start-URL-keyed one (`aws sso login` of a legacy profile), or both: a fresh one is
+ * taken first, and the other is tried when the first needs a login.
+ */
+export async function instanceToken(
+  instance: FoundInstance,
+  ssoCacheDir: string,
+  now: number,
+  getToken: (candidate: SsoInstance) => Promise<SsoToken>,
+): Promise<SsoToken> {
+  const candidates: SsoInstance[] = [instance];
+  const legacy = instance.sameUrlLegacy;
+  if (legacy !== undefined) {
+    const fresh = async (i: SsoInstance) => {
+      const token = await readToken(await tokenFilePath(ssoCacheDir, i));
+      return token !== undefined && isTokenFresh(token, now);
+    };
+    if (!await fresh(instance) && await fresh(legacy)) candidates.unshift(legacy);
+    else candidates.push(legacy);
+  }
+  let loginRequired: LoginRequiredError | undefined;
+  for (const candidate of candidates) {
+    try {
+      return await getToken(candidate);
+    } catch (error) {
+      if (!(error instanceof LoginRequiredError)) throw error;
+      loginRequired ??= error;
+    }
+  }
+  throw loginRequired;
+}
+
 /** Resolves the instance and token, lists, filters, sorts and prints the roles on stdout. */
 export async function runRoles(options: RolesOptions, ctx: RolesContext): Promise<void> {
   const log = new DebugLog(Boolean(options.verbose));
@@ -242,6 +280,9 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     roles: (options.roleName ?? []).map((p) => compilePattern(p, "--role-name")),
   };
   const format = { columns: columnOrder(sort), separator, header: options.header !== false };
+  if (options.ssoStartUrl !== undefined && options.profile !== undefined) {
+    throw new ConfigError("Give either -u/--sso-start-url or --profile, not both.");
+  }
 
   const paths = awsPaths(ctx.env);
   const config = await loadConfigFile(paths.configFile);
@@ -254,21 +295,29 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
   const endpointConfig = profileEndpointConfig(config, options.profile);
   const message = loginRequiredMessage(instance, options.profile);
-  const token = await getUsableToken(instance, {
-    ssoCacheDir: paths.ssoCacheDir,
-    env: ctx.env,
-    endpointConfig,
-    now: ctx.now,
-    deadline: ctx.now() + TOKEN_TIME_LIMIT_MS,
-    log,
-    forceRefresh: options.forceRefresh,
-    loginRequiredMessage: message,
-  });
+  const deadline = ctx.now() + TOKEN_TIME_LIMIT_MS;
+  const token = await instanceToken(
+    instance,
+    paths.ssoCacheDir,
+    ctx.now(),
+    (candidate) =>
+      getUsableToken(candidate, {
+        ssoCacheDir: paths.ssoCacheDir,
+        env: ctx.env,
+        endpointConfig,
+        now: ctx.now,
+        deadline,
+        log,
+        forceRefresh: options.forceRefresh,
+        loginRequiredMessage: message,
+      }),
+  );
   const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, endpointConfig);
   log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
   const listing: ListingContext = {
     region: instance.ssoRegion,
     endpoint: endpoint.url,
+    caBundle: endpoint.caBundle,
     accessToken: token.accessToken,
     log,
     now: ctx.now,

@@ -1,0 +1,58 @@
+/**
+ * User input (flags, env vars, config values, paths, server text) shown in an error sentence or
+ * a log line goes through `safeEcho`: at most `MAX_ECHO_CHARS` characters, cut with "…", and with
+ * control characters escaped, so no raw newline, ANSI escape, NUL or bidi override reaches the
+ * terminal and a message stays one line however hostile the input.
+ */
+
+/** The longest echo of one value, in characters (an escape such as `\x1B` counts fully). */
+export const MAX_ECHO_CHARS = 100;
+
+/**
+ * C0 and C1 controls, DEL, the line/paragraph separators, and the Unicode direction
+ * overrides/isolates that can reorder what a terminal shows.
+ */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_GLOBAL = new RegExp(UNSAFE.source, "g");
+
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0" };
+
+/** The escape shown for one unsafe character: `\n`, `\x1B`, `\u202E`. */
+function escapeChar(c: string): string {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`
+    : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Escapes control characters only (no length limit): the last guard on a whole message. */
+export function escapeControl(text: string): string {
+  return text.replace(UNSAFE_GLOBAL, escapeChar);
+}
+
+/**
+ * A user-given value as it may appear in a message: control characters escaped and cut to
+ * `max` characters (default 100) with "…" when longer. Never splits an escape or a surrogate pair.
+ */
+export function safeEcho(value: unknown, max = MAX_ECHO_CHARS): string {
+  const text = typeof value === "string" ? value : String(value);
+  if (text.length <= max && !UNSAFE.test(text)) return text;
+  let out = "";
+  let length = 0;
+  for (const c of text) { // code points
+    const piece = UNSAFE.test(c) ? escapeChar(c) : c;
+    if (length + piece.length > max) return `${out}…`;
+    out += piece;
+    length += piece.length;
+  }
+  return out;
+}
+
+/** `text` with any `user:password@` of URLs in it replaced, for logs and messages. */
+export function withoutUrlCredentials(text: string): string {
+  // Up to the last "@" before the path, as URL parsers read it (`https://u:p@ss@host/`).
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, "$1<credentials removed>@");
+}

@@ -1,0 +1,445 @@
+/**
+ * No lost sessions: credential-process keeps the SSO session whatever fails around a token refresh
+ * (a hanging or failing SSO OIDC service, an unwritable token cache, a killed write, a token the
+ * service rejects). Run as a subprocess against the fake server, or in-process where a time limit
+ * is injected so that no test waits out a real multi-second limit.
+ */
+import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
+import { DEVICE_CODE_GRANT, FakeIdentityCenter } from "./fake_server.ts";
+import {
+  cliToken,
+  LEGACY_PROFILE,
+  parseCredentialOutput,
+  runCli,
+  SESSION_PROFILE,
+  START_URL,
+  TempHome,
+} from "./helpers.ts";
+import { credentialProcess } from "../src/commands/credential_process.ts";
+import { AwsApiError } from "../src/errors.ts";
+import { registrationFilePath } from "../src/registration_cache.ts";
+import type { SsoInstance } from "../src/settings.ts";
+import { REFRESH_BUDGET_MS } from "../src/token_provider.ts";
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const SESSION: SsoInstance = {
+  startUrl: START_URL,
+  ssoRegion: "us-east-1",
+  sessionName: "my-sso",
+  scopes: ["sso:account:access"],
+};
+const DEV_LOGIN =
+  "Login required. Use `aws-sso-util login --profile dev` or `aws sso login --profile dev` and try again.";
+
+/** Registers a scoped client and completes a device login on the fake: a refreshable token. */
+async function loginOnFake(fake: FakeIdentityCenter) {
+  const post = async (path: string, body: unknown) =>
+    await (await fetch(`${fake.url}${path}`, { method: "POST", body: JSON.stringify(body) }))
+      .json();
+  const reg = await post("/client/register", {
+    clientName: "test",
+    clientType: "public",
+    scopes: ["sso:account:access"],
+  });
+  const dev = await post("/device_authorization", {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl: START_URL,
+  });
+  fake.approveDevice(dev.userCode);
+  const tok = await post("/token", {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    grantType: DEVICE_CODE_GRANT,
+    deviceCode: dev.deviceCode,
+  });
+  return {
+    clientId: reg.clientId as string,
+    clientSecret: reg.clientSecret as string,
+    accessToken: tok.accessToken as string,
+    refreshToken: tok.refreshToken as string,
+    registrationExpiresAt: new Date(reg.clientSecretExpiresAt * 1000).toISOString().replace(
+      /\.\d{3}Z$/,
+      "Z",
+    ),
+  };
+}
+
+/** A refreshable token of sso-session `my-sso` valid for `validMs`, as `aws sso login` writes it. */
+async function sessionToken(home: TempHome, fake: FakeIdentityCenter, validMs: number) {
+  const seed = await loginOnFake(fake);
+  const path = await home.writeToken({ sessionName: "my-sso" }, {
+    ...cliToken(seed.accessToken, validMs),
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    registrationExpiresAt: seed.registrationExpiresAt,
+    refreshToken: seed.refreshToken,
+  });
+  return { ...seed, path };
+}
+
+/** The access tokens GetRoleCredentials was called with, in order. */
+function bearers(fake: FakeIdentityCenter): string[] {
+  return fake.requests.filter((r) => r.op === "GetRoleCredentials").map((r) =>
+    r.headers["x-amz-sso_bearer_token"]
+  );
+}
+
+/** Runs credentialProcess in-process against the fake, with a temp HOME and injected limits. */
+function inProcess(
+  home: TempHome,
+  fake: FakeIdentityCenter,
+  limits: { timeLimitMs?: number; refreshBudgetMs?: number },
+) {
+  const warnings: string[] = [];
+  const vars: Record<string, string> = {
+    HOME: home.dir,
+    AWS_ENDPOINT_URL_SSO: fake.url,
+    AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+  };
+  const run = () =>
+    credentialProcess({ profile: "dev" }, {
+      env: (name) => vars[name],
+      now: Date.now,
+      warn: (sentence) => warnings.push(sentence),
+      ...limits,
+    });
+  return { run, warnings };
+}
+
+Deno.test("credential-process uses the still-valid token when its refresh hangs past the refresh budget", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, 10 * MINUTE);
+  fake.delay("CreateToken", 60_000);
+  const started = Date.now();
+  const { run, warnings } = inProcess(home, fake, { refreshBudgetMs: 300 });
+  const creds = await run();
+  const elapsed = Date.now() - started;
+  assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+  assertEquals(bearers(fake), [seed.accessToken]);
+  assert(elapsed < 5_000, `took ${elapsed}ms`);
+  assertEquals(warnings, []);
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).accessToken, seed.accessToken);
+  // The real budget is a few seconds, well inside the 28-second limit.
+  assert(REFRESH_BUDGET_MS > 0 && REFRESH_BUDGET_MS <= 5_000);
+});
+
+Deno.test("credential-process reports an SSO OIDC outage with exit 4 when an expired token cannot be refreshed", async () => {
+  const cases: [string, (fake: FakeIdentityCenter) => void, string][] = [
+    [
+      "5xx",
+      (f) => f.failAlways("CreateToken", { errorType: "InternalServerException" }),
+      "failed (InternalServerException)",
+    ],
+    [
+      "429",
+      (f) => f.failAlways("CreateToken", { errorType: "TooManyRequestsException" }),
+      "failed (TooManyRequestsException)",
+    ],
+    ["reset", (f) => f.closeConnectionNext("CreateToken", 20), "could not be reached"],
+  ];
+  for (const [name, fail, what] of cases) {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(SESSION_PROFILE);
+    const seed = await sessionToken(home, fake, -MINUTE);
+    fail(fake);
+    const result = await runCli(["credential-process", "--profile", "dev"], {
+      home,
+      endpoint: fake.url,
+    });
+    assertEquals(
+      [name, result.code, result.stderr],
+      [
+        name,
+        4,
+        `Could not refresh the SSO token: the SSO OIDC service at ${fake.url} ${what}; try again later.\n`,
+      ],
+    );
+    assertEquals(result.stdout, "");
+    assertEquals(fake.calls.GetRoleCredentials, 0);
+    // The session is kept: the token file still holds the refresh token for the next try.
+    assertEquals(
+      (await home.readToken({ sessionName: "my-sso" })).refreshToken,
+      seed.refreshToken,
+    );
+  }
+});
+
+Deno.test("credential-process reports a hanging SSO OIDC service as an outage when the token expired", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  await sessionToken(home, fake, -MINUTE);
+  fake.delay("CreateToken", 60_000);
+  const { run } = inProcess(home, fake, { timeLimitMs: 500 });
+  const error = await assertRejects(run, AwsApiError);
+  assertEquals(error.exitCode, 4);
+  assertEquals(
+    error.message,
+    `Could not refresh the SSO token: the SSO OIDC service at ${fake.url} did not answer in time; try again later.`,
+  );
+  assertEquals(fake.calls.GetRoleCredentials, 0);
+});
+
+Deno.test("credential-process asks for a login only when the refresh is rejected", async () => {
+  for (const errorType of ["InvalidGrantException", "UnauthorizedClientException"]) {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(SESSION_PROFILE);
+    await sessionToken(home, fake, -MINUTE);
+    fake.failAlways("CreateToken", { errorType });
+    const result = await runCli(["credential-process", "--profile", "dev"], {
+      home,
+      endpoint: fake.url,
+    });
+    assertEquals([errorType, result.code, result.stderr], [errorType, 1, `${DEV_LOGIN}\n`]);
+  }
+});
+
+Deno.test("credential-process drops the cached registration the service forgot so that login registers again", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, -MINUTE);
+  const regPath = await registrationFilePath(home.ssoCacheDir, SESSION);
+  const registration = JSON.stringify({
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    expiresAt: seed.registrationExpiresAt,
+    scopes: ["sso:account:access"],
+  });
+  await Deno.writeTextFile(regPath, registration);
+  // Another instance's registration is not touched.
+  const otherReg = `${home.ssoCacheDir}/other-registration.json`;
+  await Deno.writeTextFile(otherReg, registration);
+  fake.failAlways("CreateToken", { errorType: "InvalidClientException" });
+  const result = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals([result.code, result.stderr], [1, `${DEV_LOGIN}\n`]);
+  assertEquals(await Deno.stat(regPath).then(() => true, () => false), false);
+  assertEquals(await Deno.readTextFile(otherReg), registration);
+});
+
+/** Makes `dir` unwritable: chmod 0500, or (as root, who ignores modes) `chattr +i` if it works. */
+async function makeReadOnly(dir: string): Promise<(() => Promise<void>) | undefined> {
+  if (Deno.uid() !== 0) {
+    await Deno.chmod(dir, 0o500);
+    return () => Deno.chmod(dir, 0o700);
+  }
+  const chattr = (flag: string) =>
+    new Deno.Command("chattr", { args: [flag, dir], stdout: "null", stderr: "null" }).output()
+      .then((o) => o.success, () => false);
+  return await chattr("+i") ? async () => void await chattr("-i") : undefined;
+}
+
+Deno.test({
+  name:
+    "credential-process does not refresh when the token cache is read-only: current token or exit 5",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(SESSION_PROFILE);
+    const seed = await sessionToken(home, fake, 5 * MINUTE);
+    const restore = await makeReadOnly(home.ssoCacheDir);
+    if (!restore) {
+      console.log("cannot make a directory read-only here (root without chattr): skipped");
+      return;
+    }
+    try {
+      const before = fake.calls.CreateToken;
+      const valid = await runCli(["credential-process", "--profile", "dev"], {
+        home,
+        endpoint: fake.url,
+      });
+      assertEquals(valid.code, 0, valid.stderr);
+      assertMatch(
+        valid.stderr,
+        /^Not refreshing the SSO token because \S+\/\.aws\/sso\/cache cannot be written \(permission denied\); using the current token, which expires at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\n$/,
+      );
+      assertEquals(
+        parseCredentialOutput(valid.stdout).AccessKeyId,
+        fake.issuedCredentials[0].accessKeyId,
+      );
+      assertEquals(bearers(fake), [seed.accessToken]);
+      assertEquals(fake.calls.CreateToken, before);
+
+      await restore();
+      await sessionToken(home, fake, -MINUTE);
+      const afterSecondLogin = fake.calls.CreateToken;
+      await makeReadOnly(home.ssoCacheDir);
+      const expired = await runCli(["credential-process", "--profile", "dev", "--force-refresh"], {
+        home,
+        endpoint: fake.url,
+      });
+      assertEquals(expired.code, 5, expired.stderr);
+      assertMatch(
+        expired.stderr,
+        /^The SSO token has expired and cannot be refreshed because \S+\/\.aws\/sso\/cache cannot be written \(permission denied\); fix that and try again \(refreshing now would lose the session\)\.\n$/,
+      );
+      assertEquals(fake.calls.CreateToken, afterSecondLogin);
+    } finally {
+      await restore();
+    }
+  },
+});
+
+/** Mounts a tiny tmpfs on `dir` (root on Linux only); returns how to unmount it. */
+async function mountTinyFs(dir: string): Promise<(() => Promise<void>) | undefined> {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return undefined;
+  const run = (cmd: string, args: string[]) =>
+    new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output()
+      .then((o) => o.success, () => false);
+  await Deno.mkdir(dir, { recursive: true });
+  if (!await run("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", dir])) {
+    return undefined;
+  }
+  return async () => void await run("umount", [dir]);
+}
+
+Deno.test({
+  name: "credential-process does not refresh when the disk of the token cache is full",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(SESSION_PROFILE);
+    const unmount = await mountTinyFs(home.ssoCacheDir);
+    if (!unmount) {
+      console.log("cannot mount a small file system here (needs root on Linux): skipped");
+      return;
+    }
+    try {
+      const seed = await sessionToken(home, fake, 5 * MINUTE);
+      // Fill the file system up.
+      const filler = await Deno.open(`${home.ssoCacheDir}/filler`, { write: true, create: true });
+      try {
+        while (true) await filler.write(new Uint8Array(4096));
+      } catch {
+        // Full.
+      } finally {
+        filler.close();
+      }
+      const before = fake.calls.CreateToken;
+      const result = await runCli(["credential-process", "--profile", "dev"], {
+        home,
+        endpoint: fake.url,
+      });
+      assertEquals(result.code, 0, result.stderr);
+      assertMatch(
+        result.stderr,
+        /^Not refreshing the SSO token because \S+ cannot be written \(the disk is full\); using the current token, which expires at \S+Z\.\n$/,
+      );
+      assertEquals(bearers(fake), [seed.accessToken]);
+      assertEquals(fake.calls.CreateToken, before);
+      assertEquals(
+        (await home.readToken({ sessionName: "my-sso" })).refreshToken,
+        seed.refreshToken,
+      );
+    } finally {
+      await unmount();
+    }
+  },
+});
+
+Deno.test("credential-process recovers a newer token that a killed refresh left in a temp file", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(LEGACY_PROFILE);
+  const path = await home.writeToken({}, cliToken("at-old", -MINUTE));
+  fake.addAccessToken("at-recovered");
+  const temp = `${path}.0badcafe.tmp`;
+  await Deno.writeTextFile(temp, JSON.stringify(cliToken("at-recovered", 8 * HOUR)));
+  const then = new Date(Date.now() - 5_000);
+  await Deno.utime(temp, then, then);
+  const result = await runCli(["credential-process", "--profile", "legacy"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals([result.code, result.stderr], [0, ""]);
+  assertEquals(bearers(fake), ["at-recovered"]);
+  assertEquals((await home.readToken({})).accessToken, "at-recovered");
+  assertEquals(await Deno.stat(temp).then(() => true, () => false), false);
+  assertEquals(fake.calls.CreateToken, 0);
+});
+
+Deno.test("credential-process refreshes a token the service rejects although it looks valid, then retries", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, 8 * HOUR);
+  fake.revokeAccessToken(seed.accessToken);
+  const before = fake.calls.CreateToken;
+  const result = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals([result.code, result.stderr], [0, ""]);
+  assertEquals(fake.calls.CreateToken - before, 1);
+  const renewed = fake.issuedAccessTokens().at(-1)!;
+  assertEquals(bearers(fake), [seed.accessToken, renewed]);
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).accessToken, renewed);
+});
+
+Deno.test("credential-process marks a rejected token expired so that login really logs in again", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({ autoApproveDeviceAfterPolls: 0 });
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, 8 * HOUR);
+  fake.revokeAccessToken(seed.accessToken);
+  fake.revokeRefreshToken(seed.refreshToken);
+  const rejected = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(rejected.code, 1);
+  assertEquals(rejected.stderr, `The SSO token was rejected as unauthorized. ${DEV_LOGIN}\n`);
+  const marked = await home.readToken({ sessionName: "my-sso" });
+  assertEquals(marked.accessToken, seed.accessToken);
+  assertEquals(marked.refreshToken, seed.refreshToken);
+  assert(Date.parse(marked.expiresAt as string) <= Date.now(), "marked expired");
+
+  const login = await runCli(["login", "--profile", "dev", "--no-browser"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(login.code, 0, login.stderr);
+  assertMatch(login.stderr, /Login succeeded/);
+  const renewed = fake.issuedAccessTokens().at(-1)!;
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).accessToken, renewed);
+  const again = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals([again.code, again.stderr], [0, ""]);
+  assertEquals(bearers(fake).at(-1), renewed);
+});
+
+Deno.test("credential-process marks a rejected legacy token expired so that login logs in again", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({ autoApproveDeviceAfterPolls: 0 });
+  await home.writeConfig(LEGACY_PROFILE);
+  await home.writeToken({}, cliToken("at-unknown-to-server", 8 * HOUR, { custom: "kept" }));
+  const rejected = await runCli(["credential-process", "--profile", "legacy"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(rejected.code, 1);
+  assertEquals(fake.calls.CreateToken, 0);
+  const marked = await home.readToken({});
+  assertEquals(marked.custom, "kept");
+  assert(Date.parse(marked.expiresAt as string) <= Date.now(), "marked expired");
+  const login = await runCli(["login", "--profile", "legacy", "--headless"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(login.code, 0, login.stderr);
+  assert(!login.stderr.includes("Already logged in"), login.stderr);
+  assertEquals((await home.readToken({})).accessToken, fake.issuedAccessTokens().at(-1));
+});
