@@ -12,16 +12,10 @@
  * are 1.5 and 4).
  */
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
+import { parseFlags, UsageError } from "./cli_args.ts";
 import { permissionFlags, readPermissionSet } from "./permissions.ts";
 
-const args = Deno.args;
-const option = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const runs = Number(option("--runs") ?? 30);
-const maxRatio = option("--max-ratio") ? Number(option("--max-ratio")) : undefined;
-const maxColdRatio = option("--max-cold-ratio") ? Number(option("--max-cold-ratio")) : undefined;
+const { runs, maxRatio, maxColdRatio } = benchOptions(Deno.args);
 const START_URL = "https://example.awsapps.com/start";
 const ROLE = { accountId: "123456789012", roleName: "MyRole", startUrl: START_URL };
 
@@ -187,4 +181,38 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The run count and ratio limits from the command line; exits 2 with one sentence if bad. */
+function benchOptions(args: string[]): {
+  runs: number;
+  maxRatio?: number;
+  maxColdRatio?: number;
+} {
+  const usage = "usage: bench.ts [--runs N] [--max-ratio R] [--max-cold-ratio R]";
+  try {
+    const values = parseFlags(args, {
+      runs: { type: "string", default: "30" },
+      "max-ratio": { type: "string" },
+      "max-cold-ratio": { type: "string" },
+    }, usage);
+    const number = (flag: string, text: string | undefined, integer: boolean) => {
+      if (text === undefined) return undefined;
+      const value = Number(text);
+      if (!(value > 0) || (integer && !Number.isInteger(value))) {
+        const kind = integer ? "a whole number" : "a number";
+        throw new UsageError(`--${flag} must be ${kind} above 0, not "${text}"; ${usage}.`);
+      }
+      return value;
+    };
+    return {
+      runs: number("runs", values.runs, true)!,
+      maxRatio: number("max-ratio", values["max-ratio"], false),
+      maxColdRatio: number("max-cold-ratio", values["max-cold-ratio"], false),
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    Deno.exit(error.exitCode);
+  }
 }

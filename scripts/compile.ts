@@ -20,6 +20,7 @@
 
 import { type ArchiveEntry, createTarGz, createZip } from "./archive.ts";
 import { formatSha256Sums, sha256Hex } from "./checksums.ts";
+import { parseFlags, UsageError } from "./cli_args.ts";
 import { permissionFlags, permissionSetForOs, readPermissionSet } from "./permissions.ts";
 import {
   archiveFileName,
@@ -59,39 +60,39 @@ export interface CompileOptions {
 
 const USAGE =
   "usage: compile.ts [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH]";
-const VALUE_FLAGS = ["--target", "--out-dir", "--root", "--deno"];
 
-/** Parses the command line; throws a {@link CompileError} (exit 2) on a bad argument. */
+/**
+ * Parses the command line; throws a {@link UsageError} on a bad flag and a
+ * {@link CompileError} on an unknown target (both exit 2).
+ */
 export function parseArgs(args: string[], cwd = Deno.cwd()): CompileOptions {
+  const values = parseFlags(args, {
+    target: { type: "string", multiple: true, default: [] },
+    host: { type: "boolean", default: false },
+    "out-dir": { type: "string" },
+    root: { type: "string" },
+    deno: { type: "string" },
+  }, USAGE);
   const targets: Target[] = [];
-  let root = urlToPath(new URL("..", import.meta.url));
-  let outDir: string | undefined;
-  let deno = Deno.execPath();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--host") {
-      targets.push(currentTarget());
-      continue;
+  for (const value of values.target) {
+    if (!isKnownTarget(value)) {
+      throw new CompileError(
+        `Unknown target "${value}"; expected one of ${KNOWN_TARGETS.join(", ")}.`,
+        2,
+      );
     }
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!VALUE_FLAGS.includes(flag)) {
-      throw new CompileError(`Unknown argument "${arg}"; ${USAGE}.`, 2);
-    }
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (!value) throw new CompileError(`${flag} needs a value; ${USAGE}.`, 2);
-    if (flag === "--target") {
-      if (!isKnownTarget(value)) {
-        throw new CompileError(
-          `Unknown target "${value}"; expected one of ${KNOWN_TARGETS.join(", ")}.`,
-          2,
-        );
-      }
-      targets.push(value);
-    } else if (flag === "--out-dir") outDir = absolute(value, cwd);
-    else if (flag === "--root") root = absolute(value, cwd);
-    else deno = /[\\/]/.test(value) ? absolute(value, cwd) : value;
+    targets.push(value);
   }
+  if (values.host) targets.push(currentTarget());
+  const root = values.root === undefined
+    ? urlToPath(new URL("..", import.meta.url))
+    : absolute(values.root, cwd);
+  const outDir = values["out-dir"] === undefined ? undefined : absolute(values["out-dir"], cwd);
+  const deno = values.deno === undefined
+    ? Deno.execPath()
+    : /[\\/]/.test(values.deno)
+    ? absolute(values.deno, cwd)
+    : values.deno;
   return {
     targets: targets.length ? [...new Set(targets)] : [...RELEASE_TARGETS],
     root: trimSlash(root),
@@ -277,7 +278,7 @@ async function main(args: string[]): Promise<number> {
     for (const name of await compile(options)) console.log(`${options.outDir}/${name}`);
     return 0;
   } catch (error) {
-    if (!(error instanceof CompileError)) throw error;
+    if (!(error instanceof CompileError || error instanceof UsageError)) throw error;
     console.error(error.message);
     return error.exitCode;
   }

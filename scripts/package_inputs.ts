@@ -6,6 +6,7 @@
  */
 
 import { parseSha256Sums } from "./checksums.ts";
+import { parseFlags, UsageError } from "./cli_args.ts";
 import { archiveFileName, resolveRepo, type Target } from "./release_info.ts";
 import { readVersion } from "./version.ts";
 
@@ -29,19 +30,20 @@ export class InputError extends Error {
 
 const DEFAULT_SUMS = new URL("../dist/SHA256SUMS", import.meta.url);
 
-/** Parses the shared flags and loads the inputs; returns them with the `--out` path, if any. */
+/**
+ * Parses the shared flags (a bad one throws a {@link UsageError}) and loads the inputs; returns
+ * them with the `--out` path, if any.
+ */
 export async function loadPackageInputs(
   args: string[],
   usage: string,
 ): Promise<PackageInputs & { out?: string }> {
-  const values: Record<string, string | undefined> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const [flag, value] = [args[i], args[i + 1]];
-    if (!["--sums", "--version", "--repo", "--out"].includes(flag) || !value) {
-      throw new InputError(`Unknown or incomplete argument "${flag}"; ${usage}.`, 2);
-    }
-    values[flag.slice(2)] = value;
-  }
+  const values = parseFlags(args, {
+    sums: { type: "string" },
+    version: { type: "string" },
+    repo: { type: "string" },
+    out: { type: "string" },
+  }, usage);
   let repo: string;
   try {
     repo = resolveRepo(values.repo);
@@ -95,7 +97,7 @@ export async function runRenderer(
     else await Deno.stdout.write(new TextEncoder().encode(text));
     return 0;
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
+    if (!(error instanceof InputError || error instanceof UsageError)) throw error;
     console.error(error.message);
     return error.exitCode;
   }

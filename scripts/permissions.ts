@@ -160,29 +160,28 @@ export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
+const USAGE = "usage: permissions.ts [--set NAME] [--config FILE] [--quote]";
+
 async function main(args: string[]): Promise<number> {
-  let name = "default";
-  let config: string | URL = DEFAULT_CONFIG;
-  let quote = false;
-  for (let i = 0; i < args.length; i++) {
-    const [flag, value] = [args[i], args[i + 1]];
-    if (flag === "--quote") {
-      quote = true;
-      continue;
-    }
-    if (flag === "--set" && value !== undefined) name = value;
-    else if (flag === "--config" && value !== undefined) config = value;
-    else {
-      console.error(
-        `Unknown argument "${flag}"; usage: permissions.ts [--set NAME] [--config FILE] [--quote].`,
-      );
-      return 2;
-    }
-    i++;
+  // Loaded here, not at the top: the CLI imports this module and must not load node:util.
+  const { parseFlags, UsageError } = await import("./cli_args.ts");
+  let values;
+  try {
+    values = parseFlags(args, {
+      set: { type: "string", default: "default" },
+      config: { type: "string" },
+      quote: { type: "boolean", default: false },
+    }, USAGE);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return error.exitCode;
   }
   try {
-    const flags = permissionFlags(await readPermissionSet(config, name));
-    console.log((quote ? flags.map(shellQuote) : flags).join(" "));
+    const flags = permissionFlags(
+      await readPermissionSet(values.config ?? DEFAULT_CONFIG, values.set),
+    );
+    console.log((values.quote ? flags.map(shellQuote) : flags).join(" "));
     return 0;
   } catch (error) {
     console.error((error as Error).message);

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { parseFlags, UsageError } from "./cli_args.ts";
+
 const DEFAULT_CONFIG = new URL("../deno.json", import.meta.url);
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -48,21 +50,23 @@ export function checkTag(tag: string, version: string): void {
   }
 }
 
+const USAGE = "usage: version.ts [--check-tag vX.Y.Z] [--config FILE]";
+
 async function main(args: string[]): Promise<number> {
-  let tag: string | undefined;
-  let config: string | URL = DEFAULT_CONFIG;
-  for (let i = 0; i < args.length; i++) {
-    const [flag, value] = [args[i], args[i + 1]];
-    if (flag === "--check-tag" && value !== undefined) tag = value;
-    else if (flag === "--config" && value !== undefined) config = value;
-    else {
-      console.error(`Unknown argument "${flag}"; usage: version.ts [--check-tag vX.Y.Z].`);
-      return 2;
-    }
-    i++;
-  }
+  let values;
   try {
-    const version = await readVersion(config);
+    values = parseFlags(args, {
+      "check-tag": { type: "string" },
+      config: { type: "string" },
+    }, USAGE);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return error.exitCode;
+  }
+  const tag = values["check-tag"];
+  try {
+    const version = await readVersion(values.config ?? DEFAULT_CONFIG);
     if (tag !== undefined) checkTag(tag, version);
     console.log(version);
     return 0;

@@ -1,7 +1,7 @@
 import { pythonJsonDumps } from "./python_json.ts";
 
 /**
- * Cache file names shared with the AWS CLI v2 and botocore (spec §1.1, §1.4, §3).
+ * Cache file names shared with the AWS CLI v2 and botocore (docs/formats.md §1.1, §1.4, §3).
  * All keys are lowercase hex SHA-1 digests of strings built exactly as Python builds them.
  */
 
@@ -29,7 +29,7 @@ export function roleCredentialCacheKey(args: {
   return sha1Hex(pythonJsonDumps(input, { compact: true, sortKeys: true }));
 }
 
-/** The client-registration cache key of the current AWS CLI v2 (spec §1.4). */
+/** The client-registration cache key of the current AWS CLI v2 (docs/formats.md §1.4). */
 export function registrationCacheKey(args: {
   startUrl: string;
   region: string;

@@ -4,7 +4,7 @@ import { joinPath } from "./paths.ts";
 import { pythonJsonDumps } from "./python_json.ts";
 import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
 
-/** The AWS CLI reuses cached credentials only with at least this much left (spec §3). */
+/** The AWS CLI reuses cached credentials only with at least this much left (docs/formats.md §3). */
 export const CREDENTIAL_REUSE_MARGIN_MS = 15 * 60 * 1000;
 
 /** Role credentials from GetRoleCredentials. */
@@ -69,7 +69,7 @@ export async function writeCachedCredentials(path: string, creds: RoleCredential
   );
 }
 
-/** The `credential_process` output: one line of compact JSON (spec §4). */
+/** The `credential_process` output: one line of compact JSON (docs/formats.md §4). */
 export function credentialProcessJson(creds: RoleCredentials): string {
   return JSON.stringify({
     Version: 1,

@@ -49,7 +49,7 @@ export function resolveCaBundle(env: Env, config: EndpointConfig = {}): CaBundle
 }
 
 /**
- * Resolves a service endpoint as botocore does (spec §6): `AWS_ENDPOINT_URL_<SERVICE>`, then
+ * Resolves a service endpoint as botocore does (docs/formats.md §6.3): `AWS_ENDPOINT_URL_<SERVICE>`, then
  * `AWS_ENDPOINT_URL`, then the profile's `[services]` sub-section `endpoint_url`, then the
  * profile's `endpoint_url`; all of them ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the
  * profile's `ignore_configured_endpoint_urls`) is true. Otherwise the regional default.

@@ -1,5 +1,5 @@
 /**
- * The loopback listener of the authorization-code flow (spec §5.2): a server on 127.0.0.1 that
+ * The loopback listener of the authorization-code flow (docs/formats.md §5.2): a server on 127.0.0.1 that
  * receives the browser's redirect to `/oauth/callback`, hands the first one whose `state` matches
  * to the login, and answers the browser with a small page.
  */

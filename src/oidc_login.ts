@@ -1,5 +1,5 @@
 /**
- * The SSO OIDC login flows (spec §5): authorization code with PKCE on a loopback redirect, and
+ * The SSO OIDC login flows (docs/formats.md §5): authorization code with PKCE on a loopback redirect, and
  * the device authorization flow; the client-registration cache; writing the token file exactly as
  * the AWS CLI does.
  *
@@ -63,7 +63,7 @@ import {
 
 // ------------------------------------------------------------------ constants
 
-/** Scope registered for sso-session instances without `sso_registration_scopes` (spec §2.4). */
+/** Scope registered for sso-session instances without `sso_registration_scopes` (docs/formats.md §2.3). */
 export const DEFAULT_SCOPES: readonly string[] = ["sso:account:access"];
 /** Redirect URI registered for PKCE clients: no port, as the AWS CLI registers it. */
 export const REGISTERED_REDIRECT_URI = "http://127.0.0.1/oauth/callback";
@@ -122,7 +122,7 @@ export interface LoginResult {
 
 // ------------------------------------------------------------------ pure helpers
 
-/** The flow a login uses (spec §5.3): PKCE only for sso-sessions with a browser, else device code. */
+/** The flow a login uses (docs/formats.md §5.3): PKCE only for sso-sessions with a browser, else device code. */
 export function chooseFlow(
   instance: SsoInstance,
   options: { useDeviceCode?: boolean; browser: boolean },
@@ -144,7 +144,7 @@ export function clientName(instance: SsoInstance, now: number): string {
 }
 
 /**
- * The token file the AWS CLI writes after a login (spec §1.2), in its field order:
+ * The token file the AWS CLI writes after a login (docs/formats.md §1.2), in its field order:
  * `startUrl`, `region`, `accessToken`, `expiresAt`, `clientId`, `clientSecret`,
  * `registrationExpiresAt`, and `refreshToken` only when CreateToken returned one.
  */
@@ -468,7 +468,7 @@ async function deviceFlow(
       throw mapGrantError(error, "device authorization");
     }
   };
-  // One immediate attempt: an authorization approved beforehand needs no prompt (spec §5.1).
+  // One immediate attempt: an authorization approved beforehand needs no prompt (docs/formats.md §5.1).
   let outcome = await poll();
   if (typeof outcome === "object") return outcome;
   const url = auth.verificationUriComplete;

@@ -1,5 +1,5 @@
 /**
- * PKCE (RFC 7636) for the authorization-code flow (spec §5.2): the code verifier, its S256
+ * PKCE (RFC 7636) for the authorization-code flow (docs/formats.md §5.2): the code verifier, its S256
  * challenge, and the browser URL of the authorization request built as the AWS CLI builds it.
  */
 
@@ -41,7 +41,7 @@ function quote(value: string): string {
 
 /**
  * The browser URL of the authorization-code flow, built exactly as the AWS CLI builds it
- * (spec §5.2): query in the order `response_type`, `client_id`, `redirect_uri`, `state`,
+ * (docs/formats.md §5.2): query in the order `response_type`, `client_id`, `redirect_uri`, `state`,
  * `code_challenge_method`, `scopes` (space-joined), then `code_challenge` appended last.
  */
 export function authorizeUrl(args: {

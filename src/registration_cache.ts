@@ -1,5 +1,5 @@
 /**
- * The SSO OIDC client-registration cache shared with the AWS CLI v2 (spec §1.4): one file per
+ * The SSO OIDC client-registration cache shared with the AWS CLI v2 (docs/formats.md §1.4): one file per
  * instance in `~/.aws/sso/cache`, named by {@link registrationCacheKey}, holding `clientId`,
  * `clientSecret`, `expiresAt` (`…Z`), `scopes` when scopes were sent and `grantTypes` for
  * authorization-code (PKCE) registrations.
@@ -32,7 +32,7 @@ export interface CachedRegistration {
   grantTypes?: string[];
 }
 
-/** Path of the registration file of an instance (key from its configured scopes, spec §1.4). */
+/** Path of the registration file of an instance (key from its configured scopes, docs/formats.md §1.4). */
 export async function registrationFilePath(
   ssoCacheDir: string,
   instance: SsoInstance,

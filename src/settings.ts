@@ -252,7 +252,7 @@ function requireProfile(
   return profile;
 }
 
-/** `sso_registration_scopes`: comma-separated, items trimmed, empties dropped (spec §2.4). */
+/** `sso_registration_scopes`: comma-separated, items trimmed, empties dropped (docs/formats.md §2.3). */
 export function parseScopes(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const scopes = text.split(",").map((s) => s.trim()).filter((s) => s !== "");

@@ -5,7 +5,7 @@ import { pythonJsonDumps } from "./python_json.ts";
 import type { SsoInstance } from "./settings.ts";
 import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
 
-/** botocore refreshes a token with less than this left (spec §2.1). */
+/** botocore refreshes a token with less than this left (docs/formats.md §2.1). */
 export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;
 
 /** An SSO access token as cached in `~/.aws/sso/cache/<sha1>.json`. */

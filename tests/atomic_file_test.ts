@@ -1,4 +1,4 @@
-/** Unit tests of atomic, private file writes and tolerant JSON reads (spec §1.3, §3). */
+/** Unit tests of atomic, private file writes and tolerant JSON reads (docs/formats.md §1.3, §3). */
 import {
   ensurePrivateDir,
   probeWritable,
@@ -14,13 +14,24 @@ import { withTempDir } from "./script_helpers.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
-async function withUmask(mask: number, fn: () => Promise<void>): Promise<void> {
-  const old = Deno.umask(mask);
-  try {
-    await fn();
-  } finally {
-    Deno.umask(old);
-  }
+/**
+ * Runs writeFileAtomic() in a child process whose umask is `mask`: the umask is process-wide, so
+ * changing it here would race the test files that run in parallel in this process.
+ */
+async function writeWithUmask(
+  mask: number,
+  path: string,
+  text: string,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const module = new URL("../src/atomic_file.ts", import.meta.url).href;
+  const code = `Deno.umask(${mask});
+const { writeFileAtomic } = await import(${JSON.stringify(module)});
+await writeFileAtomic(${JSON.stringify(path)}, ${JSON.stringify(text)}, ${
+    JSON.stringify(options)
+  });`;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code] }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
 }
 
 function names(dir: string): string[] {
@@ -58,9 +69,7 @@ Deno.test({
   ignore: !POSIX,
   async fn() {
     await withTempDir(async (dir) => {
-      await withUmask(0o000, async () => {
-        await writeFileAtomic(`${dir}/open.json`, "{}");
-      });
+      await writeWithUmask(0o000, `${dir}/open.json`, "{}");
       assertEquals(await mode(`${dir}/open.json`), 0o600);
       // A world-readable file being replaced does not pass its mode on.
       await Deno.writeTextFile(`${dir}/old.json`, "{}", { mode: 0o644 });
@@ -76,9 +85,7 @@ Deno.test({
   ignore: !POSIX,
   async fn() {
     await withTempDir(async (dir) => {
-      await withUmask(0o377, async () => {
-        await writeFileAtomic(`${dir}/strict.json`, "{}");
-      });
+      await writeWithUmask(0o377, `${dir}/strict.json`, "{}");
       assertEquals(await mode(`${dir}/strict.json`), 0o600);
       assertEquals(await Deno.readTextFile(`${dir}/strict.json`), "{}");
     });
@@ -90,9 +97,7 @@ Deno.test({
   ignore: !POSIX,
   async fn() {
     await withTempDir(async (dir) => {
-      await withUmask(0o077, async () => {
-        await writeFileAtomic(`${dir}/shared.txt`, "x", { mode: 0o644 });
-      });
+      await writeWithUmask(0o077, `${dir}/shared.txt`, "x", { mode: 0o644 });
       assertEquals(await mode(`${dir}/shared.txt`), 0o644);
     });
   },
@@ -103,9 +108,7 @@ Deno.test({
   ignore: !POSIX,
   async fn() {
     await withTempDir(async (dir) => {
-      await withUmask(0o000, async () => {
-        await writeFileAtomic(`${dir}/a/b/c/file.json`, "{}");
-      });
+      await writeWithUmask(0o000, `${dir}/a/b/c/file.json`, "{}");
       for (const sub of ["a", "a/b", "a/b/c"]) {
         assertEquals(await mode(`${dir}/${sub}`), 0o700, sub);
       }

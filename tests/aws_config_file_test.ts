@@ -1,4 +1,4 @@
-/** Unit tests of the AWS config file parser (spec §6). */
+/** Unit tests of the AWS config file parser (docs/formats.md §6.1). */
 import {
   type AwsConfigDocument,
   ConfigParseError,

@@ -1,4 +1,4 @@
-/** Golden vectors of the cache file names shared with botocore / AWS CLI v2 (spec §1.1, §1.4, §3). */
+/** Golden vectors of the cache file names shared with botocore / AWS CLI v2 (docs/formats.md §1.1, §1.4, §3). */
 import {
   registrationCacheKey,
   roleCredentialCacheKey,
@@ -16,7 +16,7 @@ Deno.test("sha1Hex() hashes the UTF-8 bytes and returns 40 lowercase hex digits"
   assertMatch(await sha1Hex("sso-ü"), /^[0-9a-f]{40}$/);
 });
 
-Deno.test("tokenCacheKey() hashes the exact start URL of a legacy profile (spec §1.1)", async () => {
+Deno.test("tokenCacheKey() hashes the exact start URL of a legacy profile (docs/formats.md §1.1)", async () => {
   assertEquals(
     await tokenCacheKey({ startUrl: START_URL }),
     "e8be5486177c5b5392bd9aa76563515b29358e6e",
@@ -28,7 +28,7 @@ Deno.test("tokenCacheKey() hashes the exact start URL of a legacy profile (spec 
   );
 });
 
-Deno.test("tokenCacheKey() hashes the session name, not the URL, of an sso-session profile (spec §1.1)", async () => {
+Deno.test("tokenCacheKey() hashes the session name, not the URL, of an sso-session profile (docs/formats.md §1.1)", async () => {
   assertEquals(
     await tokenCacheKey({ sessionName: "my-sso", startUrl: START_URL }),
     "0ad374308c5a4e22f723adf10145eafad7c4031c",
@@ -39,7 +39,7 @@ Deno.test("tokenCacheKey() hashes the session name, not the URL, of an sso-sessi
   );
 });
 
-Deno.test("registrationCacheKey() matches the CLI v2 vectors (spec §1.4)", async () => {
+Deno.test("registrationCacheKey() matches the CLI v2 vectors (docs/formats.md §1.4)", async () => {
   assertEquals(
     await registrationCacheKey({ startUrl: START_URL, region: "us-east-1", sessionName: "my-sso" }),
     "9065e9472ec6b87bbc18bb77fc3c3016d8d42df9",
@@ -59,7 +59,7 @@ Deno.test("registrationCacheKey() matches the CLI v2 vectors (spec §1.4)", asyn
   );
 });
 
-Deno.test("registrationCacheKey() hashes the spaced, sorted canonical JSON of spec §1.4", async () => {
+Deno.test("registrationCacheKey() hashes the spaced, sorted canonical JSON of docs/formats.md §1.4", async () => {
   const canonical =
     '{"region": "us-east-1", "scopes": null, "session_name": "my-sso", "startUrl": "https://example.awsapps.com/start", "tool": "botocore"}';
   assertEquals(
@@ -75,7 +75,7 @@ Deno.test("registrationCacheKey() hashes the spaced, sorted canonical JSON of sp
   assertEquals(await sha1Hex(canonical), "9065e9472ec6b87bbc18bb77fc3c3016d8d42df9");
 });
 
-Deno.test("roleCredentialCacheKey() matches the botocore vector of a legacy profile (spec §3)", async () => {
+Deno.test("roleCredentialCacheKey() matches the botocore vector of a legacy profile (docs/formats.md §3)", async () => {
   const canonical =
     '{"accountId":"123456789012","roleName":"MyRole","startUrl":"https://example.awsapps.com/start"}';
   assertEquals(await sha1Hex(canonical), "ea357e91e3d9b7ecbf87886287e7975645602097");
@@ -89,7 +89,7 @@ Deno.test("roleCredentialCacheKey() matches the botocore vector of a legacy prof
   );
 });
 
-Deno.test("roleCredentialCacheKey() uses the session name instead of the start URL (spec §3)", async () => {
+Deno.test("roleCredentialCacheKey() uses the session name instead of the start URL (docs/formats.md §3)", async () => {
   assertEquals(
     await sha1Hex('{"accountId":"123456789012","roleName":"MyRole","sessionName":"my-sso"}'),
     "01f2d4447e5154729a4e6ed0fb1424412e4cccca",
@@ -105,7 +105,7 @@ Deno.test("roleCredentialCacheKey() uses the session name instead of the start U
   );
 });
 
-Deno.test("roleCredentialCacheKey() escapes non-ASCII session names as \\uXXXX before hashing (spec §3)", async () => {
+Deno.test("roleCredentialCacheKey() escapes non-ASCII session names as \\uXXXX before hashing (docs/formats.md §3)", async () => {
   assertEquals(
     await sha1Hex('{"accountId":"123456789012","roleName":"MyRole","sessionName":"sso-\\u00fc"}'),
     "9c5f356b17199991d1195c4b5a508f2a22fc2735",

@@ -1,13 +1,14 @@
 /**
  * Smoke test of a `deno compile`d binary, run by the release workflow with
- * `AWS_SSO_UTIL_BIN=<path>`; skipped when the variable is not set (binaries cannot be built here).
+ * `AWS_SSO_UTIL_BIN=<path>` (which also makes every other CLI test run that binary, see
+ * `cliArgv` in helpers.ts); skipped when the variable is not set (binaries cannot be built here).
  */
 import { assertEquals, assertMatch } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import { childNetworkEnv } from "./child_env.ts";
-import { cliToken, LEGACY_PROFILE, parseCredentialOutput, TempHome } from "./helpers.ts";
+import { CLI_BIN, cliToken, LEGACY_PROFILE, parseCredentialOutput, TempHome } from "./helpers.ts";
 
-const BIN = Deno.env.get("AWS_SSO_UTIL_BIN");
+const BIN = CLI_BIN;
 
 async function runBinary(args: string[], home: TempHome, env: Record<string, string> = {}) {
   const out = await new Deno.Command(BIN!, {

@@ -12,6 +12,7 @@ import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
   assertMode,
+  CLI_BIN,
   cliToken,
   declaredPermissionFlags,
   MAIN,
@@ -688,9 +689,11 @@ Deno.test("configure profile writes a deno run credential_process that works", a
   const result = await runCli(["configure", "profile", "dev", ...FLAGS], { home });
   assertEquals(result.code, 0, result.stderr);
   const flags = await declaredPermissionFlags();
-  const expected =
-    [Deno.execPath(), "run", "--quiet", "--no-prompt", ...flags, MAIN].map(shellQuote).join(" ") +
-    " credential-process --profile dev";
+  // A compiled binary writes its own path: its permissions are built in.
+  const program = CLI_BIN !== undefined
+    ? [CLI_BIN]
+    : [Deno.execPath(), "run", "--quiet", "--no-prompt", ...flags, MAIN];
+  const expected = program.map(shellQuote).join(" ") + " credential-process --profile dev";
   const text = await Deno.readTextFile(home.configPath);
   assertEquals(
     text.split("\n").find((l) => l.startsWith("credential_process = ")),

@@ -1,4 +1,4 @@
-/** Unit tests of the role-credential cache in ~/.aws/cli/cache (spec §3) and the process output (§4). */
+/** Unit tests of the role-credential cache in ~/.aws/cli/cache (docs/formats.md §3) and the process output (§4). */
 import {
   areCredentialsReusable,
   CREDENTIAL_REUSE_MARGIN_MS,

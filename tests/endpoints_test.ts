@@ -1,4 +1,4 @@
-/** Unit tests of SSO / SSO OIDC endpoint resolution (spec §6, checked against botocore 1.43). */
+/** Unit tests of SSO / SSO OIDC endpoint resolution (docs/formats.md §6.3, checked against botocore 1.43). */
 import { parseAwsConfig } from "../src/aws_config_file.ts";
 import {
   defaultEndpoint,
@@ -144,7 +144,7 @@ Deno.test("resolveEndpoint() uses the regional default without any configuration
   });
 });
 
-Deno.test("defaultEndpoint() builds the portal and OIDC hosts of every partition (spec §6 table)", () => {
+Deno.test("defaultEndpoint() builds the portal and OIDC hosts of every partition (docs/formats.md §6.3 table)", () => {
   const cases: [string, string, string][] = [
     [
       "us-east-1",

@@ -7,6 +7,37 @@ import { REPO_ROOT } from "./script_helpers.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
 export const MAIN = `${REPO_ROOT}/main.ts`;
+
+/**
+ * A `deno compile`d binary that every test running the CLI as a subprocess starts instead of
+ * `deno run main.ts`, named by `AWS_SSO_UTIL_BIN` (the release workflow sets it to run the suite
+ * against the Linux x64 binary); undefined when the variable is unset or empty.
+ */
+export const CLI_BIN: string | undefined = (() => {
+  const bin = Deno.env.get("AWS_SSO_UTIL_BIN");
+  if (!bin) return undefined;
+  // Children start in the repository root: resolve a relative path against this directory.
+  return /^([\\/]|[A-Za-z]:)/.test(bin) ? bin : `${Deno.cwd()}/${bin}`;
+})();
+
+/**
+ * The program and arguments that run the CLI with `args`: the compiled binary (its permissions
+ * are built in) when `AWS_SSO_UTIL_BIN` is set, else `deno run` of main.ts with `flags`.
+ */
+export function cliArgv(args: string[], flags: string[]): [string, ...string[]] {
+  if (CLI_BIN !== undefined) return [CLI_BIN, ...args];
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--no-prompt",
+    "--cached-only",
+    ...flags,
+    MAIN,
+    ...args,
+  ];
+}
+
 /** File modes and shell-script stand-ins only exist on POSIX systems. */
 export const POSIX = Deno.build.os !== "windows";
 
@@ -168,7 +199,10 @@ export interface RunOptions {
   machineNetworkEnv?: boolean;
 }
 
-/** Runs `main.ts` with the declared permissions, a clean environment and a temp HOME. */
+/**
+ * Runs the CLI (`main.ts` with the declared permissions, or the `AWS_SSO_UTIL_BIN` binary) with
+ * a clean environment and a temp HOME.
+ */
 export async function runCli(args: string[], options: RunOptions): Promise<CliResult> {
   return await (await startCli(args, options))();
 }
@@ -210,9 +244,9 @@ function spawnCli(
       : {}),
     ...options.env,
   };
-  const argv = ["run", "--quiet", "--no-prompt", "--cached-only", ...flags, MAIN, ...args];
-  return new Deno.Command(detach ? "setsid" : Deno.execPath(), {
-    args: detach ? ["-w", Deno.execPath(), ...argv] : argv,
+  const [program, ...argv] = cliArgv(args, flags);
+  return new Deno.Command(detach ? "setsid" : program, {
+    args: detach ? ["-w", program, ...argv] : argv,
     cwd: REPO_ROOT,
     env,
     clearEnv: true,

@@ -1,10 +1,43 @@
-/** The README's explicit permission flags must stay in step with deno.json's permission set. */
+/**
+ * The README and the documentation in docs/ (and CONTRIBUTING.md) stay in step with the code: the
+ * explicit permission flags match deno.json's permission set, every command and flag is
+ * documented, every link resolves, and the README stays short.
+ */
 import { assert, assertEquals } from "./assert.ts";
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
+import { buildProgram } from "../src/cli.ts";
+import { ExitCode } from "../src/errors.ts";
 import { REPO_DIR } from "./helpers.ts";
 
-Deno.test("README run-from-URL lines grant exactly the declared env, net, sys and run permissions", async () => {
-  const readme = await Deno.readTextFile(`${REPO_DIR}/README.md`);
+const README = "README.md";
+const README_MAX_BYTES = 12_000;
+
+/** README.md, CONTRIBUTING.md and every docs/*.md, by path relative to the repository. */
+async function documents(): Promise<Map<string, string>> {
+  const docs = new Map<string, string>();
+  docs.set(README, await Deno.readTextFile(`${REPO_DIR}/${README}`));
+  docs.set("CONTRIBUTING.md", await Deno.readTextFile(`${REPO_DIR}/CONTRIBUTING.md`));
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(`${REPO_DIR}/docs`)) {
+    if (entry.isFile && entry.name.endsWith(".md")) names.push(entry.name);
+  }
+  for (const name of names.sort()) {
+    docs.set(`docs/${name}`, await Deno.readTextFile(`${REPO_DIR}/docs/${name}`));
+  }
+  return docs;
+}
+
+/** The explicit `--allow-KIND=…` flags of the lines that run main.ts in `text`. */
+function mainPermissionFlags(text: string, kind: string): string[] {
+  // Other scripts' lines have their own, smaller grants; these markers pick main.ts's.
+  const marker = { env: "AWS_*", net: "amazonaws", sys: "osRelease", run: "xdg-open" }[kind]!;
+  return [...text.matchAll(new RegExp(`--allow-${kind}='?([^'\\s]+)'?`, "g"))]
+    .map((m) => `--allow-${kind}=${m[1]}`).filter((f) => f.includes(marker));
+}
+
+Deno.test("README and docs run-from-URL lines grant exactly the declared env, net, sys and run permissions", async () => {
+  const docs = await documents();
+  const readme = docs.get(README)!;
   const declared = permissionFlags(await readPermissionSet()).filter((f) =>
     /^--allow-(env|net|sys|run)=/.test(f)
   );
@@ -14,12 +47,160 @@ Deno.test("README run-from-URL lines grant exactly the declared env, net, sys an
   assert(lines.length > 0, "README shows no explicit flags");
   for (const kind of ["env", "net", "sys", "run"]) {
     const expected = declared.find((f) => f.startsWith(`--allow-${kind}=`))!;
-    // The lines that run main.ts (other scripts' lines have their own, smaller grants).
-    const marker = { env: "AWS_*", net: "amazonaws", sys: "osRelease", run: "xdg-open" }[kind]!;
-    const found = [...readme.matchAll(new RegExp(`--allow-${kind}='?([^'\\s]+)'?`, "g"))]
-      .map((m) => `--allow-${kind}=${m[1]}`).filter((f) => f.includes(marker));
-    assert(found.length >= 3, `README mentions --allow-${kind} only ${found.length} times`);
-    for (const flag of found) assertEquals(flag, expected, `README --allow-${kind}`);
+    // The README itself shows the `deno run`, `deno install` and credential_process lines.
+    const inReadme = mainPermissionFlags(readme, kind);
+    assert(inReadme.length >= 3, `README mentions --allow-${kind} only ${inReadme.length} times`);
+    for (const [path, text] of docs) {
+      for (const flag of mainPermissionFlags(text, kind)) {
+        assertEquals(flag, expected, `${path} --allow-${kind}`);
+      }
+    }
   }
-  assert(!/(^|\s)(-A|--allow-all)(\s|$)/m.test(readme), "README must never use -A");
+  for (const [path, text] of docs) {
+    assert(!/(^|\s)(-A|--allow-all)(\s|$)/m.test(text), `${path} must never use -A`);
+  }
+});
+
+Deno.test("README stays short enough to read in two minutes", async () => {
+  const size = (await Deno.readFile(`${REPO_DIR}/${README}`)).byteLength;
+  assert(size < README_MAX_BYTES, `README.md is ${size} bytes; keep it under ${README_MAX_BYTES}`);
+});
+
+/** Relative link targets (`[text](target)`) of a markdown text, without their `#fragment`. */
+function relativeLinks(text: string): string[] {
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1])
+    .filter((t) => !/^[a-z]+:/i.test(t) && !t.startsWith("#"))
+    .map((t) => t.replace(/#.*$/, ""));
+}
+
+Deno.test("every relative link in README, CONTRIBUTING and docs/ names an existing file", async () => {
+  const docs = await documents();
+  const readmeDocLinks = relativeLinks(docs.get(README)!).filter((t) => t.startsWith("docs/"));
+  assert(readmeDocLinks.length >= 8, `README links to only ${readmeDocLinks.length} docs pages`);
+  for (const [path, text] of docs) {
+    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
+    for (const target of relativeLinks(text)) {
+      const resolved = new URL(target, `file:///repo/${dir}`).pathname.replace(/^\/repo\//, "");
+      const exists = await Deno.stat(`${REPO_DIR}/${resolved}`).then(() => true, () => false);
+      assert(exists, `${path} links to ${target}, which does not exist`);
+    }
+  }
+});
+
+/** Every registered command (path such as "configure profile") with its options and arguments. */
+interface CommandInfo {
+  path: string;
+  flags: string[];
+  args: string[];
+}
+
+function registeredCommands(): CommandInfo[] {
+  const found: CommandInfo[] = [];
+  // commander's Command: only the members read here.
+  type Cmd = {
+    name(): string;
+    commands: Cmd[];
+    options: { short?: string; long?: string }[];
+    registeredArguments: { name(): string }[];
+  };
+  const walk = (command: Cmd, prefix: string) => {
+    for (const sub of command.commands) {
+      const path = `${prefix} ${sub.name()}`.trim();
+      const flags = sub.options.flatMap((o) => [o.short, o.long]).filter((f): f is string =>
+        Boolean(f)
+      );
+      found.push({ path, flags, args: sub.registeredArguments.map((a) => a.name()) });
+      walk(sub, path);
+    }
+  };
+  walk(buildProgram() as unknown as Cmd, "");
+  return found;
+}
+
+/** docs/<first word of the command>.md, e.g. docs/configure.md for "configure profile". */
+const docFor = (path: string) => `docs/${path.split(" ")[0]}.md`;
+
+Deno.test("README lists every command, one line each, linking to its page in docs/", async () => {
+  const docs = await documents();
+  const readme = docs.get(README)!;
+  const commands = registeredCommands().filter((c) => c.flags.length > 0 || c.args.length > 0);
+  assert(commands.length >= 6, `only ${commands.length} commands registered`);
+  for (const { path } of commands) {
+    const item = readme.split("\n").find((l) => l.startsWith(`- [\`${path}\`](${docFor(path)})`));
+    assert(item, `README's command list has no line "- [\`${path}\`](${docFor(path)})"`);
+    assert(docs.has(docFor(path)), `${docFor(path)} is missing`);
+  }
+});
+
+Deno.test("every flag, alias and argument of every command is documented on its docs/ page", async () => {
+  const docs = await documents();
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const { path, flags, args } of registeredCommands()) {
+    const text = docs.get(docFor(path));
+    if (flags.length === 0 && args.length === 0) continue; // a group such as "configure"
+    assert(text, `${docFor(path)} is missing`);
+    for (const flag of flags) {
+      const mentioned = new RegExp(`(^|[\\s\`(\\[|,/])${escape(flag)}(?![\\w-])`, "m").test(text);
+      assert(mentioned, `${docFor(path)} does not document ${path} ${flag}`);
+    }
+    for (const arg of args) {
+      // Upper-case placeholders appear as such; the shell of `completions` is listed by name.
+      const words = arg === arg.toUpperCase() ? [arg] : ["bash", "zsh", "fish", "powershell"];
+      for (const word of words) {
+        assert(text.includes(word), `${docFor(path)} does not document ${path}'s ${word}`);
+      }
+    }
+  }
+});
+
+/** The codes of the `| code | meaning |` table that follows "## Exit codes" in a page. */
+function exitCodeTable(text: string): number[] {
+  const section = text.split(/^## Exit codes\s*$/m)[1] ?? "";
+  return [...section.split(/^## /m)[0].matchAll(/^\|\s*(\d+)\s*\|/gm)].map((m) => Number(m[1]));
+}
+
+Deno.test("every command's exit codes are documented in docs/", async () => {
+  const docs = await documents();
+  assertEquals(
+    exitCodeTable(docs.get("docs/credential-process.md")!),
+    Object.values(ExitCode).sort((a, b) => a - b),
+  );
+  assertEquals(exitCodeTable(docs.get("docs/login.md")!), [0, 1, 2, 3, 4]);
+  assertEquals(exitCodeTable(docs.get("docs/logout.md")!), [0, 1, 2, 5]);
+  assertEquals(exitCodeTable(docs.get("docs/configure.md")!), [0, 1, 2, 3, 4, 5, 130]);
+  assertEquals(exitCodeTable(docs.get("docs/roles.md")!), [0, 1, 2, 4]);
+  assert(
+    /exits\s+with\s+code\s+2/.test(docs.get("docs/completions.md")!),
+    "completions: exit code 2",
+  );
+  const errors = docs.get("docs/errors.md")!;
+  assert(/usage\s+error.*exit\s+code\s+2/s.test(errors), "errors.md: usage errors exit with 2");
+  assert(/exit\s+0/.test(errors), "errors.md: help and a closed stdout exit with 0");
+});
+
+Deno.test("every `docs/formats.md §N` cited in the code names a section of docs/formats.md", async () => {
+  const formats = await Deno.readTextFile(`${REPO_DIR}/docs/formats.md`);
+  const sections = new Set(
+    [...formats.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]),
+  );
+  assert(sections.has("1.1") && sections.has("7"), "docs/formats.md lost its numbered sections");
+  let citations = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for await (const entry of Deno.readDir(`${REPO_DIR}/${dir}`)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (entry.name.endsWith(".ts")) {
+        const text = await Deno.readTextFile(`${REPO_DIR}/${path}`);
+        // "docs/formats.md §1.1, §1.4, §3": every number after the file name.
+        for (const m of text.matchAll(/docs\/formats\.md ((?:§[\d.]*\d(?:, )?)+)/g)) {
+          for (const section of m[1].matchAll(/§([\d.]*\d)/g)) {
+            citations++;
+            assert(sections.has(section[1]), `${path} cites docs/formats.md §${section[1]}`);
+          }
+        }
+      }
+    }
+  };
+  for (const dir of ["src", "tests", "scripts"]) await walk(dir);
+  assert(citations >= 20, `only ${citations} citations of docs/formats.md found`);
 });

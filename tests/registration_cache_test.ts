@@ -1,4 +1,4 @@
-/** Tests of the client-registration cache (spec §1.4). */
+/** Tests of the client-registration cache (docs/formats.md §1.4). */
 import { assert, assertEquals } from "./assert.ts";
 import { assertMode, TempHome } from "./helpers.ts";
 import {

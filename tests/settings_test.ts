@@ -1,4 +1,4 @@
-/** Unit tests of credential-process settings resolution (flags > env > profile, spec §6). */
+/** Unit tests of credential-process settings resolution (flags > env > profile, docs/formats.md §6.2). */
 import { parseAwsConfig } from "../src/aws_config_file.ts";
 import { ConfigError, ExitCode } from "../src/errors.ts";
 import {

@@ -1,4 +1,4 @@
-/** Unit tests of the AWS CLI timestamp format and the lenient reader (spec §1.2, §3, §4). */
+/** Unit tests of the AWS CLI timestamp format and the lenient reader (docs/formats.md §1.2, §3, §4). */
 import { formatAwsTimestamp, parseAwsTimestamp } from "../src/timestamps.ts";
 import { assertEquals } from "./assert.ts";
 

@@ -1,4 +1,4 @@
-/** Unit tests of the SSO token cache file (spec §1.2, §1.3, §2). */
+/** Unit tests of the SSO token cache file (docs/formats.md §1.2, §1.3, §2). */
 import { tokenCacheKey } from "../src/cache_keys.ts";
 import {
   isTokenFresh,
@@ -18,7 +18,7 @@ const NOW = Date.UTC(2026, 10, 24, 0, 0, 0);
 const MINUTE = 60_000;
 const START_URL = "https://example.awsapps.com/start";
 
-/** A token file as `aws sso login` writes it (spec §1.2). */
+/** A token file as `aws sso login` writes it (docs/formats.md §1.2). */
 const CLI_TOKEN = {
   startUrl: START_URL,
   region: "us-east-1",
