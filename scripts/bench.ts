@@ -11,7 +11,7 @@
  * `--max-ratio` / `--max-cold-ratio` make the script exit 1 when a ratio is above R (the targets
  * are 1.5 and 4).
  */
-import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
+import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
 import { parseFlags, UsageError } from "./cli_args.ts";
 import { permissionFlags, readPermissionSet } from "./permissions.ts";
 

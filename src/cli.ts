@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "npm:commander@15.1.0";
 import denoJson from "../deno.json" with { type: "json" };
-import type { OptionSpec } from "./args.ts";
+import type { OptionSpec } from "./ui/args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
 import { register as registerCompletions } from "./commands/completions.ts";
 import { register as registerConfigure } from "./commands/configure.ts";
@@ -12,8 +12,8 @@ import { register as registerLogin } from "./commands/login.ts";
 import { register as registerLogout } from "./commands/logout.ts";
 import { register as registerRoles } from "./commands/roles.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
-import { writeStdoutSync } from "./output.ts";
-import { safeEcho } from "./safe_text.ts";
+import { writeStdoutSync } from "./ui/output.ts";
+import { safeEcho } from "./ui/safe_text.ts";
 
 /** The version, from deno.json (the single source of truth). */
 export const VERSION: string = denoJson.version;

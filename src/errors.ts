@@ -1,4 +1,4 @@
-import { escapeControl, safeEcho } from "./safe_text.ts";
+import { escapeControl, safeEcho } from "./ui/safe_text.ts";
 
 /** Exit codes of `credential-process`, kept from the Python aws-sso-util. */
 export const ExitCode = {

@@ -1,5 +1,5 @@
 /** Unit tests of the tiny flag parser used by credential-process. */
-import { formatHelp, type OptionSpec, parseOptions } from "../src/args.ts";
+import { formatHelp, type OptionSpec, parseOptions } from "../src/ui/args.ts";
 import { ConfigError } from "../src/errors.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 

@@ -7,8 +7,8 @@ import {
   STALE_TEMP_MS,
   writeFailureReason,
   writeFileAtomic,
-} from "../src/atomic_file.ts";
-import { formatAwsTimestamp } from "../src/timestamps.ts";
+} from "../src/cache/atomic_file.ts";
+import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
 
@@ -24,7 +24,7 @@ async function writeWithUmask(
   text: string,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const module = new URL("../src/atomic_file.ts", import.meta.url).href;
+  const module = new URL("../src/cache/atomic_file.ts", import.meta.url).href;
   const code = `Deno.umask(${mask});
 const { writeFileAtomic } = await import(${JSON.stringify(module)});
 await writeFileAtomic(${JSON.stringify(path)}, ${JSON.stringify(text)}, ${

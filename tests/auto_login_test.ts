@@ -26,7 +26,7 @@ import {
   type CredentialProcessOptions,
 } from "../src/commands/credential_process.ts";
 import { AuthDispatchError, LoginRequiredError } from "../src/errors.ts";
-import type { BrowserOpener, UserChannel } from "../src/user_channel.ts";
+import type { BrowserOpener, UserChannel } from "../src/login/user_channel.ts";
 
 const HOUR = 3_600_000;
 const DEV_LOGIN =

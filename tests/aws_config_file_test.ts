@@ -8,7 +8,7 @@ import {
   getSsoSession,
   parseAwsConfig,
   profileNames,
-} from "../src/aws_config_file.ts";
+} from "../src/config/aws_config_file.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 
 function section(doc: AwsConfigDocument, kind: string, name: string): ConfigSection {

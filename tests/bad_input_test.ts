@@ -4,25 +4,25 @@
  * refused without showing or logging the password. Unit tests of the helpers, then the CLI as a
  * subprocess for each kind.
  */
-import { readJsonObject } from "../src/atomic_file.ts";
+import { readJsonObject } from "../src/cache/atomic_file.ts";
 import {
   MAX_CACHE_FILE_BYTES,
   MAX_CONFIG_BYTES,
   readBoundedText,
   RefusedFileError,
-} from "../src/bounded_read.ts";
-import { readCachedCredentials } from "../src/credential_cache.ts";
+} from "../src/cache/bounded_read.ts";
+import { readCachedCredentials } from "../src/cache/credential_cache.ts";
 import { ConfigError, describeFailure, ExitCode } from "../src/errors.ts";
 import {
   escapeControl,
   MAX_ECHO_CHARS,
   safeEcho,
   withoutUrlCredentials,
-} from "../src/safe_text.ts";
-import { hasUrlCredentials, loadConfigFile, validateSettings } from "../src/settings.ts";
-import { resolveInstance } from "../src/instance.ts";
-import { parseAwsConfig } from "../src/aws_config_file.ts";
-import { tokenFromJson } from "../src/token_cache.ts";
+} from "../src/ui/safe_text.ts";
+import { hasUrlCredentials, loadConfigFile, validateSettings } from "../src/config/settings.ts";
+import { resolveInstance } from "../src/config/instance.ts";
+import { parseAwsConfig } from "../src/config/aws_config_file.ts";
+import { tokenFromJson } from "../src/cache/token_cache.ts";
 import {
   assert,
   assertEquals,

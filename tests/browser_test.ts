@@ -8,7 +8,7 @@ import {
   canOpenBrowser,
   openUrl,
   splitCommandLine,
-} from "../src/browser.ts";
+} from "../src/login/browser.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 const URL_ = "https://oidc.example/authorize?a=1&b=2";

@@ -17,7 +17,7 @@ import {
   TempHome,
 } from "./helpers.ts";
 import { ConfigError } from "../src/errors.ts";
-import { homeDir } from "../src/paths.ts";
+import { homeDir } from "../src/config/paths.ts";
 
 const HOUR = 3_600_000;
 

@@ -253,7 +253,7 @@ Deno.test({
         EXPECTED_RUN[os],
       ]);
       assert.ok(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
-      for (const lazy of ["src/cli.ts", "src/auto_login.ts"]) {
+      for (const lazy of ["src/cli.ts", "src/login/auto_login.ts"]) {
         assert.equal(args[args.indexOf(`${p.path}/${lazy}`) - 1], "--include", binary);
       }
       assert.equal(args[args.indexOf("--target") + 1], target);

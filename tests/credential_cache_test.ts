@@ -7,7 +7,7 @@ import {
   readCachedCredentials,
   type RoleCredentials,
   writeCachedCredentials,
-} from "../src/credential_cache.ts";
+} from "../src/cache/credential_cache.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
 

@@ -1,7 +1,7 @@
 /** Shared test helpers: a temp HOME, cache-file writers, and running the CLI as a subprocess. */
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
-import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
-import { formatAwsTimestamp } from "../src/timestamps.ts";
+import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
+import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
 

@@ -12,7 +12,7 @@ import {
   TempHome,
   timestampIn,
 } from "./helpers.ts";
-import { registrationCacheKey, tokenCacheKey } from "../src/cache_keys.ts";
+import { registrationCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
 import { isSsoCredentialJson, isTokenJson, logoutSummary } from "../src/commands/logout.ts";
 
 const HOUR = 3_600_000;

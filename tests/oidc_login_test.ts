@@ -1,11 +1,11 @@
 /**
- * In-process tests of the login flows (src/oidc_login.ts) against the fake Identity Center, with
+ * In-process tests of the login flows (src/login/oidc_login.ts) against the fake Identity Center, with
  * the browser simulated by a function that fetches the URL and follows redirects (like `curl -sL`).
  */
 import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
 import { assertMode, cliToken, START_URL, TempHome } from "./helpers.ts";
-import { LoginDeniedError, LoginExpiredError } from "../src/login_errors.ts";
+import { LoginDeniedError, LoginExpiredError } from "../src/login/login_errors.ts";
 import {
   chooseFlow,
   formatLocalTime,
@@ -13,13 +13,13 @@ import {
   loginTokenJson,
   performLogin,
   registrationScopes,
-} from "../src/oidc_login.ts";
-import { registrationFilePath } from "../src/registration_cache.ts";
-import { pythonJsonDumps } from "../src/python_json.ts";
-import { formatAwsTimestamp } from "../src/timestamps.ts";
-import { tokenFilePath } from "../src/token_cache.ts";
-import type { SsoInstance } from "../src/settings.ts";
-import type { BrowserOpener } from "../src/user_channel.ts";
+} from "../src/login/oidc_login.ts";
+import { registrationFilePath } from "../src/cache/registration_cache.ts";
+import { pythonJsonDumps } from "../src/cache/python_json.ts";
+import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
+import { tokenFilePath } from "../src/cache/token_cache.ts";
+import type { SsoInstance } from "../src/config/settings.ts";
+import type { BrowserOpener } from "../src/login/user_channel.ts";
 
 const SESSION: SsoInstance = {
   startUrl: START_URL,

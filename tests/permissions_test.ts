@@ -137,7 +137,7 @@ Deno.test("permissions.ts prints the default set's flags space-joined when run a
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal(plain.stdout, expected.join(" ") + "\n");
   const quoted = await runScript("permissions.ts", ["--allow-read"], ["--quote"]);
-  assert.equal(quoted.stdout, expected.map(shellQuote).join(" ") + "\n");
+  assert.equal(quoted.stdout, expected.map((flag) => shellQuote(flag)).join(" ") + "\n");
 });
 
 Deno.test("permissions.ts exits 2 with a usage sentence when given an unknown argument", async () => {

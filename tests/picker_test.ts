@@ -11,8 +11,8 @@ import {
   pickerKey,
   type PickerState,
   renderPicker,
-} from "../src/picker.ts";
-import { LineReader, type PromptIO, promptLine } from "../src/prompt.ts";
+} from "../src/ui/picker.ts";
+import { LineReader, type PromptIO, promptLine } from "../src/ui/prompt.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 
 const ACCOUNTS: PickerItem<string>[] = [

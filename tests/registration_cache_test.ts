@@ -9,7 +9,7 @@ import {
   registrationFromJson,
   registrationJson,
   writeRegistration,
-} from "../src/registration_cache.ts";
+} from "../src/cache/registration_cache.ts";
 
 const URL_ = "https://example.awsapps.com/start";
 const MINUTE = 60_000;

@@ -25,7 +25,7 @@ import {
   RateLimiter,
   RequestLimiter,
   Semaphore,
-} from "../src/concurrency.ts";
+} from "../src/sso/concurrency.ts";
 import { AwsApiError } from "../src/errors.ts";
 
 const HOUR = 3_600_000;

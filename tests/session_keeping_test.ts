@@ -17,9 +17,9 @@ import {
 } from "./helpers.ts";
 import { credentialProcess } from "../src/commands/credential_process.ts";
 import { AwsApiError } from "../src/errors.ts";
-import { registrationFilePath } from "../src/registration_cache.ts";
-import type { SsoInstance } from "../src/settings.ts";
-import { REFRESH_BUDGET_MS } from "../src/token_provider.ts";
+import { registrationFilePath } from "../src/cache/registration_cache.ts";
+import type { SsoInstance } from "../src/config/settings.ts";
+import { REFRESH_BUDGET_MS } from "../src/sso/token_provider.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

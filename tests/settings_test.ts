@@ -1,5 +1,5 @@
 /** Unit tests of credential-process settings resolution (flags > env > profile, docs/formats.md §6.2). */
-import { parseAwsConfig } from "../src/aws_config_file.ts";
+import { parseAwsConfig } from "../src/config/aws_config_file.ts";
 import { ConfigError, ExitCode } from "../src/errors.ts";
 import {
   isHttpsUrl,
@@ -10,7 +10,7 @@ import {
   resolveCredentialProcessSettings,
   type SettingFlags,
   validateSettings,
-} from "../src/settings.ts";
+} from "../src/config/settings.ts";
 import {
   assert,
   assertEquals,

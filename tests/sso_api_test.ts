@@ -1,5 +1,5 @@
 /**
- * src/sso_api.ts against the fake Identity Center: every operation goes on the wire exactly as the
+ * src/sso/sso_api.ts against the fake Identity Center: every operation goes on the wire exactly as the
  * AWS SDK for JavaScript v3 sends it (same method, path, query, bearer header and JSON body), and
  * server errors become one sentence with the service's own words.
  */
@@ -15,7 +15,7 @@ import {
   logout,
   registerClient,
   startDeviceAuthorization,
-} from "../src/sso_api.ts";
+} from "../src/sso/sso_api.ts";
 
 const START_URL = "https://example.awsapps.com/start";
 

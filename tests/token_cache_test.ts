@@ -1,5 +1,5 @@
 /** Unit tests of the SSO token cache file (docs/formats.md §1.2, §1.3, §2). */
-import { tokenCacheKey } from "../src/cache_keys.ts";
+import { tokenCacheKey } from "../src/cache/cache_keys.ts";
 import {
   isTokenFresh,
   isTokenRefreshable,
@@ -10,7 +10,7 @@ import {
   tokenFilePath,
   tokenFromJson,
   writeToken,
-} from "../src/token_cache.ts";
+} from "../src/cache/token_cache.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
 

@@ -6,10 +6,10 @@ import {
   renderCompletion,
   type Shell,
   SHELLS,
-} from "../completions.ts";
+} from "../ui/completions.ts";
 import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../safe_text.ts";
-import { writeText } from "../output.ts";
+import { safeEcho } from "../ui/safe_text.ts";
+import { writeText } from "../ui/output.ts";
 
 const HELP: CompletionOption = {
   names: ["-h", "--help"],

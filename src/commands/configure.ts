@@ -6,7 +6,7 @@
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
 import { type Command, Option } from "npm:commander@15.1.0";
-import { type AwsConfigDocument, getProfile, getSsoSession } from "../aws_config_file.ts";
+import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
   editConfigText,
   EXISTING_CONFIG_ACTIONS,
@@ -14,9 +14,9 @@ import {
   planProfileEdit,
   type ProfilePlan,
   type SectionEdit,
-} from "../aws_config_edit.ts";
-import { type AccountRoleContext, chooseAccountAndRole } from "../choose_account_role.ts";
-import { checkConfigPath, updateConfigFile } from "../config_writer.ts";
+} from "../config/aws_config_edit.ts";
+import { type AccountRoleContext, chooseAccountAndRole } from "../sso/choose_account_role.ts";
+import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
   CONFIGURE_SSO_REGION_VARS,
@@ -25,17 +25,17 @@ import {
   regionForUrl,
   resolveInstanceDefaults,
   type Setting,
-} from "../configure_defaults.ts";
-import { credentialProcessCommand, type RuntimeInfo } from "../credential_process_command.ts";
+} from "../config/configure_defaults.ts";
+import { credentialProcessCommand, type RuntimeInfo } from "../config/credential_process_line.ts";
 import { DebugLog } from "../debug_log.ts";
-import { profileEndpointConfig } from "../endpoints.ts";
+import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError } from "../errors.ts";
-import { configuredStartUrl } from "../instance.ts";
-import { safeEcho } from "../safe_text.ts";
-import { deviceCodeConfigured } from "../login_config.ts";
-import { DEFAULT_SCOPES, loginInstance } from "../oidc_login.ts";
-import { awsPaths, processEnv } from "../paths.ts";
-import { processPromptIO, promptLine } from "../prompt.ts";
+import { configuredStartUrl } from "../config/instance.ts";
+import { safeEcho } from "../ui/safe_text.ts";
+import { deviceCodeConfigured } from "../config/login_config.ts";
+import { DEFAULT_SCOPES, loginInstance } from "../login/oidc_login.ts";
+import { awsPaths, processEnv } from "../config/paths.ts";
+import { processPromptIO, promptLine } from "../ui/prompt.ts";
 import {
   isRegion,
   loadConfigFile,
@@ -44,8 +44,8 @@ import {
   type SsoInstance,
   startUrlProblem,
   validateSettings,
-} from "../settings.ts";
-import { isEnvFlagOn } from "../truthy.ts";
+} from "../config/settings.ts";
+import { isEnvFlagOn } from "../config/truthy.ts";
 
 /** `1`/`true`: do not write `credential_process` unless `--credential-process` is given. */
 export const DISABLE_CREDENTIAL_PROCESS_VAR = "AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS";

@@ -1,6 +1,6 @@
 /** `aws-sso-util credential-process`: print role credentials for the `credential_process` hook. */
-import { formatHelp, type OptionSpec, parseOptions } from "../args.ts";
-import { writeStderrSync, writeText } from "../output.ts";
+import { formatHelp, type OptionSpec, parseOptions } from "../ui/args.ts";
+import { writeStderrSync, writeText } from "../ui/output.ts";
 import {
   areCredentialsReusable,
   credentialFilePath,
@@ -8,25 +8,25 @@ import {
   readCachedCredentials,
   type RoleCredentials,
   writeCachedCredentials,
-} from "../credential_cache.ts";
+} from "../cache/credential_cache.ts";
 import { debugEnabled, DebugLog, redact } from "../debug_log.ts";
-import { resolveEndpoint } from "../endpoints.ts";
+import { resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, describeFailure, ExitCode, LoginRequiredError } from "../errors.ts";
-import { lockPathFor, withFileLock } from "../file_lock.ts";
-import { awsPaths, type Env, processEnv } from "../paths.ts";
+import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import { awsPaths, type Env, processEnv } from "../config/paths.ts";
 import {
   type CredentialProcessSettings,
   loadConfigFile,
   resolveCredentialProcessSettings,
-} from "../settings.ts";
-import { getRoleCredentials } from "../sso_api.ts";
-import type { SsoToken } from "../token_cache.ts";
+} from "../config/settings.ts";
+import { getRoleCredentials } from "../sso/sso_api.ts";
+import type { SsoToken } from "../cache/token_cache.ts";
 import {
   getUsableToken,
   loginRequiredMessage,
   markTokenRejected,
   type TokenContext,
-} from "../token_provider.ts";
+} from "../sso/token_provider.ts";
 
 /** The command gives up on the network this long after it started (issue: within 30 s). */
 export const TIME_LIMIT_MS = 28_000;
@@ -99,9 +99,9 @@ export interface CredentialProcessContext {
   now: () => number;
   /**
    * How auto-login reaches the user (tests inject one); default: the controlling terminal or a
-   * browser, probed only when a login is needed. See `UserChannel` in `../user_channel.ts`.
+   * browser, probed only when a login is needed. See `UserChannel` in `../login/user_channel.ts`.
    */
-  reachUser?: () => Promise<import("../user_channel.ts").UserChannel | undefined>;
+  reachUser?: () => Promise<import("../login/user_channel.ts").UserChannel | undefined>;
   /** Sleep between device-code polls of an auto-login (tests); default a real timer. */
   sleep?: (ms: number) => Promise<void>;
   /** Time limit of the network calls (tests); default {@link TIME_LIMIT_MS}. */
@@ -290,7 +290,7 @@ async function fetchCredentials(
  * Loaded only when a login is needed. A variable (not a literal) keeps Deno from loading the login
  * flows' module graph at every start; `deno task compile` adds it with `--include`.
  */
-const AUTO_LOGIN_MODULE = "../auto_login.ts";
+const AUTO_LOGIN_MODULE = "../login/auto_login.ts";
 
 /**
  * Auto-login (`--login` / `aws_sso_util_auto_login = true`): loads the login flows only now, so
@@ -305,7 +305,7 @@ async function loginFirst(
   rejectedAccessToken?: string,
 ): Promise<SsoToken> {
   log.log("login required; trying an auto-login");
-  const { autoLogin }: typeof import("../auto_login.ts") = await import(AUTO_LOGIN_MODULE);
+  const { autoLogin }: typeof import("../login/auto_login.ts") = await import(AUTO_LOGIN_MODULE);
   return await autoLogin({
     instance: settings,
     profileName: settings.profileName,

@@ -6,23 +6,28 @@
  * device code flow.
  */
 import { type Command, Option } from "npm:commander@15.1.0";
-import type { AwsConfigDocument } from "../aws_config_file.ts";
-import { browserDisabledByEnv, canOpenBrowser } from "../browser.ts";
+import type { AwsConfigDocument } from "../config/aws_config_file.ts";
+import { browserDisabledByEnv, canOpenBrowser } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
-import { profileEndpointConfig } from "../endpoints.ts";
+import { profileEndpointConfig } from "../config/endpoints.ts";
 import { CliError, ConfigError, describeFailure } from "../errors.ts";
 import {
   configInstances,
   type FoundInstance,
   InstanceNotFoundError,
   resolveInstance,
-} from "../instance.ts";
-import { deviceCodeConfigured, sessionsSharingUrl } from "../login_config.ts";
-import { LoginFailedError } from "../login_errors.ts";
-import { formatLocalTime, instanceLabel, type LoginResult, performLogin } from "../oidc_login.ts";
-import { awsPaths, type Env, processEnv } from "../paths.ts";
-import { loadConfigFile } from "../settings.ts";
-import { safeEcho } from "../safe_text.ts";
+} from "../config/instance.ts";
+import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
+import { LoginFailedError } from "../login/login_errors.ts";
+import {
+  formatLocalTime,
+  instanceLabel,
+  type LoginResult,
+  performLogin,
+} from "../login/oidc_login.ts";
+import { awsPaths, type Env, processEnv } from "../config/paths.ts";
+import { loadConfigFile } from "../config/settings.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 import {
   accessOnlyTokenJson,
   isTokenFresh,
@@ -30,13 +35,13 @@ import {
   type SsoToken,
   tokenFilePath,
   writeToken,
-} from "../token_cache.ts";
+} from "../cache/token_cache.ts";
 import {
   type BrowserOpener,
   type PromptOutput,
   stderrOutput,
   systemBrowserOpener,
-} from "../user_channel.ts";
+} from "../login/user_channel.ts";
 
 /** Parsed options of the command (commander's names). */
 export interface LoginOptions {

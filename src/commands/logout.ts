@@ -11,24 +11,24 @@
  * `sso_role_name` give the cache key, as `credential-process --profile` and the AWS CLI compute it).
  */
 import type { Command } from "npm:commander@15.1.0";
-import { readJsonObject } from "../atomic_file.ts";
-import { type AwsConfigDocument, profileNames } from "../aws_config_file.ts";
-import { tokenCacheKey } from "../cache_keys.ts";
-import { credentialFilePath } from "../credential_cache.ts";
+import { readJsonObject } from "../cache/atomic_file.ts";
+import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
+import { tokenCacheKey } from "../cache/cache_keys.ts";
+import { credentialFilePath } from "../cache/credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
-import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
+import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { CliError, ConfigError, ExitCode } from "../errors.ts";
-import { safeEcho } from "../safe_text.ts";
-import { configInstances, type FoundInstance, resolveInstance } from "../instance.ts";
-import { writeText } from "../output.ts";
-import { awsPaths, type Env, joinPath, processEnv } from "../paths.ts";
+import { safeEcho } from "../ui/safe_text.ts";
+import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
+import { writeText } from "../ui/output.ts";
+import { awsPaths, type Env, joinPath, processEnv } from "../config/paths.ts";
 import {
   isHttpsUrl,
   isRegion,
   loadConfigFile,
   resolveCredentialProcessSettings,
-} from "../settings.ts";
-import { logout as logoutApi } from "../sso_api.ts";
+} from "../config/settings.ts";
+import { logout as logoutApi } from "../sso/sso_api.ts";
 
 /** All Logout calls together are abandoned after this long. */
 export const LOGOUT_TIME_LIMIT_MS = 5_000;

@@ -10,14 +10,14 @@ import {
   RequestLimiter,
   type RetryPolicy,
   Semaphore,
-} from "../concurrency.ts";
+} from "../sso/concurrency.ts";
 import { DebugLog, redact } from "../debug_log.ts";
-import { profileEndpointConfig, resolveEndpoint } from "../endpoints.ts";
+import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import type { CaBundle } from "../net/http_client.ts";
 import { AwsApiError, ConfigError, LoginRequiredError } from "../errors.ts";
-import { type FoundInstance, resolveInstance } from "../instance.ts";
-import { writeText } from "../output.ts";
-import { awsPaths, type Env, processEnv } from "../paths.ts";
+import { type FoundInstance, resolveInstance } from "../config/instance.ts";
+import { writeText } from "../ui/output.ts";
+import { awsPaths, type Env, processEnv } from "../config/paths.ts";
 import {
   type AccountFilter,
   accountFilter,
@@ -33,16 +33,16 @@ import {
   type RoleRow,
   rowLine,
   sortRows,
-} from "../roles_listing.ts";
-import { loadConfigFile, type SsoInstance } from "../settings.ts";
+} from "../ui/roles_table.ts";
+import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
 import {
   type AccountInfo,
   type ApiContext,
   listAccountRolesPage,
   listAccountsPage,
-} from "../sso_api.ts";
-import { getUsableToken, loginRequiredMessage } from "../token_provider.ts";
-import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../token_cache.ts";
+} from "../sso/sso_api.ts";
+import { getUsableToken, loginRequiredMessage } from "../sso/token_provider.ts";
+import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
 
 /** ListAccountRoles calls in flight at once. */
 export const ROLES_CONCURRENCY = 4;

@@ -10,7 +10,7 @@
  */
 import { AwsApiError } from "../errors.ts";
 import type { DebugLog } from "../debug_log.ts";
-import { safeEcho } from "../safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 import {
   type CaBundle,
   hostOf,

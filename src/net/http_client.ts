@@ -9,7 +9,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
 /** A response larger than this is refused (the largest SSO answer is a page of 100 accounts). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;

@@ -9,11 +9,11 @@
  * @module
  */
 import { canOpenBrowser } from "./browser.ts";
-import { systemClock } from "./concurrency.ts";
-import type { DebugLog } from "./debug_log.ts";
-import { redact } from "./debug_log.ts";
-import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "./endpoints.ts";
-import { AwsApiError } from "./errors.ts";
+import { systemClock } from "../sso/concurrency.ts";
+import type { DebugLog } from "../debug_log.ts";
+import { redact } from "../debug_log.ts";
+import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "../config/endpoints.ts";
+import { AwsApiError } from "../errors.ts";
 import { LoginDeniedError, LoginExpiredError, LoginFailedError } from "./login_errors.ts";
 import { startProgress } from "./login_progress.ts";
 import {
@@ -22,9 +22,9 @@ import {
   type Loopback,
   startLoopback,
 } from "./loopback_callback.ts";
-import type { Env } from "./paths.ts";
+import type { Env } from "../config/paths.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
-import { safeEcho } from "./safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 import {
   type CachedRegistration,
   isRegistrationReusable,
@@ -35,15 +35,15 @@ import {
   registrationFromJson,
   registrationJson,
   writeRegistration,
-} from "./registration_cache.ts";
-import type { SsoInstance } from "./settings.ts";
+} from "../cache/registration_cache.ts";
+import type { SsoInstance } from "../config/settings.ts";
 import {
   type ApiContext,
   createToken,
   registerClient,
   startDeviceAuthorization,
-} from "./sso_api.ts";
-import { formatAwsTimestamp } from "./timestamps.ts";
+} from "../sso/sso_api.ts";
+import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import {
   accessOnlyTokenJson,
   type CreatedToken,
@@ -53,7 +53,7 @@ import {
   tokenFilePath,
   tokenFromJson,
   writeToken,
-} from "./token_cache.ts";
+} from "../cache/token_cache.ts";
 import {
   type BrowserOpener,
   type PromptOutput,

@@ -5,8 +5,8 @@
  * original file is untouched and the error is one sentence (ConfigError, exit 2).
  */
 import { parseAwsConfig } from "./aws_config_file.ts";
-import { writeFileAtomic } from "./atomic_file.ts";
-import { ConfigError } from "./errors.ts";
+import { writeFileAtomic } from "../cache/atomic_file.ts";
+import { ConfigError } from "../errors.ts";
 import { dirName } from "./paths.ts";
 
 /** What `updateConfigFile` did. */

@@ -1,12 +1,9 @@
 /**
  * Tests of the `credential_process` line `configure profile` writes
- * (src/credential_process_command.ts), and of the permission set its `deno run` form carries.
+ * (src/config/credential_process_line.ts), and of the permission set its `deno run` form carries.
  */
-import {
-  credentialProcessCommand,
-  isCompiled,
-  quoteArg,
-} from "../src/credential_process_command.ts";
+import { shellQuote } from "../src/ui/shell_quote.ts";
+import { credentialProcessCommand, isCompiled } from "../src/config/credential_process_line.ts";
 import { DEFAULT_PERMISSION_SET } from "../src/permission_set.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { REPO_DIR } from "./helpers.ts";
@@ -66,5 +63,5 @@ Deno.test("credentialProcessCommand uses the env name, the compiled binary, or a
   assertEquals(isCompiled("/usr/bin/deno"), false);
   assertEquals(isCompiled("C:\\deno\\DENO.EXE"), false);
   assertEquals(isCompiled("/usr/local/bin/aws-sso-util"), true);
-  assertEquals(quoteArg("it's", "linux"), `'it'\\''s'`);
+  assertEquals(shellQuote("it's", "linux"), `'it'\\''s'`);
 });

@@ -13,7 +13,7 @@ import {
   roleMatches,
   type RoleRow,
   sortRows,
-} from "../src/roles_listing.ts";
+} from "../src/ui/roles_table.ts";
 
 const ROWS: RoleRow[] = [
   { accountId: "222222222222", accountName: "Prod", roleName: "ReadOnly" },

@@ -5,7 +5,8 @@
  * and the SDKs split it with.
  */
 import type { Env } from "./paths.ts";
-import { defaultPermissionFlags } from "./permission_set.ts";
+import { defaultPermissionFlags } from "../permission_set.ts";
+import { shellQuote } from "../ui/shell_quote.ts";
 
 /** The command written before ` credential-process --profile NAME`. */
 export const CREDENTIAL_PROCESS_NAME_VAR = "AWS_SSO_CREDENTIAL_PROCESS_NAME";
@@ -18,13 +19,6 @@ export interface RuntimeInfo {
   mainModule: string;
   /** `Deno.build.os`. */
   os: string;
-}
-
-/** Quotes one word for the shell botocore / the SDKs split `credential_process` with. */
-export function quoteArg(arg: string, os: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./\\-]+$/.test(arg)) return arg;
-  if (os === "windows") return `"${arg.replaceAll('"', '\\"')}"`;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 function fromFileUrl(url: string, os: string): string {
@@ -47,7 +41,7 @@ export function isCompiled(execPath: string): boolean {
  * ` credential-process --profile NAME`.
  */
 export function credentialProcessCommand(profile: string, env: Env, runtime: RuntimeInfo): string {
-  const quote = (arg: string) => quoteArg(arg, runtime.os);
+  const quote = (arg: string) => shellQuote(arg, runtime.os);
   const tail = `--profile ${quote(profile)}`;
   const named = env(CREDENTIAL_PROCESS_NAME_VAR)?.trim();
   if (named) {

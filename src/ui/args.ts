@@ -2,7 +2,7 @@
  * A tiny declarative flag parser for the hot `credential-process` path, which must not load the
  * CLI framework. The same option specs feed the framework's help and completions.
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
 
 /** One command-line option. */

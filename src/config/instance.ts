@@ -3,9 +3,9 @@
  * one) that `login`, `logout`, `roles` and `configure` act on.
  */
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
-import { CliError, ConfigError, ExitCode } from "./errors.ts";
+import { CliError, ConfigError, ExitCode } from "../errors.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho } from "./safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 import {
   checkStartUrl,
   hasUrlCredentials,

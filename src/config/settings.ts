@@ -5,11 +5,11 @@ import {
   getSsoSession,
   parseAwsConfig,
 } from "./aws_config_file.ts";
-import { MAX_CONFIG_BYTES, readBoundedText, RefusedFileError } from "./bounded_read.ts";
+import { MAX_CONFIG_BYTES, readBoundedText, RefusedFileError } from "../cache/bounded_read.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho, withoutUrlCredentials } from "./safe_text.ts";
+import { safeEcho, withoutUrlCredentials } from "../ui/safe_text.ts";
 import { isTrueSetting } from "./truthy.ts";
 
 /** The Identity Center instance a token belongs to (the token cache is keyed by it). */

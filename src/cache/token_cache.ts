@@ -1,8 +1,8 @@
 import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
 import { tokenCacheKey } from "./cache_keys.ts";
-import { joinPath } from "./paths.ts";
+import { joinPath } from "../config/paths.ts";
 import { pythonJsonDumps } from "./python_json.ts";
-import type { SsoInstance } from "./settings.ts";
+import type { SsoInstance } from "../config/settings.ts";
 import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
 
 /** botocore refreshes a token with less than this left (docs/formats.md §2.1). */

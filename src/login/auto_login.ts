@@ -4,16 +4,16 @@
  * one, and maps the login's failures to credential-process exit codes. Loaded only when a login
  * is needed, so the usual credential-process path never imports the login flows.
  */
-import type { DebugLog } from "./debug_log.ts";
-import type { EndpointConfig } from "./endpoints.ts";
-import { AuthDispatchError, LoginRequiredError } from "./errors.ts";
-import { lockPathFor, withFileLock } from "./file_lock.ts";
-import { deviceCodeConfigured, sessionsSharingUrl } from "./login_config.ts";
+import type { DebugLog } from "../debug_log.ts";
+import type { EndpointConfig } from "../config/endpoints.ts";
+import { AuthDispatchError, LoginRequiredError } from "../errors.ts";
+import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
 import { LoginDeniedError, LoginExpiredError } from "./login_errors.ts";
 import { AUTH_CODE_TIMEOUT_MS, instanceLabel, performLogin } from "./oidc_login.ts";
-import type { Env } from "./paths.ts";
-import { loadConfigFile, type SsoInstance } from "./settings.ts";
-import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "./token_cache.ts";
+import type { Env } from "../config/paths.ts";
+import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
+import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
 import { probeUserChannel, type UserChannel } from "./user_channel.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { type AwsConfigDocument, getProfile, getServices } from "./aws_config_file.ts";
-import type { CaBundle } from "./net/http_client.ts";
+import type { CaBundle } from "../net/http_client.ts";
 import { type Env, expandHome } from "./paths.ts";
 import { isTrueSetting } from "./truthy.ts";
 

@@ -2,6 +2,7 @@
  * Shell completion scripts (bash, zsh, fish, PowerShell) generated from the command tree, so that
  * every command and flag registered in the CLI is completed without a hand-kept list.
  */
+import { singleQuote } from "./shell_quote.ts";
 
 /** One option of a command. */
 export interface CompletionOption {
@@ -40,10 +41,6 @@ function walk(root: CompletionCommand): [string[], CompletionCommand][] {
 const PROFILES_SH =
   `sed -n -e 's/^[[:space:]]*\\[profile[[:space:]]*\\([^]]*\\)\\].*/\\1/p' -e 's/^[[:space:]]*\\[\\(default\\)\\].*/\\1/p' "\${AWS_CONFIG_FILE:-$HOME/.aws/config}" 2>/dev/null`;
 
-function quoteSingle(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The completion script for a shell. */
 export function renderCompletion(shell: Shell, root: CompletionCommand): string {
   switch (shell) {
@@ -73,16 +70,16 @@ function renderBash(root: CompletionCommand): string {
         o.names.join("|")
       }) COMPREPLY=($(compgen -W "${values}" -- "$cur")); return 0;;`;
     }).join("\n");
-    return `    ${quoteSingle(path.join(" "))})
+    return `    ${singleQuote(path.join(" "))})
       case "$prev" in
 ${valueCases || "        __none__) ;;"}
       esac
-      COMPREPLY=($(compgen -W ${quoteSingle(words)} -- "$cur"))
+      COMPREPLY=($(compgen -W ${singleQuote(words)} -- "$cur"))
       ;;`;
   }).join("\n");
   const subcommandsOf = walk(root).map(([path, node]) =>
-    `    ${quoteSingle(path.join(" "))}) subs=${
-      quoteSingle(node.subcommands.map((s) => s.name).join(" "))
+    `    ${singleQuote(path.join(" "))}) subs=${
+      singleQuote(node.subcommands.map((s) => s.name).join(" "))
     };;`
   ).join("\n");
   return `# bash completion for ${prog}; load with: source <(${prog} completions bash)
@@ -198,8 +195,8 @@ function renderFish(root: CompletionCommand): string {
           : "");
     for (const sub of node.subcommands) {
       lines.push(
-        `complete -c ${prog} -n ${quoteSingle(condition)} -a ${sub.name} -d ${
-          quoteSingle(sub.description)
+        `complete -c ${prog} -n ${singleQuote(condition)} -a ${sub.name} -d ${
+          singleQuote(sub.description)
         }`,
       );
     }
@@ -212,11 +209,11 @@ function renderFish(root: CompletionCommand): string {
         : o.profileValue
         ? ` -x -a '(__${prog.replace(/-/g, "_")}_profiles)'`
         : o.choices
-        ? ` -x -a ${quoteSingle(o.choices.join(" "))}`
+        ? ` -x -a ${singleQuote(o.choices.join(" "))}`
         : " -r";
       lines.push(
-        `complete -c ${prog} -n ${quoteSingle(condition)} ${names.join(" ")}${value} -d ${
-          quoteSingle(o.description)
+        `complete -c ${prog} -n ${singleQuote(condition)} ${names.join(" ")}${value} -d ${
+          singleQuote(o.description)
         }`,
       );
     }

@@ -3,7 +3,7 @@
  * stdin, whether it is a terminal or a pipe. All prompts and the picker's numbered-list fallback
  * share one buffered reader, so piped answers are consumed one line per question.
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import { writeText } from "./output.ts";
 
 /** Something lines can be read from; `null` at end of input. */

@@ -1,6 +1,6 @@
 import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
 import { roleCredentialCacheKey } from "./cache_keys.ts";
-import { joinPath } from "./paths.ts";
+import { joinPath } from "../config/paths.ts";
 import { pythonJsonDumps } from "./python_json.ts";
 import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
 

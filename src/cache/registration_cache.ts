@@ -6,9 +6,9 @@
  */
 import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
 import { registrationCacheKey } from "./cache_keys.ts";
-import { joinPath } from "./paths.ts";
+import { joinPath } from "../config/paths.ts";
 import { pythonJsonDumps } from "./python_json.ts";
-import type { SsoInstance } from "./settings.ts";
+import type { SsoInstance } from "../config/settings.ts";
 import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
 
 /** A registration is not reused within this long of its expiry (as the AWS CLI does). */

@@ -4,10 +4,10 @@
  * instance configured, each with where it came from.
  */
 import { type AwsConfigDocument, getSsoSession } from "./aws_config_file.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import { configInstances } from "./instance.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho } from "./safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
 /** Env vars giving the default start URL, first set wins (the last is shared with `login`). */
 export const CONFIGURE_START_URL_VARS: readonly string[] = [

@@ -4,8 +4,8 @@
  * A command that cannot be started (not installed, or not in Deno's run allowlist) is skipped;
  * when none starts, callers print the URL for the user to open.
  */
-import type { Env } from "./paths.ts";
-import { isEnvFlagOn } from "./truthy.ts";
+import type { Env } from "../config/paths.ts";
+import { isEnvFlagOn } from "../config/truthy.ts";
 
 /** The operating systems Deno reports. */
 export type OsName = typeof Deno.build.os;

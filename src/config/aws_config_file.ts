@@ -6,7 +6,7 @@
  * key with an empty value forming a sub-section (such as `s3 =`), which are not profile keys.
  * Every line keeps its index so that `configure` can rewrite one section and nothing else.
  */
-import { safeEcho } from "./safe_text.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
 export type SectionKind = "default" | "profile" | "sso-session" | "services" | "other";
 

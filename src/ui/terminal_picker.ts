@@ -3,7 +3,7 @@
  * list on stderr, the terminal restored however the picker ends; otherwise a numbered list on
  * stderr answered by lines on stdin (a number, an exact id/name, or text to filter).
  */
-import { CliError } from "./errors.ts";
+import { CliError } from "../errors.ts";
 import { writeText } from "./output.ts";
 import {
   createPicker,

@@ -2,7 +2,7 @@
  * The failures of a login (`aws-sso-util login`, and the logins other commands start) and their
  * exit codes: the login window expired (2), access was denied (3), anything else (4).
  */
-import { CliError } from "./errors.ts";
+import { CliError } from "../errors.ts";
 
 /** Exit codes of `aws-sso-util login`. */
 export const LoginExitCode = {

@@ -3,9 +3,9 @@
  * controlling terminal for `credential-process`) and the system browser that opens its URLs.
  */
 import { canOpenBrowser, openUrl } from "./browser.ts";
-import type { DebugLog } from "./debug_log.ts";
-import { writeText } from "./output.ts";
-import type { Env } from "./paths.ts";
+import type { DebugLog } from "../debug_log.ts";
+import { writeText } from "../ui/output.ts";
+import type { Env } from "../config/paths.ts";
 
 /** Where prompts and progress go (stderr, or the terminal for credential-process). */
 export interface PromptOutput {

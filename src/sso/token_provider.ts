@@ -1,15 +1,15 @@
-import { probeWritable, recoverFromTempFiles, writeFailureReason } from "./atomic_file.ts";
-import type { DebugLog } from "./debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
-import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "./errors.ts";
-import { lockPathFor, withFileLock } from "./file_lock.ts";
-import { dirName, type Env } from "./paths.ts";
-import { redact } from "./debug_log.ts";
-import { safeEcho } from "./safe_text.ts";
-import { readRegistration, registrationFilePath } from "./registration_cache.ts";
-import type { SsoInstance } from "./settings.ts";
+import { probeWritable, recoverFromTempFiles, writeFailureReason } from "../cache/atomic_file.ts";
+import type { DebugLog } from "../debug_log.ts";
+import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "../errors.ts";
+import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import { dirName, type Env } from "../config/paths.ts";
+import { redact } from "../debug_log.ts";
+import { safeEcho } from "../ui/safe_text.ts";
+import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
+import type { SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
-import { formatAwsTimestamp } from "./timestamps.ts";
+import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import {
   isTokenFresh,
   isTokenRefreshable,
@@ -19,7 +19,7 @@ import {
   tokenFilePath,
   tokenFromJson,
   writeToken,
-} from "./token_cache.ts";
+} from "../cache/token_cache.ts";
 
 /** What getting a usable token needs from the outside world. */
 export interface TokenContext {

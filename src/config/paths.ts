@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 
 /** Where the AWS config and caches live, derived only from the given environment. */
 export type Env = (name: string) => string | undefined;

@@ -2,7 +2,7 @@
  * The pure part of `aws-sso-util roles`: filters, sort order, column order and the output text,
  * following the Python aws-sso-util `roles` command (its flags, defaults and column rules).
  */
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
 
 /** One role the user can assume. */

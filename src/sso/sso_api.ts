@@ -2,15 +2,15 @@
  * The Identity Center API calls: the SSO portal (GetRoleCredentials, ListAccounts,
  * ListAccountRoles, Logout) and SSO OIDC (RegisterClient, StartDeviceAuthorization, CreateToken),
  * sent as the AWS SDKs send them (rest-json, unsigned) through our own fetch-based client
- * (`./net/aws_json_call.ts`): no SDK is loaded, proxies and extra CAs are honoured, and every
+ * (`../net/aws_json_call.ts`): no SDK is loaded, proxies and extra CAs are honoured, and every
  * call retries transient failures until the context's deadline.
  */
-import { AwsApiError } from "./errors.ts";
-import type { RoleCredentials } from "./credential_cache.ts";
-import type { CreatedToken } from "./token_cache.ts";
-import { type ApiContext, callAwsJson } from "./net/aws_json_call.ts";
+import { AwsApiError } from "../errors.ts";
+import type { RoleCredentials } from "../cache/credential_cache.ts";
+import type { CreatedToken } from "../cache/token_cache.ts";
+import { type ApiContext, callAwsJson } from "../net/aws_json_call.ts";
 
-export { type ApiContext, MAX_ATTEMPTS } from "./net/aws_json_call.ts";
+export { type ApiContext, MAX_ATTEMPTS } from "../net/aws_json_call.ts";
 
 const bearer = (accessToken: string) => ({ "x-amz-sso_bearer_token": accessToken });
 

@@ -3,21 +3,21 @@
  * token for the instance (the cached or refreshed one, else a login), then ListAccounts and
  * ListAccountRoles, with a picker when there is more than one to choose from.
  */
-import type { DebugLog } from "./debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "./endpoints.ts";
-import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "./errors.ts";
-import type { Env } from "./paths.ts";
-import type { PickerItem } from "./picker.ts";
-import type { PromptIO } from "./prompt.ts";
-import type { SsoInstance } from "./settings.ts";
+import type { DebugLog } from "../debug_log.ts";
+import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "../errors.ts";
+import type { Env } from "../config/paths.ts";
+import type { PickerItem } from "../ui/picker.ts";
+import type { PromptIO } from "../ui/prompt.ts";
+import type { SsoInstance } from "../config/settings.ts";
 import { type AccountInfo, type ApiContext, listAccountRoles, listAccounts } from "./sso_api.ts";
-import { pick } from "./terminal_picker.ts";
+import { pick } from "../ui/terminal_picker.ts";
 import { getUsableToken, loginRequiredMessage } from "./token_provider.ts";
 
 /** Each SSO API call (with the SDK's retries) is abandoned after this long. */
 const API_TIME_LIMIT_MS = 60_000;
 
-/** Signature of `loginInstance` in `./oidc_login.ts` (the login command's flow). */
+/** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
 export type LoginFunction = (
   instance: SsoInstance,
   context: LoginContext,

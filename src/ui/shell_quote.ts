@@ -1,0 +1,27 @@
+/**
+ * Quoting words for a shell, in one place: the `credential_process` line `configure` writes (split
+ * by botocore's and the SDKs' shell rules), the README's `deno run` lines and the completion
+ * scripts.
+ *
+ * @module
+ */
+
+/** Words made of these characters need no quotes in a POSIX shell. */
+const POSIX_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** On Windows, backslashes (path separators) need none either. */
+const WINDOWS_SAFE = /^[A-Za-z0-9_@%+=:,./\\-]+$/;
+
+/**
+ * Quotes `arg` for the shell of `os` when it holds anything but safe characters: single quotes
+ * on POSIX systems, double quotes on Windows (where `credential_process` is split by the
+ * Windows command-line rules).
+ */
+export function shellQuote(arg: string, os: string = "linux"): string {
+  if (os === "windows") return WINDOWS_SAFE.test(arg) ? arg : `"${arg.replaceAll('"', '\\"')}"`;
+  return POSIX_SAFE.test(arg) ? arg : singleQuote(arg);
+}
+
+/** Always single-quotes `text` for a POSIX shell (or fish), escaping its single quotes. */
+export function singleQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
