@@ -693,7 +693,8 @@ Deno.test("configure profile writes a deno run credential_process that works", a
   const program = CLI_BIN !== undefined
     ? [CLI_BIN]
     : [Deno.execPath(), "run", "--quiet", "--no-prompt", ...flags, MAIN];
-  const expected = program.map((word) => shellQuote(word)).join(" ") + " credential-process --profile dev";
+  const expected = program.map((word) => shellQuote(word)).join(" ") +
+    " credential-process --profile dev";
   const text = await Deno.readTextFile(home.configPath);
   assertEquals(
     text.split("\n").find((l) => l.startsWith("credential_process = ")),
