@@ -1,5 +1,6 @@
 import { MAX_CACHE_FILE_BYTES, readBoundedText } from "./bounded_read.ts";
 import { dirName } from "../config/paths.ts";
+import { parseJsonObject } from "../json_object.ts";
 import { parseAwsTimestamp } from "./timestamps.ts";
 
 /** Creates `dir` (and parents) with mode 0700 where it does not exist yet. */
@@ -214,12 +215,5 @@ export async function readJsonObject(path: string): Promise<Record<string, unkno
   } catch {
     return undefined;
   }
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? value as Record<string, unknown>
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonObject(text);
 }

@@ -10,6 +10,7 @@
  */
 import { AwsApiError } from "../errors.ts";
 import type { DebugLog } from "../debug_log.ts";
+import { parseJsonObject } from "../json_object.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import {
   type CaBundle,
@@ -134,7 +135,7 @@ async function attemptOnce(
     if (response.status < 200 || response.status >= 300) {
       return errorFromResponse(operation, response.status, response);
     }
-    const json = parseJsonObject(response.body);
+    const json = responseObject(response.body);
     return json ? { status: response.status, json } : new AwsApiError(
       `${operation} got a malformed response from ${hostOf(request.url)}.`,
       "InvalidResponse",
@@ -171,16 +172,9 @@ function dropUndefined(value: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  if (text.trim() === "") return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? value as Record<string, unknown>
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** A response body as an object; an empty body (Logout) is an empty object. */
+function responseObject(text: string): Record<string, unknown> | undefined {
+  return text.trim() === "" ? {} : parseJsonObject(text);
 }
 
 /** OAuth `error` codes of SSO OIDC and the error shapes the SDKs name them by. */
@@ -211,7 +205,7 @@ export function errorFromResponse(
   status: number,
   response: { headers: Headers; body: string },
 ): AwsApiError {
-  const body = parseJsonObject(response.body) ?? {};
+  const body = responseObject(response.body) ?? {};
   const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
   const shape = (v: string | undefined) => v?.split(":")[0].split("#").pop()?.trim() || undefined;
   const oauth = str(body.error);

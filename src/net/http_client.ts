@@ -159,7 +159,8 @@ async function readLimited(
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = "";
   let size = 0;
   try {
     while (true) {
@@ -170,20 +171,14 @@ async function readLimited(
         await reader.cancel().catch(() => {});
         throw tooLarge(host, maxBytes);
       }
-      chunks.push(value);
+      text += decoder.decode(value, { stream: true });
     }
   } catch (error) {
     if (error instanceof NetworkFailure) throw error;
     if (options.signal.aborted) throw options.signal.reason;
     throw classify(error, host);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return text + decoder.decode();
 }
 
 function tooLarge(host: string, maxBytes: number): NetworkFailure {
