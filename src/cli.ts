@@ -2,7 +2,7 @@
  * The full command-line interface (everything but the credential-process fast path), built on
  * commander. Each command lives in `src/commands/` and registers itself here.
  */
-import { Command, CommanderError, Option } from "npm:commander@15.1.0";
+import { Command, CommanderError, Option } from "./ui/commander.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import type { OptionSpec } from "./ui/args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";

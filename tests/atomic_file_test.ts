@@ -30,7 +30,10 @@ const { writeFileAtomic } = await import(${JSON.stringify(module)});
 await writeFileAtomic(${JSON.stringify(path)}, ${JSON.stringify(text)}, ${
     JSON.stringify(options)
   });`;
-  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code] }).output();
+  const out = await new Deno.Command(Deno.execPath(), {
+    // Sealed: only what the lockfile pins and the cache holds.
+    args: ["eval", "--cached-only", code],
+  }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
 }
 

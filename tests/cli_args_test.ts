@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "./assert.ts";
 import { parseFlags, UsageError } from "../scripts/cli_args.ts";
 import { runScript } from "./script_helpers.ts";
 
@@ -12,8 +12,9 @@ const parse = (args: string[]) =>
 
 Deno.test("parseFlags() returns the values when every flag is known and complete", () => {
   const values = parse(["--out", "a.txt", "--target=x", "--target", "y", "--quote"]);
-  assert.deepEqual({ ...values }, { out: "a.txt", target: ["x", "y"], quote: true });
-  assert.deepEqual({ ...parse([]) }, { target: [], quote: false });
+  assertEquals({ ...values }, { out: "a.txt", target: ["x", "y"], quote: true });
+  assertEquals({ ...parse([]) }, { target: [], quote: false });
+  assert(!("out" in parse([])), "no out key when --out is absent");
 });
 
 Deno.test("parseFlags() throws one sentence ending in the usage for each kind of mistake", () => {
@@ -28,16 +29,10 @@ Deno.test("parseFlags() throws one sentence ending in the usage for each kind of
     [["extra"], 'Unexpected argument "extra"'],
   ];
   for (const [args, sentence] of cases) {
-    assert.throws(
-      () => parse(args),
-      (error: unknown) => {
-        assert(error instanceof UsageError);
-        assert.equal(error.message, `${sentence}; ${USAGE}.`);
-        assert.equal(error.exitCode, 2);
-        return true;
-      },
-      args.join(" "),
-    );
+    const error = assertThrows(() => parse(args), args.join(" "));
+    assert(error instanceof UsageError);
+    assertStrictEquals(error.message, `${sentence}; ${USAGE}.`);
+    assertStrictEquals(error.exitCode, 2);
   }
 });
 
@@ -70,6 +65,6 @@ Deno.test("the scripts exit 2 with one sentence on stderr when given a bad flag"
   ];
   for (const [script, flags, args, stderr] of cases) {
     const result = await runScript(script, ["--quiet", ...flags], args);
-    assert.deepEqual([result.code, result.stdout, result.stderr], [2, "", stderr], script);
+    assertEquals([result.code, result.stdout, result.stderr], [2, "", stderr], script);
   }
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertNotMatch, assertStrictEquals } from "./assert.ts";
 import { readTarGz, readZip } from "../scripts/archive.ts";
 import { parseSha256Sums } from "../scripts/checksums.ts";
 import { hostTarget, RELEASE_TARGETS } from "../scripts/release_info.ts";
@@ -88,17 +88,17 @@ async function exists(path: string): Promise<boolean> {
 Deno.test("compile.ts exits 2 with one sentence when a target is unknown", async () => {
   await using p = await project();
   const result = await compileScript(p.path, ["--out-dir", p.out, "--target", "mips-linux"]);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /^Unknown target "mips-linux"; expected one of [^\n]+\.\n$/);
-  assert.equal(await exists(p.out), false);
+  assertStrictEquals(result.code, 2);
+  assertMatch(result.stderr, /^Unknown target "mips-linux"; expected one of [^\n]+\.\n$/);
+  assertStrictEquals(await exists(p.out), false);
 });
 
 Deno.test("compile.ts exits 2 with one sentence when deno.json has no version", async () => {
   await using p = await project({});
   const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno]);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /deno\.json has no "version" field; add one such as [^\n]+\.\n$/);
-  assert.equal(await exists(p.out), false);
+  assertStrictEquals(result.code, 2);
+  assertMatch(result.stderr, /deno\.json has no "version" field; add one such as [^\n]+\.\n$/);
+  assertStrictEquals(await exists(p.out), false);
 });
 
 Deno.test("compile.ts exits 2 with one sentence when DENORT_BIN is unusable", async () => {
@@ -106,14 +106,14 @@ Deno.test("compile.ts exits 2 with one sentence when DENORT_BIN is unusable", as
   const result = await compileScript(p.path, ["--out-dir", p.out], {
     DENORT_BIN: `${p.path}/LICENSE`,
   });
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /^DENORT_BIN is used as the runtime base for every target, .*\.\n$/);
+  assertStrictEquals(result.code, 2);
+  assertMatch(result.stderr, /^DENORT_BIN is used as the runtime base for every target, .*\.\n$/);
   const missing = await compileScript(p.path, ["--out-dir", p.out, "--host"], {
     DENORT_BIN: `${p.path}/no-denort`,
   });
-  assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^DENORT_BIN points at .*no-denort, which is not a file\.\n$/);
-  assert.equal(await exists(p.out), false);
+  assertStrictEquals(missing.code, 2);
+  assertMatch(missing.stderr, /^DENORT_BIN points at .*no-denort, which is not a file\.\n$/);
+  assertStrictEquals(await exists(p.out), false);
 });
 
 Deno.test("compile.ts prints the denort sentence and leaves no dist when the real deno cannot download it", async () => {
@@ -126,10 +126,10 @@ Deno.test("compile.ts prints the denort sentence and leaves no dist when the rea
     NO_PROXY: undefined,
     no_proxy: undefined,
   });
-  assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, DOWNLOAD_SENTENCE);
-  assert.doesNotMatch(result.stderr, /Caused by|Stack backtrace|\n\s+at /);
-  assert.equal(await exists(p.out), false);
+  assertStrictEquals(result.code, 1, result.stderr);
+  assertMatch(result.stderr, DOWNLOAD_SENTENCE);
+  assertNotMatch(result.stderr, /Caused by|Stack backtrace|\n\s+at /);
+  assertStrictEquals(await exists(p.out), false);
 });
 
 Deno.test({
@@ -142,12 +142,12 @@ Deno.test({
     const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
       FAKE_DENO_STDERR: DENO_DOWNLOAD_ERROR,
     });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, DOWNLOAD_SENTENCE);
-    assert.doesNotMatch(result.stderr, /Caused by/);
+    assertStrictEquals(result.code, 1);
+    assertMatch(result.stderr, DOWNLOAD_SENTENCE);
+    assertNotMatch(result.stderr, /Caused by/);
     const left = [];
     for await (const entry of Deno.readDir(p.out)) left.push(entry.name);
-    assert.deepEqual(left, ["keep.txt"]);
+    assertEquals(left, ["keep.txt"]);
   },
 });
 
@@ -159,13 +159,13 @@ Deno.test({
     const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
       FAKE_DENO_STDERR: "error: TS2322 Type 'string' is not assignable to type 'number'.",
     });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /TS2322/);
-    assert.match(
+    assertStrictEquals(result.code, 1);
+    assertMatch(result.stderr, /TS2322/);
+    assertMatch(
       result.stderr,
       /deno compile failed for x86_64-unknown-linux-gnu with exit code 1; its output is above\.\n$/,
     );
-    assert.equal(await exists(p.out), false);
+    assertStrictEquals(await exists(p.out), false);
   },
 });
 
@@ -178,10 +178,10 @@ Deno.test({
       FAKE_DENO_STDERR: DENO_DOWNLOAD_ERROR,
       FAKE_DENO_FAIL_TARGET: "x86_64-pc-windows-msvc",
     });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /^Compiling aws-sso-util-1\.2\.3-x86_64-unknown-linux-gnu$/m);
-    assert.match(result.stderr, /denort\) for x86_64-pc-windows-msvc;/);
-    assert.equal(await exists(p.out), false);
+    assertStrictEquals(result.code, 1);
+    assertMatch(result.stderr, /^Compiling aws-sso-util-1\.2\.3-x86_64-unknown-linux-gnu$/m);
+    assertMatch(result.stderr, /denort\) for x86_64-pc-windows-msvc;/);
+    assertStrictEquals(await exists(p.out), false);
   },
 });
 
@@ -193,7 +193,7 @@ Deno.test({
     const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
       SOURCE_DATE_EPOCH: "1767225600",
     });
-    assert.equal(result.code, 0, result.stderr);
+    assertStrictEquals(result.code, 0, result.stderr);
 
     const names = [];
     for await (const entry of Deno.readDir(p.out)) names.push(entry.name);
@@ -203,8 +203,8 @@ Deno.test({
     const binaries = RELEASE_TARGETS.map((t) =>
       `aws-sso-util-${VERSION}-${t}${t.includes("windows") ? ".exe" : ""}`
     );
-    assert.deepEqual(names.sort(), [...archives, ...binaries, "SHA256SUMS"].sort());
-    assert.deepEqual(
+    assertEquals(names.sort(), [...archives, ...binaries, "SHA256SUMS"].sort());
+    assertEquals(
       result.stdout.trim().split("\n").map((line) => line.slice(p.out.length + 1)).sort(),
       names.sort(),
     );
@@ -212,15 +212,15 @@ Deno.test({
     // SHA256SUMS: exactly sha256sum's format, sorted, one line per archive, right hashes.
     const sumsText = await Deno.readTextFile(`${p.out}/SHA256SUMS`);
     const lines = sumsText.split("\n");
-    assert.equal(lines.pop(), "");
-    for (const line of lines) assert.match(line, /^[0-9a-f]{64} {2}aws-sso-util-[^ ]+$/);
-    assert.deepEqual(lines.map((l) => l.slice(66)), [...archives].sort());
+    assertStrictEquals(lines.pop(), "");
+    for (const line of lines) assertMatch(line, /^[0-9a-f]{64} {2}aws-sso-util-[^ ]+$/);
+    assertEquals(lines.map((l) => l.slice(66)), [...archives].sort());
     for (const [name, hash] of parseSha256Sums(sumsText)) {
-      assert.equal(hash, await fileSha256(`${p.out}/${name}`));
+      assertStrictEquals(hash, await fileSha256(`${p.out}/${name}`));
     }
     if (await hasCommand("sha256sum", ["--version"])) {
       const check = await run("sha256sum", ["-c", "SHA256SUMS"], { cwd: p.out });
-      assert.equal(check.code, 0, check.stdout + check.stderr);
+      assertStrictEquals(check.code, 0, check.stdout + check.stderr);
     }
 
     for (const target of RELEASE_TARGETS) {
@@ -229,36 +229,36 @@ Deno.test({
       const bytes = await Deno.readFile(`${p.out}/${folder}${windows ? ".zip" : ".tar.gz"}`);
       const entries = windows ? await readZip(bytes) : await readTarGz(bytes);
       const exe = `aws-sso-util${windows ? ".exe" : ""}`;
-      assert.deepEqual(entries.map((e) => [e.path, e.mode]), [
+      assertEquals(entries.map((e) => [e.path, e.mode]), [
         [`${folder}/`, 0o755],
         [`${folder}/${exe}`, 0o755],
         [`${folder}/README.md`, 0o644],
         [`${folder}/LICENSE`, 0o644],
       ]);
-      assert.equal(new TextDecoder().decode(entries[2].data), "# readme\n");
-      assert.equal(new TextDecoder().decode(entries[3].data), "license text\n");
+      assertStrictEquals(new TextDecoder().decode(entries[2].data), "# readme\n");
+      assertStrictEquals(new TextDecoder().decode(entries[3].data), "license text\n");
 
       // The fake deno wrote its arguments as the "binary": check the compile command line.
       const binary = await Deno.readTextFile(`${p.out}/${folder}${windows ? ".exe" : ""}`);
-      assert.equal(new TextDecoder().decode(entries[1].data), binary);
+      assertStrictEquals(new TextDecoder().decode(entries[1].data), binary);
       const args = binary.trim().split("\n");
-      assert.deepEqual(args.slice(0, 3), ["compile", "--quiet", "--no-prompt"]);
+      assertEquals(args.slice(0, 3), ["compile", "--quiet", "--no-prompt"]);
       const os = target.includes("windows")
         ? "windows"
         : target.includes("darwin")
         ? "darwin"
         : "linux";
-      assert.deepEqual(args.slice(3, 4 + EXPECTED_FLAGS.length), [
+      assertEquals(args.slice(3, 4 + EXPECTED_FLAGS.length), [
         ...EXPECTED_FLAGS,
         EXPECTED_RUN[os],
       ]);
-      assert.ok(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
+      assert(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
       for (const lazy of ["src/cli.ts", "src/login/auto_login.ts"]) {
-        assert.equal(args[args.indexOf(`${p.path}/${lazy}`) - 1], "--include", binary);
+        assertStrictEquals(args[args.indexOf(`${p.path}/${lazy}`) - 1], "--include", binary);
       }
-      assert.equal(args[args.indexOf("--target") + 1], target);
-      assert.match(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
-      assert.equal(args.at(-1), `${p.path}/main.ts`);
+      assertStrictEquals(args[args.indexOf("--target") + 1], target);
+      assertMatch(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
+      assertStrictEquals(args.at(-1), `${p.path}/main.ts`);
     }
   },
 });
@@ -275,11 +275,11 @@ Deno.test({
       p.fakeDeno,
       "--host",
     ]);
-    assert.equal(result.code, 0, result.stderr);
+    assertStrictEquals(result.code, 0, result.stderr);
     const sums = parseSha256Sums(await Deno.readTextFile(`${p.out}/SHA256SUMS`));
-    assert.deepEqual([...sums.keys()], [`aws-sso-util-${VERSION}-${hostTarget()}.tar.gz`]);
+    assertEquals([...sums.keys()], [`aws-sso-util-${VERSION}-${hostTarget()}.tar.gz`]);
     const left = [];
     for await (const entry of Deno.readDir(p.out)) left.push(entry.name);
-    assert.ok(!left.some((n) => n.startsWith(".tmp-")), left.join(", "));
+    assert(!left.some((n) => n.startsWith(".tmp-")), left.join(", "));
   },
 });

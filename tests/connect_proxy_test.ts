@@ -30,6 +30,7 @@ async function childFetch(
     args: [
       "eval",
       "--no-config",
+      "--cached-only",
       "--quiet",
       // deno eval grants everything unless permissions are given: allow only the target host.
       `--allow-net=${new URL(url).hostname}`,

@@ -6,38 +6,9 @@ import {
   OP_NAMES,
   pkceChallenge,
 } from "./fake_server.ts";
+import { assert, assertEquals, assertRejects } from "./assert.ts";
 
-// ---------------------------------------------------------------- tiny assertion helpers
-
-function assert(condition: unknown, message = "assertion failed"): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** JSON with object keys sorted, so that key order does not matter. */
-function canonical(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
-        : v,
-  );
-}
-
-function assertEquals(actual: unknown, expected: unknown, message?: string): void {
-  const a = canonical(actual);
-  const e = canonical(expected);
-  if (a !== e) throw new Error(`${message ?? "not equal"}:\n  actual:   ${a}\n  expected: ${e}`);
-}
-
-async function assertRejects(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected the promise to reject");
-}
+// ---------------------------------------------------------------- helpers
 
 function errorName(e: unknown): string | undefined {
   return e instanceof Error ? e.name : undefined;

@@ -67,6 +67,7 @@ function deno(script: string, args: string[], holder = false): Deno.ChildProcess
       "run",
       "--no-config",
       "--no-lock",
+      "--cached-only",
       "--quiet",
       "--allow-read",
       "--allow-write",

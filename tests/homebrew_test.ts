@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertMatch, assertNotMatch, assertStrictEquals, assertThrows } from "./assert.ts";
 import { renderFormula } from "../scripts/homebrew.ts";
 import { hasCommand, run, runScript, tempDir } from "./script_helpers.ts";
 
@@ -34,13 +34,13 @@ Deno.test("renderFormula() gives each platform its archive url and sha256 when a
       ["linux", "intel", "x86_64-unknown-linux-gnu"],
     ]
   ) {
-    assert.equal(
+    assertStrictEquals(
       block(formula, os, arch),
       `      url "${base}/aws-sso-util-${VERSION}-${target}.tar.gz"\n` +
         `      sha256 "${HASHES[target]}"`,
     );
   }
-  assert.match(formula, /^class AwsSsoUtil < Formula\n {2}desc "[^"]+"\n/);
+  assertMatch(formula, /^class AwsSsoUtil < Formula\n {2}desc "[^"]+"\n/);
   for (
     const line of [
       `  homepage "https://github.com/${REPO}"\n`,
@@ -48,24 +48,24 @@ Deno.test("renderFormula() gives each platform its archive url and sha256 when a
       '  def install\n    bin.install "aws-sso-util"\n  end\n',
     ]
   ) {
-    assert.ok(formula.includes(line), line);
+    assert(formula.includes(line), line);
   }
-  assert.ok(
+  assert(
     formula.endsWith(
       '  test do\n    assert_match version.to_s, shell_output("#{bin}/aws-sso-util --version")\n' +
         "  end\nend\n",
     ),
   );
-  assert.doesNotMatch(formula, /windows/);
+  assertNotMatch(formula, /windows/);
 });
 
 Deno.test("renderFormula() throws one sentence naming the archive when a target is missing", () => {
   const sums = new Map(SUMS);
   sums.delete(`aws-sso-util-${VERSION}-aarch64-unknown-linux-gnu.tar.gz`);
-  assert.throws(() => renderFormula({ version: VERSION, repo: REPO, sums }), {
-    message:
-      `SHA256SUMS has no entry for aws-sso-util-${VERSION}-aarch64-unknown-linux-gnu.tar.gz; build the aarch64-unknown-linux-gnu target before rendering.`,
-  });
+  assertStrictEquals(
+    (assertThrows(() => renderFormula({ version: VERSION, repo: REPO, sums })) as Error).message,
+    `SHA256SUMS has no entry for aws-sso-util-${VERSION}-aarch64-unknown-linux-gnu.tar.gz; build the aarch64-unknown-linux-gnu target before rendering.`,
+  );
 });
 
 Deno.test({
@@ -76,8 +76,8 @@ Deno.test({
     const file = `${dir.path}/aws-sso-util.rb`;
     await Deno.writeTextFile(file, renderFormula({ version: VERSION, repo: REPO, sums: SUMS }));
     const result = await run("ruby", ["-c", file]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Syntax OK/);
+    assertStrictEquals(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /Syntax OK/);
   },
 });
 
@@ -90,9 +90,9 @@ Deno.test("homebrew.ts writes the formula to --out when given a SHA256SUMS file"
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY", `--allow-write=${dir.path}`],
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION, "--repo", REPO, "--out", out],
   );
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, "");
-  assert.equal(
+  assertStrictEquals(result.code, 0, result.stderr);
+  assertStrictEquals(result.stdout, "");
+  assertStrictEquals(
     await Deno.readTextFile(out),
     renderFormula({ version: VERSION, repo: REPO, sums: SUMS }),
   );
@@ -107,8 +107,8 @@ Deno.test("homebrew.ts takes the repository from GITHUB_REPOSITORY when --repo i
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION],
     { env: { GITHUB_REPOSITORY: "someone/fork" } },
   );
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /homepage "https:\/\/github\.com\/someone\/fork"/);
+  assertStrictEquals(result.code, 0, result.stderr);
+  assertMatch(result.stdout, /homepage "https:\/\/github\.com\/someone\/fork"/);
 });
 
 Deno.test("homebrew.ts exits 1 with one sentence when SHA256SUMS lacks a target", async () => {
@@ -122,9 +122,9 @@ Deno.test("homebrew.ts exits 1 with one sentence when SHA256SUMS lacks a target"
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY"],
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION, "--repo", REPO],
   );
-  assert.equal(result.code, 1);
-  assert.equal(result.stdout, "");
-  assert.match(result.stderr, /^SHA256SUMS has no entry for [^\n]+x86_64-apple-darwin[^\n]+\.\n$/);
+  assertStrictEquals(result.code, 1);
+  assertStrictEquals(result.stdout, "");
+  assertMatch(result.stderr, /^SHA256SUMS has no entry for [^\n]+x86_64-apple-darwin[^\n]+\.\n$/);
 });
 
 Deno.test("homebrew.ts exits 1 with one sentence when the SHA256SUMS file is missing", async () => {
@@ -134,8 +134,8 @@ Deno.test("homebrew.ts exits 1 with one sentence when the SHA256SUMS file is mis
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY"],
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION],
   );
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /SHA256SUMS cannot be read; run "deno task compile" first\.\n$/);
+  assertStrictEquals(result.code, 1);
+  assertMatch(result.stderr, /SHA256SUMS cannot be read; run "deno task compile" first\.\n$/);
 });
 
 Deno.test("homebrew.ts exits 2 when --repo is not owner/name", async () => {
@@ -144,6 +144,6 @@ Deno.test("homebrew.ts exits 2 when --repo is not owner/name", async () => {
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY"],
     ["--repo", "not a repo"],
   );
-  assert.equal(result.code, 2);
-  assert.equal(result.stderr, 'Repository "not a repo" is not of the form owner/name.\n');
+  assertStrictEquals(result.code, 2);
+  assertStrictEquals(result.stderr, 'Repository "not a repo" is not of the form owner/name.\n');
 });

@@ -5,7 +5,7 @@
 import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
 import { assertMode, cliToken, START_URL, TempHome } from "./helpers.ts";
-import { LoginDeniedError, LoginExpiredError } from "../src/login/login_errors.ts";
+import { LoginDeniedError, LoginExpiredError } from "../src/errors.ts";
 import {
   chooseFlow,
   formatLocalTime,

@@ -1,4 +1,12 @@
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "./assert.ts";
 import {
   permissionFlags,
   permissionSetForOs,
@@ -8,11 +16,11 @@ import {
 import { REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 Deno.test("permissionFlags() emits a bare --allow flag when a kind is true", () => {
-  assert.deepEqual(permissionFlags({ read: true, write: true }), ["--allow-read", "--allow-write"]);
+  assertEquals(permissionFlags({ read: true, write: true }), ["--allow-read", "--allow-write"]);
 });
 
 Deno.test("permissionFlags() joins the entries with commas when a kind is a list", () => {
-  assert.deepEqual(permissionFlags({ env: ["AWS_*", "HOME"], net: ["*.amazonaws.com", "[::1]"] }), [
+  assertEquals(permissionFlags({ env: ["AWS_*", "HOME"], net: ["*.amazonaws.com", "[::1]"] }), [
     "--allow-net=*.amazonaws.com,[::1]",
     "--allow-env=AWS_*,HOME",
   ]);
@@ -29,7 +37,7 @@ Deno.test("permissionFlags() uses one fixed kind order when keys come in any ord
     write: true,
     read: true,
   });
-  assert.deepEqual(flags.map((flag) => flag.split("=")[0]), [
+  assertEquals(flags.map((flag) => flag.split("=")[0]), [
     "--allow-read",
     "--allow-write",
     "--allow-net",
@@ -42,13 +50,13 @@ Deno.test("permissionFlags() uses one fixed kind order when keys come in any ord
 });
 
 Deno.test("permissionFlags() emits nothing for a kind when it is false or an empty list", () => {
-  assert.deepEqual(permissionFlags({ read: false, env: [], net: ["localhost"] }), [
+  assertEquals(permissionFlags({ read: false, env: [], net: ["localhost"] }), [
     "--allow-net=localhost",
   ]);
 });
 
 Deno.test("permissionFlags() emits allow, deny and ignore flags when a kind is an object", () => {
-  assert.deepEqual(
+  assertEquals(
     permissionFlags({
       read: { allow: true, deny: ["/etc/shadow"], ignore: ["/proc"] },
       env: { allow: ["AWS_*"], ignore: true },
@@ -64,26 +72,35 @@ Deno.test("permissionFlags() emits allow, deny and ignore flags when a kind is a
 });
 
 Deno.test("permissionFlags() throws instead of emitting -A when the set grants all", () => {
-  assert.throws(() => permissionFlags({ all: true } as never), /"all".*-A is never used/);
+  assertMatch(
+    String(assertThrows(() => permissionFlags({ all: true } as never))),
+    /"all".*-A is never used/,
+  );
 });
 
 Deno.test("permissionFlags() throws one sentence when a kind or value is invalid", () => {
-  assert.throws(
-    () => permissionFlags({ hrtime: true } as never),
+  assertMatch(
+    String(assertThrows(() => permissionFlags({ hrtime: true } as never))),
     /^Error: Unknown permission "hrtime"/,
   );
-  assert.throws(() => permissionFlags({ net: ["a,b"] }), /contains a comma\.$/);
-  assert.throws(() => permissionFlags({ net: "yes" } as never), /must be true, false/);
-  assert.throws(() => permissionFlags({ net: { ignore: true } }), /only read and env can\.$/);
+  assertMatch(String(assertThrows(() => permissionFlags({ net: ["a,b"] }))), /contains a comma\.$/);
+  assertMatch(
+    String(assertThrows(() => permissionFlags({ net: "yes" } as never))),
+    /must be true, false/,
+  );
+  assertMatch(
+    String(assertThrows(() => permissionFlags({ net: { ignore: true } }))),
+    /only read and env can\.$/,
+  );
 });
 
 Deno.test("readPermissionSet() reads the repository's default set when called without arguments", async () => {
   const flags = permissionFlags(await readPermissionSet());
-  assert.ok(flags.length > 0);
+  assert(flags.length > 0);
   for (const flag of flags) {
-    assert.match(flag, /^--(allow|deny|ignore)-[a-z]+(=.+)?$/);
-    assert.notEqual(flag, "-A");
-    assert.ok(!flag.startsWith("--allow-all"));
+    assertMatch(flag, /^--(allow|deny|ignore)-[a-z]+(=.+)?$/);
+    assertNotEquals(flag, "-A");
+    assert(!flag.startsWith("--allow-all"));
   }
 });
 
@@ -91,18 +108,21 @@ Deno.test("readPermissionSet() reads a named set when given a config path", asyn
   await using dir = await tempDir();
   const config = `${dir.path}/deno.json`;
   await Deno.writeTextFile(config, JSON.stringify({ permissions: { tool: { env: ["X"] } } }));
-  assert.deepEqual(await readPermissionSet(config, "tool"), { env: ["X"] });
+  assertEquals(await readPermissionSet(config, "tool"), { env: ["X"] });
 });
 
 Deno.test("readPermissionSet() throws one sentence when the set or the file is missing", async () => {
   await using dir = await tempDir();
   const config = `${dir.path}/deno.json`;
   await Deno.writeTextFile(config, JSON.stringify({ permissions: {} }));
-  await assert.rejects(
-    readPermissionSet(config),
+  assertMatch(
+    String(await assertRejects(readPermissionSet(config))),
     /has no permission set "default" under "permissions"\.$/,
   );
-  await assert.rejects(readPermissionSet(`${dir.path}/nope.json`), /does not exist\.$/);
+  assertMatch(
+    String(await assertRejects(readPermissionSet(`${dir.path}/nope.json`))),
+    /does not exist\.$/,
+  );
 });
 
 Deno.test("permissionFlags() output is accepted by deno run when it launches a script", async () => {
@@ -120,9 +140,15 @@ console.log(JSON.stringify([
 ]));`,
   );
   const flags = permissionFlags({ read: true, env: ["AWS_*"], net: ["*.amazonaws.com"] });
-  const result = await run(Deno.execPath(), ["run", "--no-prompt", ...flags, probe]);
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), [
+  const result = await run(Deno.execPath(), [
+    "run",
+    "--no-prompt",
+    "--cached-only",
+    ...flags,
+    probe,
+  ]);
+  assertStrictEquals(result.code, 0, result.stderr);
+  assertEquals(JSON.parse(result.stdout), [
     "granted",
     "prompt",
     "granted",
@@ -134,28 +160,28 @@ console.log(JSON.stringify([
 Deno.test("permissions.ts prints the default set's flags space-joined when run as a script", async () => {
   const expected = permissionFlags(await readPermissionSet(`${REPO_ROOT}/deno.json`));
   const plain = await runScript("permissions.ts", ["--allow-read"], []);
-  assert.equal(plain.code, 0, plain.stderr);
-  assert.equal(plain.stdout, expected.join(" ") + "\n");
+  assertStrictEquals(plain.code, 0, plain.stderr);
+  assertStrictEquals(plain.stdout, expected.join(" ") + "\n");
   const quoted = await runScript("permissions.ts", ["--allow-read"], ["--quote"]);
-  assert.equal(quoted.stdout, expected.map((flag) => shellQuote(flag)).join(" ") + "\n");
+  assertStrictEquals(quoted.stdout, expected.map((flag) => shellQuote(flag)).join(" ") + "\n");
 });
 
 Deno.test("permissions.ts exits 2 with a usage sentence when given an unknown argument", async () => {
   const result = await runScript("permissions.ts", ["--allow-read"], ["--bogus"]);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /^Unknown argument "--bogus"; usage: .*\.\n$/);
+  assertStrictEquals(result.code, 2);
+  assertMatch(result.stderr, /^Unknown argument "--bogus"; usage: .*\.\n$/);
 });
 
 Deno.test("shellQuote() quotes an argument when it holds shell wildcards or quotes", () => {
-  assert.equal(shellQuote("--allow-read"), "--allow-read");
-  assert.equal(shellQuote("--allow-env=AWS_*,HOME"), "'--allow-env=AWS_*,HOME'");
-  assert.equal(shellQuote("it's"), `'it'\\''s'`);
+  assertStrictEquals(shellQuote("--allow-read"), "--allow-read");
+  assertStrictEquals(shellQuote("--allow-env=AWS_*,HOME"), "'--allow-env=AWS_*,HOME'");
+  assertStrictEquals(shellQuote("it's"), `'it'\\''s'`);
 });
 
 Deno.test("permissionSetForOs() keeps only the browser openers of that OS", () => {
   const set = { read: true, run: ["xdg-open", "wslview", "open", "rundll32", "other"] };
-  assert.deepEqual(permissionSetForOs(set, "linux").run, ["xdg-open", "wslview", "other"]);
-  assert.deepEqual(permissionSetForOs(set, "darwin").run, ["open", "other"]);
-  assert.deepEqual(permissionSetForOs(set, "windows").run, ["rundll32", "other"]);
-  assert.deepEqual(permissionSetForOs({ read: true }, "linux"), { read: true });
+  assertEquals(permissionSetForOs(set, "linux").run, ["xdg-open", "wslview", "other"]);
+  assertEquals(permissionSetForOs(set, "darwin").run, ["open", "other"]);
+  assertEquals(permissionSetForOs(set, "windows").run, ["rundll32", "other"]);
+  assertEquals(permissionSetForOs({ read: true }, "linux"), { read: true });
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch, assertStrictEquals, assertThrows } from "./assert.ts";
 import { renderScoopManifest } from "../scripts/scoop.ts";
 import { runScript, tempDir } from "./script_helpers.ts";
 
@@ -13,7 +13,7 @@ const SUMS = new Map([
 
 Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS has the Windows zip", () => {
   const manifest = JSON.parse(renderScoopManifest({ version: VERSION, repo: REPO, sums: SUMS }));
-  assert.deepEqual(Object.keys(manifest), [
+  assertEquals(Object.keys(manifest), [
     "version",
     "description",
     "homepage",
@@ -23,20 +23,20 @@ Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS h
     "checkver",
     "autoupdate",
   ]);
-  assert.equal(manifest.version, VERSION);
-  assert.ok(manifest.description.length > 10);
-  assert.equal(manifest.homepage, `https://github.com/${REPO}`);
-  assert.equal(manifest.license, "MIT");
-  assert.deepEqual(manifest.architecture, {
+  assertStrictEquals(manifest.version, VERSION);
+  assert(manifest.description.length > 10);
+  assertStrictEquals(manifest.homepage, `https://github.com/${REPO}`);
+  assertStrictEquals(manifest.license, "MIT");
+  assertEquals(manifest.architecture, {
     "64bit": {
       url: `https://github.com/${REPO}/releases/download/v${VERSION}/${ZIP}`,
       hash: HASH,
       extract_dir: `aws-sso-util-${VERSION}-x86_64-pc-windows-msvc`,
     },
   });
-  assert.equal(manifest.bin, "aws-sso-util.exe");
-  assert.deepEqual(manifest.checkver, { github: `https://github.com/${REPO}` });
-  assert.deepEqual(manifest.autoupdate, {
+  assertStrictEquals(manifest.bin, "aws-sso-util.exe");
+  assertEquals(manifest.checkver, { github: `https://github.com/${REPO}` });
+  assertEquals(manifest.autoupdate, {
     architecture: {
       "64bit": {
         url:
@@ -49,16 +49,17 @@ Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS h
 });
 
 Deno.test("renderScoopManifest() output ends with a newline when rendered", () => {
-  assert.ok(renderScoopManifest({ version: VERSION, repo: REPO, sums: SUMS }).endsWith("}\n"));
+  assert(renderScoopManifest({ version: VERSION, repo: REPO, sums: SUMS }).endsWith("}\n"));
 });
 
 Deno.test("renderScoopManifest() throws one sentence when the Windows zip is missing", () => {
   const sums = new Map(SUMS);
   sums.delete(ZIP);
-  assert.throws(() => renderScoopManifest({ version: VERSION, repo: REPO, sums }), {
-    message:
-      `SHA256SUMS has no entry for ${ZIP}; build the x86_64-pc-windows-msvc target before rendering.`,
-  });
+  assertStrictEquals(
+    (assertThrows(() => renderScoopManifest({ version: VERSION, repo: REPO, sums })) as Error)
+      .message,
+    `SHA256SUMS has no entry for ${ZIP}; build the x86_64-pc-windows-msvc target before rendering.`,
+  );
 });
 
 Deno.test("scoop.ts writes a JSON manifest to --out when given a SHA256SUMS file", async () => {
@@ -73,9 +74,9 @@ Deno.test("scoop.ts writes a JSON manifest to --out when given a SHA256SUMS file
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY", `--allow-write=${dir.path}`],
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION, "--repo", REPO, "--out", out],
   );
-  assert.equal(result.code, 0, result.stderr);
+  assertStrictEquals(result.code, 0, result.stderr);
   const manifest = JSON.parse(await Deno.readTextFile(out));
-  assert.equal(manifest.architecture["64bit"].hash, HASH);
+  assertStrictEquals(manifest.architecture["64bit"].hash, HASH);
 });
 
 Deno.test("scoop.ts exits 1 with one sentence when SHA256SUMS lacks the Windows zip", async () => {
@@ -86,7 +87,7 @@ Deno.test("scoop.ts exits 1 with one sentence when SHA256SUMS lacks the Windows 
     ["--allow-read", "--allow-env=GITHUB_REPOSITORY"],
     ["--sums", `${dir.path}/SHA256SUMS`, "--version", VERSION, "--repo", REPO],
   );
-  assert.equal(result.code, 1);
-  assert.equal(result.stdout, "");
-  assert.match(result.stderr, /^SHA256SUMS has no entry for [^\n]+\.zip; [^\n]+\.\n$/);
+  assertStrictEquals(result.code, 1);
+  assertStrictEquals(result.stdout, "");
+  assertMatch(result.stderr, /^SHA256SUMS has no entry for [^\n]+\.zip; [^\n]+\.\n$/);
 });

@@ -48,7 +48,7 @@ export async function run(
   };
 }
 
-/** Runs `deno run --no-prompt <flags> scripts/<script> args…` from the repository root. */
+/** Runs `deno run --no-prompt --cached-only <flags> scripts/<script> args…` in the repo root. */
 export function runScript(
   script: string,
   flags: string[],
@@ -57,7 +57,7 @@ export function runScript(
 ): Promise<RunResult> {
   return run(
     Deno.execPath(),
-    ["run", "--no-prompt", ...flags, `${REPO_ROOT}/scripts/${script}`, ...args],
+    ["run", "--no-prompt", "--cached-only", ...flags, `${REPO_ROOT}/scripts/${script}`, ...args],
     { cwd: REPO_ROOT, ...options },
   );
 }

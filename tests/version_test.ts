@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertMatch, assertRejects, assertStrictEquals, assertThrows } from "./assert.ts";
 import { checkTag, readVersion } from "../scripts/version.ts";
 import { REPO_ROOT, runScript, tempDir } from "./script_helpers.ts";
 
@@ -10,12 +10,12 @@ async function configWith(dir: string, config: unknown): Promise<string> {
 
 Deno.test("readVersion() returns the repository's version when called without arguments", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`));
-  assert.equal(await readVersion(), config.version);
+  assertStrictEquals(await readVersion(), config.version);
 });
 
 Deno.test("readVersion() returns the version when deno.json has a semantic version", async () => {
   await using dir = await tempDir();
-  assert.equal(
+  assertStrictEquals(
     await readVersion(await configWith(dir.path, { version: "1.2.3-rc.1" })),
     "1.2.3-rc.1",
   );
@@ -24,15 +24,16 @@ Deno.test("readVersion() returns the version when deno.json has a semantic versi
 Deno.test("readVersion() throws one sentence when deno.json has no version", async () => {
   await using dir = await tempDir();
   const path = await configWith(dir.path, { name: "x" });
-  await assert.rejects(readVersion(path), {
-    message: `${path} has no "version" field; add one such as "version": "0.1.0".`,
-  });
+  assertStrictEquals(
+    (await assertRejects(readVersion(path)) as Error).message,
+    `${path} has no "version" field; add one such as "version": "0.1.0".`,
+  );
 });
 
 Deno.test("readVersion() throws one sentence when the version is not semantic", async () => {
   await using dir = await tempDir();
-  await assert.rejects(
-    readVersion(await configWith(dir.path, { version: "v1" })),
+  assertMatch(
+    String(await assertRejects(readVersion(await configWith(dir.path, { version: "v1" })))),
     /is not a semantic version such as "0\.1\.0"\.$/,
   );
 });
@@ -43,16 +44,17 @@ Deno.test("checkTag() accepts the tag when it is v<version>", () => {
 });
 
 Deno.test("checkTag() throws one sentence when the tag names another version", () => {
-  assert.throws(() => checkTag("v0.2.0", "0.1.0"), {
-    message: 'Tag "v0.2.0" does not match version "0.1.0" in deno.json; expected tag "v0.1.0".',
-  });
-  assert.throws(() => checkTag("0.1.0", "0.1.0"), /expected tag "v0\.1\.0"\.$/);
+  assertStrictEquals(
+    (assertThrows(() => checkTag("v0.2.0", "0.1.0")) as Error).message,
+    'Tag "v0.2.0" does not match version "0.1.0" in deno.json; expected tag "v0.1.0".',
+  );
+  assertMatch(String(assertThrows(() => checkTag("0.1.0", "0.1.0"))), /expected tag "v0\.1\.0"\.$/);
 });
 
 Deno.test("version.ts prints the version when run without arguments", async () => {
   const result = await runScript("version.ts", ["--allow-read"], []);
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, `${await readVersion()}\n`);
+  assertStrictEquals(result.code, 0, result.stderr);
+  assertStrictEquals(result.stdout, `${await readVersion()}\n`);
 });
 
 Deno.test("version.ts exits 0 and prints the version when --check-tag matches", async () => {
@@ -64,8 +66,8 @@ Deno.test("version.ts exits 0 and prints the version when --check-tag matches", 
     "--config",
     config,
   ]);
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, "3.4.5\n");
+  assertStrictEquals(result.code, 0, result.stderr);
+  assertStrictEquals(result.stdout, "3.4.5\n");
 });
 
 Deno.test("version.ts exits 1 with one sentence on stderr when --check-tag mismatches", async () => {
@@ -77,9 +79,9 @@ Deno.test("version.ts exits 1 with one sentence on stderr when --check-tag misma
     "--check-tag",
     "v3.4.6",
   ]);
-  assert.equal(result.code, 1);
-  assert.equal(result.stdout, "");
-  assert.equal(
+  assertStrictEquals(result.code, 1);
+  assertStrictEquals(result.stdout, "");
+  assertStrictEquals(
     result.stderr,
     'Tag "v3.4.6" does not match version "3.4.5" in deno.json; expected tag "v3.4.5".\n',
   );
@@ -87,6 +89,6 @@ Deno.test("version.ts exits 1 with one sentence on stderr when --check-tag misma
 
 Deno.test("version.ts exits 2 when given an unknown argument", async () => {
   const result = await runScript("version.ts", ["--allow-read"], ["--tag"]);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /^Unknown argument "--tag"/);
+  assertStrictEquals(result.code, 2);
+  assertMatch(result.stderr, /^Unknown argument "--tag"/);
 });

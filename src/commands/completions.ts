@@ -1,5 +1,5 @@
 /** `aws-sso-util completions bash|zsh|fish|powershell`: print a shell completion script. */
-import type { Command } from "npm:commander@15.1.0";
+import type { Command } from "../ui/commander.ts";
 import {
   type CompletionCommand,
   type CompletionOption,

@@ -5,7 +5,7 @@
  * prompts. The profile gets a `credential_process` line running this tool. The file is edited
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
-import { type Command, Option } from "npm:commander@15.1.0";
+import { type Command, Option } from "../ui/commander.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
   editConfigText,

@@ -5,20 +5,19 @@
  * `sso_use_device_code = true`, or when no browser can be opened); legacy instances use the
  * device code flow.
  */
-import { type Command, Option } from "npm:commander@15.1.0";
+import { type Command, Option } from "../ui/commander.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv, canOpenBrowser } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
-import { CliError, ConfigError, describeFailure } from "../errors.ts";
+import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
 import {
   configInstances,
   type FoundInstance,
-  InstanceNotFoundError,
+  LOGIN_INSTANCE_FAILURES,
   resolveInstance,
 } from "../config/instance.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
-import { LoginFailedError } from "../login/login_errors.ts";
 import {
   formatLocalTime,
   instanceLabel,
@@ -27,7 +26,7 @@ import {
 } from "../login/oidc_login.ts";
 import { awsPaths, type Env, processEnv } from "../config/paths.ts";
 import { loadConfigFile } from "../config/settings.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import {
   accessOnlyTokenJson,
   isTokenFresh,
@@ -89,42 +88,36 @@ export function loginInstances(
   config: AwsConfigDocument | undefined,
   configPath: string,
 ): FoundInstance[] {
-  try {
-    if (
-      ssoRegion !== undefined && options.ssoRegion !== undefined && ssoRegion !== options.ssoRegion
-    ) {
-      throw new ConfigError(
-        `The SSO region is given twice (${safeEcho(ssoRegion)} and --sso-region ${
-          safeEcho(options.ssoRegion)
-        }); give it once.`,
-      );
-    }
-    const region = ssoRegion ?? options.ssoRegion;
-    if (options.all) {
-      if (startUrl !== undefined || options.profile !== undefined) {
-        throw new ConfigError("Give either --all or a start URL / --profile, not both.");
-      }
-      const all = configInstances(config);
-      if (all.length === 0) {
-        throw new InstanceNotFoundError(
-          `No SSO instance is configured in ${safeEcho(configPath, 200)}.`,
-        );
-      }
-      return all;
-    }
-    if (startUrl !== undefined && options.profile !== undefined) {
-      throw new ConfigError("Give either a start URL or --profile, not both.");
-    }
-    return [resolveInstance(
-      { startUrl, ssoRegion: region, profile: options.profile },
-      env,
-      config,
-      configPath,
-    )];
-  } catch (error) {
-    if (error instanceof ConfigError) throw new InstanceNotFoundError(error.message);
-    throw error;
+  if (
+    ssoRegion !== undefined && options.ssoRegion !== undefined && ssoRegion !== options.ssoRegion
+  ) {
+    throw new InstanceNotFoundError(
+      `The SSO region is given twice (${safeEcho(ssoRegion)} and --sso-region ${
+        safeEcho(options.ssoRegion)
+      }); give it once.`,
+    );
   }
+  const region = ssoRegion ?? options.ssoRegion;
+  if (options.all) {
+    if (startUrl !== undefined || options.profile !== undefined) {
+      throw new InstanceNotFoundError("Give either --all or a start URL / --profile, not both.");
+    }
+    const all = configInstances(config, LOGIN_INSTANCE_FAILURES);
+    if (all.length === 0) {
+      throw new InstanceNotFoundError(`No SSO instance is configured in ${shownPath(configPath)}.`);
+    }
+    return all;
+  }
+  if (startUrl !== undefined && options.profile !== undefined) {
+    throw new InstanceNotFoundError("Give either a start URL or --profile, not both.");
+  }
+  return [resolveInstance(
+    { startUrl, ssoRegion: region, profile: options.profile },
+    env,
+    config,
+    configPath,
+    LOGIN_INSTANCE_FAILURES,
+  )];
 }
 
 /**
@@ -138,15 +131,9 @@ export async function login(
   ctx: LoginContext,
 ): Promise<InstanceOutcome[]> {
   const out = ctx.out ?? stderrOutput();
-  let paths: ReturnType<typeof awsPaths>;
-  let config: AwsConfigDocument | undefined;
-  try {
-    paths = awsPaths(ctx.env);
-    config = await loadConfigFile(paths.configFile);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new InstanceNotFoundError(error.message);
-    throw error;
-  }
+  // An unusable config file (or home directory) is exit 1, as an instance that cannot be found.
+  const paths = awsPaths(ctx.env, InstanceNotFoundError);
+  const config = await loadConfigFile(paths.configFile, InstanceNotFoundError);
   const instances = loginInstances(
     startUrl,
     ssoRegion,

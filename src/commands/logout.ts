@@ -10,15 +10,15 @@
  * those of the profiles in the config file that use the instance (their `sso_account_id` /
  * `sso_role_name` give the cache key, as `credential-process --profile` and the AWS CLI compute it).
  */
-import type { Command } from "npm:commander@15.1.0";
+import type { Command } from "../ui/commander.ts";
 import { readJsonObject } from "../cache/atomic_file.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import { credentialFilePath } from "../cache/credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { CliError, ConfigError, ExitCode } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { ConfigError, FileSystemError } from "../errors.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
 import { writeText } from "../ui/output.ts";
 import { awsPaths, type Env, joinPath, processEnv } from "../config/paths.ts";
@@ -175,9 +175,8 @@ async function remove(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new CliError(
-      `Cannot delete ${safeEcho(path, 200)}: ${safeEcho((error as Error).message.split("\n")[0])}.`,
-      ExitCode.other,
+    throw new FileSystemError(
+      `Cannot delete ${shownPath(path)}: ${safeEcho((error as Error).message.split("\n")[0])}.`,
     );
   }
 }

@@ -3,18 +3,10 @@
  * page of ListAccounts and ListAccountRoles, with bounded concurrency, a request rate under the
  * service's limit, and retries of throttled calls.
  */
-import { type Command, Option } from "npm:commander@15.1.0";
-import {
-  type Clock,
-  type RateLimit,
-  RequestLimiter,
-  type RetryPolicy,
-  Semaphore,
-} from "../sso/concurrency.ts";
+import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import type { CaBundle } from "../net/http_client.ts";
-import { AwsApiError, ConfigError, LoginRequiredError } from "../errors.ts";
+import { ConfigError, LoginRequiredError } from "../errors.ts";
 import { type FoundInstance, resolveInstance } from "../config/instance.ts";
 import { writeText } from "../ui/output.ts";
 import { awsPaths, type Env, processEnv } from "../config/paths.ts";
@@ -35,138 +27,21 @@ import {
   sortRows,
 } from "../ui/roles_table.ts";
 import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
-import {
-  type AccountInfo,
-  type ApiContext,
-  listAccountRolesPage,
-  listAccountsPage,
-} from "../sso/sso_api.ts";
+import type { AccountInfo } from "../sso/sso_api.ts";
+import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
 import { getUsableToken, loginRequiredMessage } from "../sso/token_provider.ts";
 import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
 
-/** ListAccountRoles calls in flight at once. */
-export const ROLES_CONCURRENCY = 4;
-/** At most 4 + 15 = 19 requests in any one-second window: under the service's ~20/s. */
-export const ROLES_RATE: RateLimit = { perSecond: 15, burst: 4 };
-/** Retries of a call still throttled after the SDK's own retries. */
-export const THROTTLE_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
-/** One page request is abandoned after this long (SDK retries included). */
-export const PAGE_TIME_LIMIT_MS = 30_000;
+// The listing's limits, as the tests of this command know them.
+export {
+  createRolesLimiter,
+  isThrottling,
+  ROLES_RATE,
+  THROTTLE_RETRY,
+} from "../sso/account_listing.ts";
+
 /** Getting (or refreshing) the token is abandoned after this long. */
 const TOKEN_TIME_LIMIT_MS = 28_000;
-
-/** True for a throttling error (HTTP 429 TooManyRequestsException or a ThrottlingException). */
-export function isThrottling(error: unknown): boolean {
-  return error instanceof AwsApiError &&
-    /TooManyRequests|Throttl|SlowDown/i.test(error.errorCode);
-}
-
-/** The limiter `roles` uses: {@link ROLES_RATE}, {@link THROTTLE_RETRY}, retrying throttling. */
-export function createRolesLimiter(
-  options: { clock?: Clock; random?: () => number; log?: DebugLog } = {},
-): RequestLimiter {
-  return new RequestLimiter({
-    rate: ROLES_RATE,
-    retry: THROTTLE_RETRY,
-    isRetryable: isThrottling,
-    clock: options.clock,
-    random: options.random,
-    onRetry: (error, retry, delay) =>
-      options.log?.log(
-        `throttled (${(error as AwsApiError).errorCode}); retry ${retry} in ${delay}ms`,
-      ),
-  });
-}
-
-/** Where and with what token to list. */
-export interface ListingContext {
-  region: string;
-  endpoint: string;
-  caBundle?: CaBundle;
-  accessToken: string;
-  log?: DebugLog;
-  /** Shared by all calls (default: {@link createRolesLimiter}). */
-  limiter?: RequestLimiter;
-  /** Accounts whose roles are listed at once (default {@link ROLES_CONCURRENCY}). */
-  concurrency?: number;
-  now?: () => number;
-}
-
-function apiContext(ctx: ListingContext): ApiContext {
-  return {
-    region: ctx.region,
-    endpoint: ctx.endpoint,
-    caBundle: ctx.caBundle,
-    deadline: (ctx.now ?? Date.now)() + PAGE_TIME_LIMIT_MS,
-    log: ctx.log,
-  };
-}
-
-function limiterOf(ctx: ListingContext): RequestLimiter {
-  ctx.limiter ??= createRolesLimiter({ log: ctx.log });
-  return ctx.limiter;
-}
-
-/** Every account, following every page of ListAccounts. */
-export async function listAllAccounts(ctx: ListingContext): Promise<AccountInfo[]> {
-  const limiter = limiterOf(ctx);
-  const accounts: AccountInfo[] = [];
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const page = await limiter.run(() =>
-      listAccountsPage(apiContext(ctx), ctx.accessToken, nextToken)
-    );
-    accounts.push(...page.items);
-    nextToken = page.nextToken;
-    pages++;
-  } while (nextToken);
-  ctx.log?.log(`ListAccounts: ${accounts.length} account(s) in ${pages} page(s)`);
-  return accounts;
-}
-
-/** Every role of one account, following every page of ListAccountRoles. */
-export async function listAllAccountRoles(
-  ctx: ListingContext,
-  accountId: string,
-): Promise<string[]> {
-  const limiter = limiterOf(ctx);
-  const roles: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await limiter.run(() =>
-      listAccountRolesPage(apiContext(ctx), ctx.accessToken, accountId, nextToken)
-    );
-    roles.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return roles;
-}
-
-/**
- * The roles of each account, yielded in the accounts' order while up to `concurrency` accounts
- * are listed at once. On a failure (or when the consumer stops early) nothing new is started and
- * the calls in flight are awaited before the generator finishes.
- */
-export async function* accountsWithRoles(
-  ctx: ListingContext,
-  accounts: readonly AccountInfo[],
-): AsyncGenerator<{ account: AccountInfo; roles: string[] }> {
-  const gate = new Semaphore(ctx.concurrency ?? ROLES_CONCURRENCY);
-  let stopped = false;
-  const tasks = accounts.map((a) =>
-    gate.run(() => stopped ? Promise.resolve([]) : listAllAccountRoles(ctx, a.accountId))
-  );
-  for (const task of tasks) task.catch(() => {}); // each is awaited below, in order
-  try {
-    for (let i = 0; i < accounts.length; i++) {
-      yield { account: accounts[i], roles: await tasks[i] };
-    }
-  } finally {
-    stopped = true;
-    await Promise.allSettled(tasks);
-  }
-}
 
 /** Filters applied while listing (accounts are filtered before their roles are listed). */
 export interface RoleFilters {
@@ -321,34 +196,29 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     accessToken: token.accessToken,
     log,
     now: ctx.now,
+    unauthorized: () =>
+      new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),
   };
 
   const streaming = !json && sort === undefined;
-  try {
-    if (streaming) {
-      // The header goes out with the first rows, so that a failed first call prints nothing.
-      let pending = headerLine(format);
-      const write = async (lines: string[]) => {
-        if (pending !== undefined) lines.unshift(pending);
-        pending = undefined;
-        if (lines.length > 0) await ctx.write(lines.map((l) => `${l}\n`).join(""));
-      };
-      await listAvailableRoles(
-        listing,
-        filters,
-        (rows) => write(rows.map((r) => rowLine(r, format))),
-      );
-      await write([]);
-      return;
-    }
-    const rows = sortRows(await listAvailableRoles(listing, filters), sort ?? []);
-    await ctx.write(json ? formatJson(rows) : formatTable(rows, format));
-  } catch (error) {
-    if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
-      throw new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`);
-    }
-    throw error;
+  if (streaming) {
+    // The header goes out with the first rows, so that a failed first call prints nothing.
+    let pending = headerLine(format);
+    const write = async (lines: string[]) => {
+      if (pending !== undefined) lines.unshift(pending);
+      pending = undefined;
+      if (lines.length > 0) await ctx.write(lines.map((l) => `${l}\n`).join(""));
+    };
+    await listAvailableRoles(
+      listing,
+      filters,
+      (rows) => write(rows.map((r) => rowLine(r, format))),
+    );
+    await write([]);
+    return;
   }
+  const rows = sortRows(await listAvailableRoles(listing, filters), sort ?? []);
+  await ctx.write(json ? formatJson(rows) : formatTable(rows, format));
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

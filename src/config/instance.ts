@@ -3,15 +3,15 @@
  * one) that `login`, `logout`, `roles` and `configure` act on.
  */
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
-import { CliError, ConfigError, ExitCode } from "../errors.ts";
+import { ConfigError, type FailureClass, InstanceNotFoundError } from "../errors.ts";
 import type { Env } from "./paths.ts";
 import { safeEcho } from "../ui/safe_text.ts";
+import { profileSession, requireProfile } from "./sso_session.ts";
 import {
   checkStartUrl,
   hasUrlCredentials,
   isRegion,
   parseScopes,
-  shownPath,
   shownUrl,
   type SsoInstance,
 } from "./settings.ts";
@@ -28,12 +28,32 @@ export interface FoundInstance extends SsoInstance {
   sameUrlLegacy?: SsoInstance;
 }
 
-/** No instance, or more than one, matched (exit 1 for `login`). */
-export class InstanceNotFoundError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.loginRequired);
-  }
+/**
+ * What a resolution throws, per command: for a bad config, profile or query (`invalid`), and for
+ * no or several matching instances (`notFound`).
+ */
+export interface InstanceFailures {
+  invalid: FailureClass;
+  notFound: FailureClass;
 }
+
+/** `roles` and `logout`: a bad config is exit 2, no instance exit 1. */
+export const INSTANCE_FAILURES: InstanceFailures = {
+  invalid: ConfigError,
+  notFound: InstanceNotFoundError,
+};
+
+/** `login`: every resolution failure is exit 1. */
+export const LOGIN_INSTANCE_FAILURES: InstanceFailures = {
+  invalid: InstanceNotFoundError,
+  notFound: InstanceNotFoundError,
+};
+
+/** `configure`: a start URL flag naming no configured one is a bad flag (exit 2). */
+const CONFIGURE_INSTANCE_FAILURES: InstanceFailures = {
+  invalid: ConfigError,
+  notFound: ConfigError,
+};
 
 /** What the user asked for. `startUrl` may be a URL, or a substring / regex of a configured one. */
 export interface InstanceQuery {
@@ -50,12 +70,18 @@ export const LOGIN_DEFAULT_ENV: readonly [string, string][] = [
 ];
 
 /** Every distinct instance configured: sso-sessions first, then legacy profiles, in file order. */
-export function configInstances(config: AwsConfigDocument | undefined): FoundInstance[] {
+export function configInstances(
+  config: AwsConfigDocument | undefined,
+  failures: InstanceFailures = INSTANCE_FAILURES,
+): FoundInstance[] {
   if (!config) return [];
   const found: FoundInstance[] = [];
   const seen = new Set<string>();
   const add = (i: FoundInstance) => {
-    checkStartUrlCredentials(i.startUrl, ` of ${safeEcho(i.source)}`);
+    // A start URL with a user name or password is refused (the https check stays lazy).
+    if (hasUrlCredentials(i.startUrl)) {
+      checkStartUrl(i.startUrl, ` of ${safeEcho(i.source)}`, failures.invalid);
+    }
     const key = `${i.sessionName ?? ""}\n${i.startUrl}\n${i.ssoRegion}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -93,49 +119,47 @@ export function profileInstance(
   config: AwsConfigDocument | undefined,
   profileName: string,
   configPath: string,
+  failures: InstanceFailures = INSTANCE_FAILURES,
 ): FoundInstance {
-  const profile = config && getProfile(config, profileName);
-  if (!profile) {
-    throw new ConfigError(
-      `Profile ${safeEcho(profileName)} was not found in ${shownPath(configPath)}.`,
+  const failure = failures.invalid;
+  const profile = requireProfile(config, profileName, configPath, failure);
+  const session = profileSession(config!, profileName, profile, configPath, failure);
+  if (session) {
+    const { name, values } = session;
+    return checked(
+      {
+        startUrl: values.get("sso_start_url") ?? "",
+        ssoRegion: values.get("sso_region") ?? "",
+        sessionName: name,
+        scopes: parseScopes(values.get("sso_registration_scopes")),
+        source: `sso-session ${name}`,
+      },
+      `sso-session ${name}`,
+      failure,
     );
   }
-  const session = profile.get("sso_session");
-  if (session) {
-    const values = getSsoSession(config!, session);
-    if (!values) {
-      throw new ConfigError(
-        `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(session)}, but ${
-          shownPath(configPath)
-        } has no [sso-session ${safeEcho(session)}] section.`,
-      );
-    }
-    return checked({
-      startUrl: values.get("sso_start_url") ?? "",
-      ssoRegion: values.get("sso_region") ?? "",
-      sessionName: session,
-      scopes: parseScopes(values.get("sso_registration_scopes")),
-      source: `sso-session ${session}`,
-    }, `sso-session ${session}`);
-  }
-  return checked({
-    startUrl: profile.get("sso_start_url") ?? "",
-    ssoRegion: profile.get("sso_region") ?? "",
-    source: `profile ${profileName}`,
-  }, `profile ${profileName}`);
+  return checked(
+    {
+      startUrl: profile.get("sso_start_url") ?? "",
+      ssoRegion: profile.get("sso_region") ?? "",
+      source: `profile ${profileName}`,
+    },
+    `profile ${profileName}`,
+    failure,
+  );
 }
 
-function checked(instance: FoundInstance, where: string): FoundInstance {
+function checked(instance: FoundInstance, where: string, failure: FailureClass): FoundInstance {
   const missing = [
     instance.startUrl ? "" : "sso_start_url",
     instance.ssoRegion ? "" : "sso_region",
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new ConfigError(`The ${safeEcho(where)} has no ${missing.join(" or ")}.`);
+    throw new failure(`The ${safeEcho(where)} has no ${missing.join(" or ")}.`);
   }
-  checkStartUrl(instance.startUrl, ` of ${safeEcho(where)}`);
+  checkStartUrl(instance.startUrl, ` of ${safeEcho(where)}`, failure);
   if (!isRegion(instance.ssoRegion)) {
-    throw new ConfigError(
+    throw new failure(
       `The SSO region ${safeEcho(instance.ssoRegion)} of ${
         safeEcho(where)
       } is not a valid AWS region name.`,
@@ -155,12 +179,15 @@ export function resolveInstance(
   env: Env,
   config: AwsConfigDocument | undefined,
   configPath: string,
+  failures: InstanceFailures = INSTANCE_FAILURES,
 ): FoundInstance {
-  if (query.profile !== undefined) return profileInstance(config, query.profile, configPath);
-  const configured = configInstances(config);
+  if (query.profile !== undefined) {
+    return profileInstance(config, query.profile, configPath, failures);
+  }
+  const configured = configInstances(config, failures);
   if (query.startUrl !== undefined) {
     return withLegacyKey(
-      fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument"),
+      fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument", failures),
       configured,
       true,
     );
@@ -169,7 +196,13 @@ export function resolveInstance(
     const url = env(urlVar)?.trim();
     if (url) {
       return withLegacyKey(
-        fromStartUrl(url, query.ssoRegion ?? env(regionVar)?.trim(), configured, `env ${urlVar}`),
+        fromStartUrl(
+          url,
+          query.ssoRegion ?? env(regionVar)?.trim(),
+          configured,
+          `env ${urlVar}`,
+          failures,
+        ),
         configured,
         true,
       );
@@ -178,11 +211,11 @@ export function resolveInstance(
   const candidates = distinctByUrl(configured);
   if (candidates.length === 1) return withLegacyKey(candidates[0], configured, false);
   if (candidates.length === 0) {
-    throw new InstanceNotFoundError(
+    throw new failures.notFound(
       "No SSO instance found: give a start URL and region, --profile, or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.",
     );
   }
-  throw new InstanceNotFoundError(
+  throw new failures.notFound(
     `Several SSO instances are configured (${
       candidates.map((c) => shownUrl(c.startUrl)).join(", ")
     }); choose one with a start URL or --profile.`,
@@ -200,12 +233,8 @@ export function configuredStartUrl(
   config: AwsConfigDocument | undefined,
 ): SsoInstance {
   if (isFullUrl(text)) return { startUrl: text, ssoRegion: region ?? "" };
-  try {
-    return fromStartUrl(text, region, configInstances(config), "argument");
-  } catch (error) {
-    if (error instanceof InstanceNotFoundError) throw new ConfigError(error.message);
-    throw error;
-  }
+  const failures = CONFIGURE_INSTANCE_FAILURES;
+  return fromStartUrl(text, region, configInstances(config, failures), "argument", failures);
 }
 
 /** True when a start URL argument is a whole URL (not a part of a configured one). */
@@ -218,20 +247,21 @@ function fromStartUrl(
   region: string | undefined,
   configured: FoundInstance[],
   source: string,
+  failures: InstanceFailures,
 ): FoundInstance {
   if (isFullUrl(text)) {
-    checkStartUrl(text);
+    checkStartUrl(text, "", failures.invalid);
     const sameUrl = configured.filter((c) =>
       c.startUrl === text && (!region || c.ssoRegion === region)
     );
     const ssoRegion = region ?? sameUrl[0]?.ssoRegion;
     if (!ssoRegion) {
-      throw new ConfigError(
+      throw new failures.invalid(
         `No SSO region for ${shownUrl(text)}: give it after the start URL or with --sso-region.`,
       );
     }
     if (!isRegion(ssoRegion)) {
-      throw new ConfigError(
+      throw new failures.invalid(
         `The SSO region ${safeEcho(ssoRegion)} is not a valid AWS region name.`,
       );
     }
@@ -251,18 +281,13 @@ function fromStartUrl(
   );
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new InstanceNotFoundError(`No configured SSO start URL matches ${shownUrl(text)}.`);
+    throw new failures.notFound(`No configured SSO start URL matches ${shownUrl(text)}.`);
   }
-  throw new InstanceNotFoundError(
+  throw new failures.notFound(
     `${shownUrl(text)} matches several configured SSO start URLs (${
       matches.map((m) => shownUrl(m.startUrl)).join(", ")
     }); be more specific.`,
   );
-}
-
-/** Refuses a configured start URL with a user name or password (the https check stays lazy). */
-function checkStartUrlCredentials(startUrl: string, suffix: string): void {
-  if (hasUrlCredentials(startUrl)) checkStartUrl(startUrl, suffix);
 }
 
 /**

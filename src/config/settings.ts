@@ -1,15 +1,10 @@
-import {
-  type AwsConfigDocument,
-  ConfigParseError,
-  getProfile,
-  getSsoSession,
-  parseAwsConfig,
-} from "./aws_config_file.ts";
+import { type AwsConfigDocument, ConfigParseError, parseAwsConfig } from "./aws_config_file.ts";
 import { MAX_CONFIG_BYTES, readBoundedText, RefusedFileError } from "../cache/bounded_read.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, type FailureClass } from "../errors.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho, withoutUrlCredentials } from "../ui/safe_text.ts";
+import { safeEcho, shownPath, withoutUrlCredentials } from "../ui/safe_text.ts";
+import { profileSession, requireProfile } from "./sso_session.ts";
 import { isTrueSetting } from "./truthy.ts";
 
 /** The Identity Center instance a token belongs to (the token cache is keyed by it). */
@@ -81,24 +76,22 @@ const FLAG_KEYS: Record<SettingName, keyof SettingFlags> = {
 /**
  * Reads and parses the config file; missing file → undefined; malformed → ConfigError. Only a
  * regular file of at most MAX_CONFIG_BYTES (4 MiB) is read: a device, FIFO or larger file is a
- * ConfigError, found out without reading it whole.
+ * ConfigError (or `failure`), found out without reading it whole.
  */
-export async function loadConfigFile(path: string): Promise<AwsConfigDocument | undefined> {
+export async function loadConfigFile(
+  path: string,
+  failure: FailureClass = ConfigError,
+): Promise<AwsConfigDocument | undefined> {
   let text: string;
   try {
     text = await readBoundedText(path, MAX_CONFIG_BYTES);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new ConfigError(
+    throw new failure(
       `Cannot read the AWS config file ${shownPath(path)}: ${readFailure(error)}.`,
     );
   }
-  return parseConfigText(text, path);
-}
-
-/** A file path as echoed in a message: escaped, and cut only when absurdly long. */
-export function shownPath(path: string): string {
-  return safeEcho(path, 200);
+  return parseConfigText(text, path, failure);
 }
 
 /** Why a file could not be read, in a few words (no raw OS error text). */
@@ -111,13 +104,17 @@ function readFailure(error: unknown): string {
   return (error as Error).name;
 }
 
-/** Parses config text, turning a malformed line into a ConfigError naming the file and line. */
-export function parseConfigText(text: string, path: string): AwsConfigDocument {
+/** Parses config text; a malformed line is a ConfigError (or `failure`) naming the file and line. */
+export function parseConfigText(
+  text: string,
+  path: string,
+  failure: FailureClass = ConfigError,
+): AwsConfigDocument {
   try {
     return parseAwsConfig(text);
   } catch (error) {
     if (error instanceof ConfigParseError) {
-      throw new ConfigError(
+      throw new failure(
         `The AWS config file ${shownPath(path)} is malformed: ${error.message}.`,
       );
     }
@@ -163,16 +160,9 @@ export function resolveCredentialProcessSettings(
         [values[name], sources[name]] = [value, source];
       }
     };
-    const session = profile.get("sso_session");
-    if (session !== undefined && session !== "") {
-      const sessionValues = config && getSsoSession(config, session);
-      if (!sessionValues) {
-        throw new ConfigError(
-          `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(session)}, but ${
-            shownPath(configPath)
-          } has no [sso-session ${safeEcho(session)}] section.`,
-        );
-      }
+    const found = profileSession(config!, profileName, profile, configPath);
+    if (found !== undefined) {
+      const { name: session, values: sessionValues } = found;
       for (const name of ["startUrl", "ssoRegion"] as const) {
         const inSession = sessionValues.get(SETTINGS[name].key);
         const inProfile = profile.get(SETTINGS[name].key);
@@ -229,27 +219,6 @@ export function resolveCredentialProcessSettings(
   };
   validateSettings(settings);
   return settings;
-}
-
-function requireProfile(
-  config: AwsConfigDocument | undefined,
-  name: string,
-  configPath: string,
-): Map<string, string> {
-  if (!config) {
-    throw new ConfigError(
-      `The AWS config file ${shownPath(configPath)} does not exist, so profile ${
-        safeEcho(name)
-      } cannot be read.`,
-    );
-  }
-  const profile = getProfile(config, name);
-  if (!profile) {
-    throw new ConfigError(
-      `Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}.`,
-    );
-  }
-  return profile;
 }
 
 /** `sso_registration_scopes`: comma-separated, items trimmed, empties dropped (docs/formats.md §2.3). */
@@ -309,13 +278,17 @@ export function startUrlProblem(text: string): string | undefined {
 }
 
 /**
- * Throws the one ConfigError sentence for a start URL that `startUrlProblem` refuses. `suffix`
- * follows the URL (" (from --sso-start-url)", " of profile dev"); the URL is shown without
- * credentials.
+ * Throws the one sentence for a start URL that `startUrlProblem` refuses, as a ConfigError (or
+ * `failure`). `suffix` follows the URL (" (from --sso-start-url)", " of profile dev"); the URL
+ * is shown without credentials.
  */
-export function checkStartUrl(text: string, suffix = ""): void {
+export function checkStartUrl(
+  text: string,
+  suffix = "",
+  failure: FailureClass = ConfigError,
+): void {
   const problem = startUrlProblem(text);
-  if (problem) throw new ConfigError(`The SSO start URL ${shownUrl(text)}${suffix} ${problem}.`);
+  if (problem) throw new failure(`The SSO start URL ${shownUrl(text)}${suffix} ${problem}.`);
 }
 
 /** True when a URL has a user name or password (`https://user:pw@host/`). */

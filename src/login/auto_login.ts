@@ -9,7 +9,6 @@ import type { EndpointConfig } from "../config/endpoints.ts";
 import { AuthDispatchError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
-import { LoginDeniedError, LoginExpiredError } from "./login_errors.ts";
 import { AUTH_CODE_TIMEOUT_MS, instanceLabel, performLogin } from "./oidc_login.ts";
 import type { Env } from "../config/paths.ts";
 import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
@@ -50,8 +49,8 @@ export interface AutoLoginOptions {
  * Logs in on behalf of `credential-process` when the user can be reached (else throws
  * `loginRequired` at once). Holds the token lock (the one the refresh uses) for the whole
  * login, and re-reads the token after taking it, so parallel processes start only one login.
- * The wait is bounded by the authorization's expiry. Failures map to credential-process exit
- * codes: window expired → 1 (login required), denied → 3, others keep theirs.
+ * The wait is bounded by the authorization's expiry. The login throws credential-process's failures:
+ * window expired → 1 (login required), denied → 3; the others keep their codes.
  */
 export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
   const log = options.log;
@@ -107,20 +106,16 @@ export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
           out: channel.out,
           log,
           authCodeTimeoutMs: options.authCodeTimeoutMs,
+          // credential-process's codes: an expired login is "login required", a denied one 3.
+          failures: {
+            expired: (reason) =>
+              new LoginRequiredError(`${reason}. ${options.loginRequired.message}`),
+            denied: (message) => new AuthDispatchError(message),
+          },
         });
         return result.token;
       },
     );
-  } catch (error) {
-    if (error instanceof LoginExpiredError) {
-      throw new LoginRequiredError(
-        `${
-          error.message.replace(/; run the login again\.$/, ".")
-        } ${options.loginRequired.message}`,
-      );
-    }
-    if (error instanceof LoginDeniedError) throw new AuthDispatchError(error.message);
-    throw error;
   } finally {
     clearTimeout(waitNote);
     channel.close();

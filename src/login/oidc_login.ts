@@ -13,8 +13,13 @@ import { systemClock } from "../sso/concurrency.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { redact } from "../debug_log.ts";
 import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError } from "../errors.ts";
-import { LoginDeniedError, LoginExpiredError, LoginFailedError } from "./login_errors.ts";
+import {
+  AwsApiError,
+  type CliError,
+  LoginDeniedError,
+  LoginExpiredError,
+  LoginFailedError,
+} from "../errors.ts";
 import { startProgress } from "./login_progress.ts";
 import {
   CALLBACK_PATH,
@@ -97,7 +102,27 @@ export interface LoginDeps {
   authCodeTimeoutMs?: number;
   /** Time limit of each API call (default {@link LOGIN_CALL_TIMEOUT_MS}). */
   callTimeoutMs?: number;
+  /** The errors an expired or denied login throws (default {@link LOGIN_FAILURES}). */
+  failures?: LoginFailures;
 }
+
+/**
+ * The errors that end a login the user did not complete, so that each command throws its own:
+ * `login` exits 2 and 3 ({@link LOGIN_FAILURES}), `credential-process --login` says "login
+ * required" (1) and "auth dispatch" (3).
+ */
+export interface LoginFailures {
+  /** The login window expired; `reason` is one sentence without its final period. */
+  expired(reason: string): CliError;
+  /** The user denied access, or the service rejected the grant. */
+  denied(message: string): CliError;
+}
+
+/** The `login` command's failures. */
+export const LOGIN_FAILURES: LoginFailures = {
+  expired: (reason) => new LoginExpiredError(`${reason}; run the login again.`),
+  denied: (message) => new LoginDeniedError(message),
+};
 
 /** What to log in to. */
 export interface LoginRequest {
@@ -188,18 +213,17 @@ export function instanceLabel(instance: SsoInstance): string {
 
 // ------------------------------------------------------------------ the login
 
-/** Maps a CreateToken failure to the login's exit codes. */
-function mapGrantError(error: unknown, what: string): unknown {
+/** The failure a CreateToken error response means for the login. */
+function grantFailure(error: unknown, what: string, deps: LoginDeps): unknown {
   if (!(error instanceof AwsApiError)) return error;
+  const failures = deps.failures ?? LOGIN_FAILURES;
   switch (error.errorCode) {
     case "ExpiredTokenException":
-      return new LoginExpiredError(
-        `The ${what} expired before the sign-in was completed; run the login again.`,
-      );
+      return failures.expired(`The ${what} expired before the sign-in was completed`);
     case "AccessDeniedException":
-      return new LoginDeniedError(`Access was denied: the sign-in was not approved.`);
+      return failures.denied(`Access was denied: the sign-in was not approved.`);
     case "InvalidGrantException":
-      return new LoginDeniedError(
+      return failures.denied(
         `The ${what} was rejected by IAM Identity Center (InvalidGrantException); run the login again.`,
       );
     default:
@@ -403,16 +427,18 @@ async function pkceFlow(
     await stop();
   }
   if (!result) {
-    throw new LoginExpiredError(
+    throw (deps.failures ?? LOGIN_FAILURES).expired(
       `The sign-in was not completed in the browser within ${
         Math.round(timeoutMs / 60_000)
-      } minutes; run the login again.`,
+      } minutes`,
     );
   }
   if (result.error !== undefined) {
     deps.log?.log(`authorization failed: ${result.error} ${result.errorDescription ?? ""}`);
     if (result.error === "access_denied") {
-      throw new LoginDeniedError("Access was denied: the sign-in was not approved in the browser.");
+      throw (deps.failures ?? LOGIN_FAILURES).denied(
+        "Access was denied: the sign-in was not approved in the browser.",
+      );
     }
     throw new LoginFailedError(
       `The authorization failed: ${result.error}${
@@ -431,7 +457,7 @@ async function pkceFlow(
       code: result.code!,
     });
   } catch (error) {
-    throw mapGrantError(error, "authorization code");
+    throw grantFailure(error, "authorization code", deps);
   }
 }
 
@@ -465,7 +491,7 @@ async function deviceFlow(
         if (error.errorCode === "AuthorizationPendingException") return "pending";
         if (error.errorCode === "SlowDownException") return "slow";
       }
-      throw mapGrantError(error, "device authorization");
+      throw grantFailure(error, "device authorization", deps);
     }
   };
   // One immediate attempt: an authorization approved beforehand needs no prompt (docs/formats.md §5.1).
@@ -490,8 +516,8 @@ async function deviceFlow(
       if (outcome === "slow") interval += SLOW_DOWN_STEP_MS;
       const remaining = expiresAt - deps.now();
       if (remaining <= 0) {
-        throw new LoginExpiredError(
-          "The device authorization expired before the sign-in was completed; run the login again.",
+        throw (deps.failures ?? LOGIN_FAILURES).expired(
+          "The device authorization expired before the sign-in was completed",
         );
       }
       await sleep(Math.min(interval, remaining));

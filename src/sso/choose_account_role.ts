@@ -1,21 +1,28 @@
 /**
  * The account and role `configure profile` writes, when the flags do not give them: an access
- * token for the instance (the cached or refreshed one, else a login), then ListAccounts and
- * ListAccountRoles, with a picker when there is more than one to choose from.
+ * token for the instance (the cached or refreshed one, else a login), then the accounts and roles
+ * from the one listing (`./account_listing.ts`: paced, throttling retried), with a picker when
+ * there is more than one to choose from.
  */
 import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "../errors.ts";
+import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../errors.ts";
 import type { Env } from "../config/paths.ts";
 import type { PickerItem } from "../ui/picker.ts";
 import type { PromptIO } from "../ui/prompt.ts";
 import type { SsoInstance } from "../config/settings.ts";
-import { type AccountInfo, type ApiContext, listAccountRoles, listAccounts } from "./sso_api.ts";
+import type { AccountInfo } from "./sso_api.ts";
+import {
+  createRolesLimiter,
+  listAllAccountRoles,
+  listAllAccounts,
+  type ListingContext,
+} from "./account_listing.ts";
 import { pick } from "../ui/terminal_picker.ts";
 import { getUsableToken, loginRequiredMessage } from "./token_provider.ts";
 
-/** Each SSO API call (with the SDK's retries) is abandoned after this long. */
-const API_TIME_LIMIT_MS = 60_000;
+/** Getting (or refreshing) the token is abandoned after this long. */
+const TOKEN_TIME_LIMIT_MS = 60_000;
 
 /** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
 export type LoginFunction = (
@@ -63,12 +70,16 @@ export async function chooseAccountAndRole(
 ): Promise<{ accountId: string; roleName: string }> {
   const { io } = ctx;
   const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, wanted.endpointConfig);
-  const api = (): ApiContext => ({
+  // One limiter for every listing call, whichever token it carries.
+  const limiter = createRolesLimiter({ log: ctx.log });
+  const listing = (accessToken: string): ListingContext => ({
     region: instance.ssoRegion,
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
-    deadline: ctx.now() + API_TIME_LIMIT_MS,
+    accessToken,
     log: ctx.log,
+    limiter,
+    now: ctx.now,
   });
   const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
   let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
@@ -87,11 +98,10 @@ export async function chooseAccountAndRole(
 
   let accountId = wanted.accountId;
   if (accountId === undefined) {
-    const accounts = (await withToken((t) => listAccounts(api(), t))).sort(byAccountName);
+    const accounts = (await withToken((t) => listAllAccounts(listing(t)))).sort(byAccountName);
     if (accounts.length === 0) {
-      throw new CliError(
+      throw new NothingToChooseError(
         `No AWS accounts are available to you through ${instance.startUrl}.`,
-        ExitCode.loginRequired,
       );
     }
     if (accounts.length === 1) {
@@ -111,13 +121,10 @@ export async function chooseAccountAndRole(
 
   let roleName = wanted.roleName;
   if (roleName === undefined) {
-    const roles = (await withToken((t) => listAccountRoles(api(), t, accountId!)))
+    const roles = (await withToken((t) => listAllAccountRoles(listing(t), accountId!)))
       .sort((a, b) => a.localeCompare(b));
     if (roles.length === 0) {
-      throw new CliError(
-        `No roles in account ${accountId} are available to you.`,
-        ExitCode.loginRequired,
-      );
+      throw new NothingToChooseError(`No roles in account ${accountId} are available to you.`);
     }
     if (roles.length === 1) {
       await io.write(`The only role available to you is: ${roles[0]}\n`);
@@ -177,7 +184,7 @@ async function accessToken(
     env: ctx.env,
     endpointConfig,
     now: ctx.now,
-    deadline: ctx.now() + API_TIME_LIMIT_MS,
+    deadline: ctx.now() + TOKEN_TIME_LIMIT_MS,
     log: ctx.log,
     loginRequiredMessage: message,
   });

@@ -55,7 +55,7 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-/** One page of ListAccounts (for callers that pace or retry page by page). */
+/** One page of ListAccounts (`./account_listing.ts` follows the pages, paced). */
 export async function listAccountsPage(
   ctx: ApiContext,
   accessToken: string,
@@ -96,32 +96,6 @@ export async function listAccountRolesPage(
     items: list(out.roleList).flatMap((r) => (isText(r.roleName) ? [r.roleName] : [])),
     nextToken: text(out.nextToken) || undefined,
   };
-}
-
-/** Follows every page of a listing. */
-async function allPages<T>(fetchPage: (nextToken?: string) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await fetchPage(nextToken);
-    items.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return items;
-}
-
-/** ListAccounts, following every page. */
-export function listAccounts(ctx: ApiContext, accessToken: string): Promise<AccountInfo[]> {
-  return allPages((next) => listAccountsPage(ctx, accessToken, next));
-}
-
-/** ListAccountRoles for one account, following every page. */
-export function listAccountRoles(
-  ctx: ApiContext,
-  accessToken: string,
-  accountId: string,
-): Promise<string[]> {
-  return allPages((next) => listAccountRolesPage(ctx, accessToken, accountId, next));
 }
 
 /** Logout: ends the token's session on the server. */

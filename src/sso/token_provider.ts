@@ -1,7 +1,7 @@
 import { probeWritable, recoverFromTempFiles, writeFailureReason } from "../cache/atomic_file.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, CliError, ExitCode, LoginRequiredError } from "../errors.ts";
+import { AwsApiError, FileSystemError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import { dirName, type Env } from "../config/paths.ts";
 import { redact } from "../debug_log.ts";
@@ -311,8 +311,7 @@ function cannotStoreRefresh(
     );
     return token;
   }
-  throw new CliError(
+  throw new FileSystemError(
     `The SSO token has expired and cannot be refreshed because ${dir} cannot be written (${reason}); fix that and try again (refreshing now would lose the session).`,
-    ExitCode.other,
   );
 }

@@ -51,6 +51,11 @@ export function safeEcho(value: unknown, max = MAX_ECHO_CHARS): string {
   return out;
 }
 
+/** A file path as echoed in a message: escaped, and cut only when absurdly long. */
+export function shownPath(path: string): string {
+  return safeEcho(path, 200);
+}
+
 /** `text` with any `user:password@` of URLs in it replaced, for logs and messages. */
 export function withoutUrlCredentials(text: string): string {
   // Up to the last "@" before the path, as URL parsers read it (`https://u:p@ss@host/`).

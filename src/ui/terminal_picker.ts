@@ -3,7 +3,7 @@
  * list on stderr, the terminal restored however the picker ends; otherwise a numbered list on
  * stderr answered by lines on stdin (a number, an exact id/name, or text to filter).
  */
-import { CliError } from "../errors.ts";
+import { CancelledError } from "../errors.ts";
 import { writeText } from "./output.ts";
 import {
   createPicker,
@@ -16,16 +16,6 @@ import {
   renderPicker,
 } from "./picker.ts";
 import type { PromptIO } from "./prompt.ts";
-
-/** Exit code when the user cancels a picker (Esc, Ctrl-C), as a shell reports SIGINT. */
-export const CANCELLED_EXIT_CODE = 130;
-
-/** The user cancelled a prompt or picker. */
-export class CancelledError extends CliError {
-  constructor(message = "Cancelled.") {
-    super(message, CANCELLED_EXIT_CODE);
-  }
-}
 
 export interface PickOptions {
   /** E.g. "Choose an account". */

@@ -1,11 +1,11 @@
-import assert from "node:assert/strict";
-import { formatSha256Sums, parseSha256Sums, sha256Hex } from "../scripts/checksums.ts";
+import { assertEquals, assertMatch, assertStrictEquals, assertThrows } from "../assert.ts";
+import { formatSha256Sums, parseSha256Sums, sha256Hex } from "../../scripts/checksums.ts";
 
 const A = "a".repeat(64);
 const B = "b".repeat(64);
 
 Deno.test('sha256Hex() returns the FIPS 180-2 digest when given "abc"', async () => {
-  assert.equal(
+  assertStrictEquals(
     await sha256Hex(new TextEncoder().encode("abc")),
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
   );
@@ -13,18 +13,24 @@ Deno.test('sha256Hex() returns the FIPS 180-2 digest when given "abc"', async ()
 
 Deno.test("formatSha256Sums() writes sorted sha256sum lines when given names in any order", () => {
   const text = formatSha256Sums(new Map([["z.zip", A], ["a.tar.gz", B]]));
-  assert.equal(text, `${B}  a.tar.gz\n${A}  z.zip\n`);
+  assertStrictEquals(text, `${B}  a.tar.gz\n${A}  z.zip\n`);
 });
 
 Deno.test("formatSha256Sums() throws when a hash is not 64 lowercase hex digits", () => {
-  assert.throws(() => formatSha256Sums(new Map([["x", "ABC"]])), /not a SHA-256 hex digest/);
+  assertMatch(
+    String(assertThrows(() => formatSha256Sums(new Map([["x", "ABC"]])))),
+    /not a SHA-256 hex digest/,
+  );
 });
 
 Deno.test("parseSha256Sums() reads text and binary mode lines when given sha256sum output", () => {
   const sums = parseSha256Sums(`${A}  a.tar.gz\r\n${B.toUpperCase()} *b.zip\n\n`);
-  assert.deepEqual([...sums], [["a.tar.gz", A], ["b.zip", B]]);
+  assertEquals([...sums], [["a.tar.gz", A], ["b.zip", B]]);
 });
 
 Deno.test("parseSha256Sums() throws naming the line when a line is malformed", () => {
-  assert.throws(() => parseSha256Sums(`${A}  ok\nnot a line\n`), /^Error: Line 2 of SHA256SUMS/);
+  assertMatch(
+    String(assertThrows(() => parseSha256Sums(`${A}  ok\nnot a line\n`))),
+    /^Error: Line 2 of SHA256SUMS/,
+  );
 });

@@ -1,6 +1,6 @@
 /** `.ci/run` and both workflows install Deno and the locked dependencies from one place. */
-import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { REPO_DIR } from "./helpers.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { REPO_DIR } from "../helpers.ts";
 
 const CI_FILES = [".ci/run", ".github/workflows/ci.yml", ".github/workflows/release.yml"];
 

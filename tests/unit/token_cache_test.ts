@@ -1,5 +1,5 @@
 /** Unit tests of the SSO token cache file (docs/formats.md §1.2, §1.3, §2). */
-import { tokenCacheKey } from "../src/cache/cache_keys.ts";
+import { tokenCacheKey } from "../../src/cache/cache_keys.ts";
 import {
   isTokenFresh,
   isTokenRefreshable,
@@ -10,9 +10,9 @@ import {
   tokenFilePath,
   tokenFromJson,
   writeToken,
-} from "../src/cache/token_cache.ts";
-import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { withTempDir } from "./script_helpers.ts";
+} from "../../src/cache/token_cache.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { withTempDir } from "../script_helpers.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 0, 0, 0);
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
-import { assertEquals } from "./assert.ts";
-import { childNetworkEnv } from "./child_env.ts";
+import { assertEquals } from "../assert.ts";
+import { childNetworkEnv } from "../child_env.ts";
 
 Deno.test("childNetworkEnv() passes trust, proxy and registry variables and nothing else", () => {
   const env = childNetworkEnv({

@@ -1,7 +1,7 @@
 /** Unit tests of the tiny flag parser used by credential-process. */
-import { formatHelp, type OptionSpec, parseOptions } from "../src/ui/args.ts";
-import { ConfigError } from "../src/errors.ts";
-import { assertEquals, assertThrows } from "./assert.ts";
+import { formatHelp, type OptionSpec, parseOptions } from "../../src/ui/args.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { assertEquals, assertThrows } from "../assert.ts";
 
 const SPECS: OptionSpec[] = [
   { names: ["--profile", "-p"], key: "profile", value: "NAME", description: "the AWS profile" },

@@ -1,6 +1,6 @@
 /** Unit tests of credential-process settings resolution (flags > env > profile, docs/formats.md §6.2). */
-import { parseAwsConfig } from "../src/config/aws_config_file.ts";
-import { ConfigError, ExitCode } from "../src/errors.ts";
+import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
+import { ConfigError, ExitCode } from "../../src/errors.ts";
 import {
   isHttpsUrl,
   isRegion,
@@ -10,7 +10,7 @@ import {
   resolveCredentialProcessSettings,
   type SettingFlags,
   validateSettings,
-} from "../src/config/settings.ts";
+} from "../../src/config/settings.ts";
 import {
   assert,
   assertEquals,
@@ -19,7 +19,7 @@ import {
   assertRejects,
   assertStringIncludes,
   assertThrows,
-} from "./assert.ts";
+} from "../assert.ts";
 
 const CONFIG_PATH = "/home/user/.aws/config";
 const START_URL = "https://example.awsapps.com/start";

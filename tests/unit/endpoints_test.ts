@@ -1,13 +1,13 @@
 /** Unit tests of SSO / SSO OIDC endpoint resolution (docs/formats.md §6.3, checked against botocore 1.43). */
-import { parseAwsConfig } from "../src/config/aws_config_file.ts";
+import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
 import {
   defaultEndpoint,
   type EndpointConfig,
   partitionSuffix,
   resolveEndpoint,
-} from "../src/config/endpoints.ts";
-import { resolveCredentialProcessSettings } from "../src/config/settings.ts";
-import { assertEquals } from "./assert.ts";
+} from "../../src/config/endpoints.ts";
+import { resolveCredentialProcessSettings } from "../../src/config/settings.ts";
+import { assertEquals } from "../assert.ts";
 
 function envOf(vars: Record<string, string> = {}): (name: string) => string | undefined {
   return (name) => vars[name];

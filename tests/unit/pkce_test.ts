@@ -2,8 +2,8 @@
  * Tests of the PKCE helpers (src/login/pkce.ts): the code verifier, the S256 challenge and the
  * authorization URL, built exactly as the AWS CLI builds them.
  */
-import { assertEquals, assertMatch } from "./assert.ts";
-import { authorizeUrl, codeChallenge, codeVerifier } from "../src/login/pkce.ts";
+import { assertEquals, assertMatch } from "../assert.ts";
+import { authorizeUrl, codeChallenge, codeVerifier } from "../../src/login/pkce.ts";
 
 Deno.test("pkce helpers build the verifier, challenge and URL exactly as specified", async () => {
   for (let i = 0; i < 20; i++) assertMatch(codeVerifier(), /^[A-Za-z0-9\-._~]{64}$/);

@@ -1,7 +1,7 @@
 /** Unit tests of the opt-in debug log (redaction, appends, mode, size cap). */
-import { debugEnabled, DebugLog, redact } from "../src/debug_log.ts";
-import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { withTempDir } from "./script_helpers.ts";
+import { debugEnabled, DebugLog, redact } from "../../src/debug_log.ts";
+import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { withTempDir } from "../script_helpers.ts";
 
 const MAX_LOG_BYTES = 512 * 1024;
 const LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z \[\d+\] \+\d+\.\dms .*$/;

@@ -7,9 +7,9 @@ import {
   readCachedCredentials,
   type RoleCredentials,
   writeCachedCredentials,
-} from "../src/cache/credential_cache.ts";
-import { assert, assertEquals } from "./assert.ts";
-import { withTempDir } from "./script_helpers.ts";
+} from "../../src/cache/credential_cache.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { withTempDir } from "../script_helpers.ts";
 
 const EXPIRATION = Date.UTC(2026, 10, 24, 0, 32, 24);
 const MINUTE = 60_000;

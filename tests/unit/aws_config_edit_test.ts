@@ -1,12 +1,12 @@
 /** Unit tests of the line-preserving config editor and the existing-config actions. */
-import { getProfile, parseAwsConfig } from "../src/config/aws_config_file.ts";
+import { getProfile, parseAwsConfig } from "../../src/config/aws_config_file.ts";
 import {
   editConfigText,
   planProfileEdit,
   type ProfilePlan,
   sectionHeader,
-} from "../src/config/aws_config_edit.ts";
-import { assertEquals, assertThrows } from "./assert.ts";
+} from "../../src/config/aws_config_edit.ts";
+import { assertEquals, assertThrows } from "../assert.ts";
 
 /** A config full of comments, blank lines, sub-sections and look-alike names. */
 const MESSY = [

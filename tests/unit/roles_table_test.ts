@@ -1,6 +1,6 @@
 /** In-process tests of the pure part of `roles`: filters, sort and column order, output text. */
-import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { ConfigError } from "../src/errors.ts";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { ConfigError } from "../../src/errors.ts";
 import {
   accountFilter,
   accountMatches,
@@ -13,7 +13,7 @@ import {
   roleMatches,
   type RoleRow,
   sortRows,
-} from "../src/ui/roles_table.ts";
+} from "../../src/ui/roles_table.ts";
 
 const ROWS: RoleRow[] = [
   { accountId: "222222222222", accountName: "Prod", roleName: "ReadOnly" },

@@ -2,11 +2,11 @@
  * Tests of the `credential_process` line `configure profile` writes
  * (src/config/credential_process_line.ts), and of the permission set its `deno run` form carries.
  */
-import { shellQuote } from "../src/ui/shell_quote.ts";
-import { credentialProcessCommand, isCompiled } from "../src/config/credential_process_line.ts";
-import { DEFAULT_PERMISSION_SET } from "../src/permission_set.ts";
-import { assert, assertEquals } from "./assert.ts";
-import { REPO_DIR } from "./helpers.ts";
+import { shellQuote } from "../../src/ui/shell_quote.ts";
+import { credentialProcessCommand, isCompiled } from "../../src/config/credential_process_line.ts";
+import { DEFAULT_PERMISSION_SET } from "../../src/permission_set.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { REPO_DIR } from "../helpers.ts";
 
 const TOOL = { AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util" };
 

@@ -11,9 +11,9 @@ import {
   pickerKey,
   type PickerState,
   renderPicker,
-} from "../src/ui/picker.ts";
-import { LineReader, type PromptIO, promptLine } from "../src/ui/prompt.ts";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+} from "../../src/ui/picker.ts";
+import { LineReader, type PromptIO, promptLine } from "../../src/ui/prompt.ts";
+import { assert, assertEquals, assertRejects } from "../assert.ts";
 
 const ACCOUNTS: PickerItem<string>[] = [
   ["111111111111", "Production"],

@@ -3,11 +3,11 @@
  * explicit permission flags match deno.json's permission set, every command and flag is
  * documented, every link resolves, and the README stays short.
  */
-import { assert, assertEquals } from "./assert.ts";
-import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
-import { buildProgram } from "../src/cli.ts";
-import { ExitCode } from "../src/errors.ts";
-import { REPO_DIR } from "./helpers.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts";
+import { buildProgram } from "../../src/cli.ts";
+import { ExitCode } from "../../src/errors.ts";
+import { REPO_DIR } from "../helpers.ts";
 
 const README = "README.md";
 const README_MAX_BYTES = 12_000;

@@ -8,8 +8,8 @@ import {
   getSsoSession,
   parseAwsConfig,
   profileNames,
-} from "../src/config/aws_config_file.ts";
-import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
+} from "../../src/config/aws_config_file.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../assert.ts";
 
 function section(doc: AwsConfigDocument, kind: string, name: string): ConfigSection {
   const found = doc.sections.find((s) => s.kind === kind && s.name === name);

@@ -1,6 +1,6 @@
 /** Tests of the client-registration cache (docs/formats.md §1.4). */
-import { assert, assertEquals } from "./assert.ts";
-import { assertMode, TempHome } from "./helpers.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { assertMode, TempHome } from "../helpers.ts";
 import {
   isRegistrationReusable,
   readRegistration,
@@ -9,7 +9,7 @@ import {
   registrationFromJson,
   registrationJson,
   writeRegistration,
-} from "../src/cache/registration_cache.ts";
+} from "../../src/cache/registration_cache.ts";
 
 const URL_ = "https://example.awsapps.com/start";
 const MINUTE = 60_000;

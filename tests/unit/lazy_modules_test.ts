@@ -2,9 +2,9 @@
  * Modules loaded through a non-literal `import(NAME)` are invisible to `deno compile`, which
  * embeds them only when `scripts/compile.ts` names them with `--include` (LAZY_MODULES).
  */
-import { assert, assertEquals } from "./assert.ts";
-import { LAZY_MODULES } from "../scripts/release_info.ts";
-import { REPO_DIR } from "./helpers.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { LAZY_MODULES } from "../../scripts/release_info.ts";
+import { REPO_DIR } from "../helpers.ts";
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const files: string[] = [];

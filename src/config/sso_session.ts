@@ -1,0 +1,59 @@
+/**
+ * A named profile and the sso-session its `sso_session` key points at: found in this one place,
+ * with one sentence per failure, for `credential-process` (settings) and for the commands that act
+ * on an instance (`login`, `logout`, `roles`, `configure`).
+ */
+import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
+import { ConfigError, type FailureClass } from "../errors.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
+
+/** The keys of profile `name`; a missing config file or profile is a `failure`. */
+export function requireProfile(
+  config: AwsConfigDocument | undefined,
+  name: string,
+  configPath: string,
+  failure: FailureClass = ConfigError,
+): Map<string, string> {
+  if (!config) {
+    throw new failure(
+      `The AWS config file ${shownPath(configPath)} does not exist, so profile ${
+        safeEcho(name)
+      } cannot be read.`,
+    );
+  }
+  const profile = getProfile(config, name);
+  if (!profile) {
+    throw new failure(`Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}.`);
+  }
+  return profile;
+}
+
+/** An sso-session a profile uses: its name and its section's keys. */
+export interface ProfileSession {
+  name: string;
+  values: Map<string, string>;
+}
+
+/**
+ * The sso-session profile `profileName` (whose keys are `profile`) names with `sso_session`;
+ * undefined when it names none. A name without its `[sso-session NAME]` section is a `failure`.
+ */
+export function profileSession(
+  config: AwsConfigDocument,
+  profileName: string,
+  profile: Map<string, string>,
+  configPath: string,
+  failure: FailureClass = ConfigError,
+): ProfileSession | undefined {
+  const name = profile.get("sso_session");
+  if (name === undefined || name === "") return undefined;
+  const values = getSsoSession(config, name);
+  if (!values) {
+    throw new failure(
+      `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(name)}, but ${
+        shownPath(configPath)
+      } has no [sso-session ${safeEcho(name)}] section.`,
+    );
+  }
+  return { name, values };
+}

@@ -1,0 +1,156 @@
+/**
+ * The one account/role listing of the tool (`roles`, and the pickers of `configure profile`):
+ * every page of ListAccounts and ListAccountRoles, with bounded concurrency, a request rate under
+ * the service's limit shared by all calls, and retries of throttled calls.
+ */
+import {
+  type Clock,
+  type RateLimit,
+  RequestLimiter,
+  type RetryPolicy,
+  Semaphore,
+} from "./concurrency.ts";
+import type { DebugLog } from "../debug_log.ts";
+import type { CaBundle } from "../net/http_client.ts";
+import { AwsApiError, type CliError } from "../errors.ts";
+import {
+  type AccountInfo,
+  type ApiContext,
+  listAccountRolesPage,
+  listAccountsPage,
+  type Page,
+} from "./sso_api.ts";
+
+/** ListAccountRoles calls in flight at once. */
+export const ROLES_CONCURRENCY = 4;
+/** At most 4 + 15 = 19 requests in any one-second window: under the service's ~20/s. */
+export const ROLES_RATE: RateLimit = { perSecond: 15, burst: 4 };
+/** Retries of a call still throttled after the API client's own retries. */
+export const THROTTLE_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
+/** One page request is abandoned after this long (the API client's retries included). */
+export const PAGE_TIME_LIMIT_MS = 30_000;
+
+/** True for a throttling error (HTTP 429 TooManyRequestsException or a ThrottlingException). */
+export function isThrottling(error: unknown): boolean {
+  return error instanceof AwsApiError &&
+    /TooManyRequests|Throttl|SlowDown/i.test(error.errorCode);
+}
+
+/** The listing's limiter: {@link ROLES_RATE}, {@link THROTTLE_RETRY}, retrying throttling. */
+export function createRolesLimiter(
+  options: { clock?: Clock; random?: () => number; log?: DebugLog } = {},
+): RequestLimiter {
+  return new RequestLimiter({
+    rate: ROLES_RATE,
+    retry: THROTTLE_RETRY,
+    isRetryable: isThrottling,
+    clock: options.clock,
+    random: options.random,
+    onRetry: (error, retry, delay) =>
+      options.log?.log(
+        `throttled (${(error as AwsApiError).errorCode}); retry ${retry} in ${delay}ms`,
+      ),
+  });
+}
+
+/** Where and with what token to list. */
+export interface ListingContext {
+  region: string;
+  endpoint: string;
+  caBundle?: CaBundle;
+  accessToken: string;
+  log?: DebugLog;
+  /** Shared by all calls (default: {@link createRolesLimiter}). */
+  limiter?: RequestLimiter;
+  /** Accounts whose roles are listed at once (default {@link ROLES_CONCURRENCY}). */
+  concurrency?: number;
+  now?: () => number;
+  /**
+   * The error to throw when the service rejects the token (UnauthorizedException); without it,
+   * that AwsApiError is thrown (for a caller that logs in again and retries).
+   */
+  unauthorized?: () => CliError;
+}
+
+function apiContext(ctx: ListingContext): ApiContext {
+  return {
+    region: ctx.region,
+    endpoint: ctx.endpoint,
+    caBundle: ctx.caBundle,
+    deadline: (ctx.now ?? Date.now)() + PAGE_TIME_LIMIT_MS,
+    log: ctx.log,
+  };
+}
+
+function limiterOf(ctx: ListingContext): RequestLimiter {
+  ctx.limiter ??= createRolesLimiter({ log: ctx.log });
+  return ctx.limiter;
+}
+
+/** Every item of a listing, one paced page call after the other. */
+async function allPages<T>(
+  ctx: ListingContext,
+  page: (api: ApiContext, nextToken?: string) => Promise<Page<T>>,
+): Promise<{ items: T[]; pages: number }> {
+  const limiter = limiterOf(ctx);
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const result = await limiter.run(() => page(apiContext(ctx), nextToken)).catch((error) => {
+      const rejected = error instanceof AwsApiError && error.errorCode === "UnauthorizedException";
+      throw rejected && ctx.unauthorized ? ctx.unauthorized() : error;
+    });
+    items.push(...result.items);
+    nextToken = result.nextToken;
+    pages++;
+  } while (nextToken);
+  return { items, pages };
+}
+
+/** Every account, following every page of ListAccounts. */
+export async function listAllAccounts(ctx: ListingContext): Promise<AccountInfo[]> {
+  const { items, pages } = await allPages(
+    ctx,
+    (api, next) => listAccountsPage(api, ctx.accessToken, next),
+  );
+  ctx.log?.log(`ListAccounts: ${items.length} account(s) in ${pages} page(s)`);
+  return items;
+}
+
+/** Every role of one account, following every page of ListAccountRoles. */
+export async function listAllAccountRoles(
+  ctx: ListingContext,
+  accountId: string,
+): Promise<string[]> {
+  const { items } = await allPages(
+    ctx,
+    (api, next) => listAccountRolesPage(api, ctx.accessToken, accountId, next),
+  );
+  return items;
+}
+
+/**
+ * The roles of each account, yielded in the accounts' order while up to `concurrency` accounts
+ * are listed at once. On a failure (or when the consumer stops early) nothing new is started and
+ * the calls in flight are awaited before the generator finishes.
+ */
+export async function* accountsWithRoles(
+  ctx: ListingContext,
+  accounts: readonly AccountInfo[],
+): AsyncGenerator<{ account: AccountInfo; roles: string[] }> {
+  const gate = new Semaphore(ctx.concurrency ?? ROLES_CONCURRENCY);
+  let stopped = false;
+  const tasks = accounts.map((a) =>
+    gate.run(() => stopped ? Promise.resolve([]) : listAllAccountRoles(ctx, a.accountId))
+  );
+  for (const task of tasks) task.catch(() => {}); // each is awaited below, in order
+  try {
+    for (let i = 0; i < accounts.length; i++) {
+      yield { account: accounts[i], roles: await tasks[i] };
+    }
+  } finally {
+    stopped = true;
+    await Promise.allSettled(tasks);
+  }
+}
