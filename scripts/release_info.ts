@@ -22,7 +22,11 @@ export type Target = typeof KNOWN_TARGETS[number];
  * Modules main.ts loads through a non-literal dynamic import (to keep them out of the start-up
  * module graph); `deno compile` only embeds them when named with `--include`.
  */
-export const LAZY_MODULES: readonly string[] = ["src/cli.ts", "src/login/auto_login.ts"];
+export const LAZY_MODULES: readonly string[] = [
+  "src/cli.ts",
+  "src/login/auto_login.ts",
+  "src/commands/status.ts",
+];
 
 /** The targets a release ships, in the order they are built. */
 export const RELEASE_TARGETS: readonly Target[] = [

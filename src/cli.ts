@@ -6,13 +6,20 @@ import { Command, CommanderError, Option } from "./ui/commander.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import type { OptionSpec } from "./ui/args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
+import { register as registerCheck } from "./commands/check.ts";
 import { register as registerCompletions } from "./commands/completions.ts";
 import { register as registerConfigure } from "./commands/configure.ts";
+import { register as registerConsole } from "./commands/console.ts";
+import { register as registerExport } from "./commands/export.ts";
 import { register as registerLogin } from "./commands/login.ts";
 import { register as registerLogout } from "./commands/logout.ts";
 import { register as registerRoles } from "./commands/roles.ts";
+import { register as registerRunAs } from "./commands/run_as.ts";
+import { register as registerServe } from "./commands/serve.ts";
+import { register as registerStatus } from "./commands/status.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
 import { writeStdoutSync } from "./ui/output.ts";
+import type { Runtime } from "./runtime.ts";
 import { safeEcho } from "./ui/safe_text.ts";
 
 /** The version, from deno.json (the single source of truth). */
@@ -38,8 +45,8 @@ export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): 
   return command;
 }
 
-/** Builds the program with every command registered. */
-export function buildProgram(): Command {
+/** Builds the program with every command registered, each handed the runtime. */
+export function buildProgram(rt: Runtime): Command {
   const program = new Command("aws-sso-util")
     .description("AWS IAM Identity Center (SSO) credentials for every AWS SDK and tool.")
     .version(`aws-sso-util ${VERSION}`, "--version", "print the version")
@@ -50,6 +57,8 @@ export function buildProgram(): Command {
       writeErr: () => {},
       outputError: () => {},
     })
+    // Options after a subcommand are its own (`run-as` passes those after COMMAND through).
+    .enablePositionalOptions()
     .exitOverride();
 
   addSpecOptions(
@@ -59,13 +68,19 @@ export function buildProgram(): Command {
   ).action(async () => {
     // Real runs take the fast path in main.ts; this keeps `help credential-process` consistent.
     const index = Deno.args.indexOf("credential-process");
-    Deno.exit(await runCredentialProcess(Deno.args.slice(index + 1)));
+    Deno.exit(await runCredentialProcess(Deno.args.slice(index + 1), rt));
   });
-  registerCompletions(program);
-  registerConfigure(program);
-  registerLogin(program);
-  registerLogout(program);
-  registerRoles(program);
+  registerCheck(program, rt);
+  registerCompletions(program, rt);
+  registerConfigure(program, rt);
+  registerConsole(program, rt);
+  registerExport(program, rt);
+  registerLogin(program, rt);
+  registerLogout(program, rt);
+  registerRoles(program, rt);
+  registerRunAs(program, rt);
+  registerServe(program, rt);
+  registerStatus(program, rt);
   markUsageErrors(program, "aws-sso-util");
   return program;
 }
@@ -118,15 +133,15 @@ function helpAsOption(program: Command, argv: readonly string[]): string[] {
 }
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 0 for help/version). */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+export async function runCli(argv: readonly string[], rt: Runtime): Promise<number> {
+  const program = buildProgram(rt);
   if (argv.length === 0) {
     program.outputHelp();
     return ExitCode.ok;
   }
   const args = helpAsOption(program, argv);
   // Its help and options are those of the fast path (main.ts), whichever way it is reached.
-  if (args[0] === "credential-process") return await runCredentialProcess(args.slice(1));
+  if (args[0] === "credential-process") return await runCredentialProcess(args.slice(1), rt);
   try {
     await program.parseAsync(args, { from: "user" });
     return ExitCode.ok;

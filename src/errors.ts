@@ -31,6 +31,41 @@ export const EXIT_CODES = {
   logout: { ok: 0, noInstance: 1, invalidConfig: 2, fileNotDeleted: 5 },
   /** `roles`. */
   roles: { ok: 0, noInstance: 1, loginRequired: 1, invalidConfig: 2, awsApi: 4 },
+  /** `export`: the codes of credential-process. */
+  export: { ok: 0, loginRequired: 1, invalidConfig: 2, authDispatch: 3, awsApi: 4, other: 5 },
+  /** `serve`: the codes of credential-process (a port in use is 2). */
+  serve: { ok: 0, loginRequired: 1, invalidConfig: 2, authDispatch: 3, awsApi: 4, other: 5 },
+  /**
+   * `run-as`: once the child runs, its exit code (128 + n when signal n ended it); before that,
+   * the codes of credential-process, or 126/127 as a shell reports a program it cannot run.
+   */
+  runAs: {
+    ok: 0,
+    loginRequired: 1,
+    invalidConfig: 2,
+    authDispatch: 3,
+    awsApi: 4,
+    other: 5,
+    /** The program exists but cannot be run (not executable, or Deno may not run programs). */
+    notExecutable: 126,
+    /** No such program. */
+    notFound: 127,
+  },
+  /** `console launch`, `console launch-from-config`, `console get-config-token`. */
+  console: {
+    ok: 0,
+    loginRequired: 1,
+    /** A bad flag, env var, config file or config token. */
+    invalidConfig: 2,
+    /** A login started by `--login` was denied. */
+    authDispatch: 3,
+    /** An AWS call failed: the role credentials, or the federation endpoint's sign-in token. */
+    awsApi: 4,
+    /** A local file could not be written. */
+    other: 5,
+  },
+  /** `status`: with `--profile`, 1 means a new login is required (scripts: `status || login`). */
+  status: { ok: 0, loginRequired: 1, invalidConfig: 2 },
   /** `configure profile`. */
   configure: {
     ok: 0,
@@ -42,6 +77,37 @@ export const EXIT_CODES = {
     other: 5,
     /** Esc, Ctrl-C or input ended at a picker, as a shell reports SIGINT. */
     cancelled: 130,
+  },
+  /** `check`: the Python aws-sso-util's codes (101–204), plus 2 and 4 as for every command. */
+  check: {
+    ok: 0,
+    invalidConfig: 2,
+    awsApi: 4,
+    /** No SSO instance configured (nothing given, none or no usable one in the config). */
+    noInstance: 101,
+    /** The start URL or profile given matched nothing configured. */
+    noMatch: 102,
+    /** Several configured instances match. */
+    ambiguous: 103,
+    /** No usable SSO token (missing, expired and not refreshable, unreadable) or it was rejected. */
+    noToken: 201,
+    /** The account is not available, or has no roles. */
+    accountUnavailable: 202,
+    /** The role is in no account. */
+    roleInNoAccount: 203,
+    /** The role is not in the given account. */
+    roleNotInAccount: 204,
+  },
+  /** `configure populate`. */
+  configurePopulate: {
+    ok: 0,
+    /** No instance found, or login required and the user cannot be reached. */
+    loginRequired: 1,
+    /** Bad flags, names or config file; name clashes (nothing written). */
+    invalidConfig: 2,
+    loginDenied: 3,
+    awsApi: 4,
+    other: 5,
   },
 } as const;
 
@@ -137,10 +203,66 @@ export class NothingToChooseError extends CliError {
   }
 }
 
+/** `console`: the federation endpoint gave no usable sign-in token (exit 4). */
+export class ConsoleSigninError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.console.awsApi);
+  }
+}
+
 /** The user cancelled a prompt or picker (exit 130). */
 export class CancelledError extends CliError {
   constructor(message = "Cancelled.") {
     super(message, EXIT_CODES.configure.cancelled);
+  }
+}
+
+/** `check`: no SSO instance is configured (exit 101). */
+export class CheckNoInstanceError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.noInstance);
+  }
+}
+
+/** `check`: the start URL or profile given matched nothing (exit 102). */
+export class CheckNoMatchError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.noMatch);
+  }
+}
+
+/** `check`: several configured instances match (exit 103). */
+export class CheckAmbiguousError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.ambiguous);
+  }
+}
+
+/** `check`: no usable SSO token, or the live test rejected it (exit 201). */
+export class CheckTokenError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.noToken);
+  }
+}
+
+/** `check`: the account is not available or has no roles (exit 202). */
+export class CheckAccountError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.accountUnavailable);
+  }
+}
+
+/** `check`: the role is in no account (exit 203). */
+export class CheckRoleInNoAccountError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.roleInNoAccount);
+  }
+}
+
+/** `check`: the role is not in the given account (exit 204). */
+export class CheckRoleNotInAccountError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.check.roleNotInAccount);
   }
 }
 

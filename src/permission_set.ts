@@ -136,6 +136,11 @@ export const DEFAULT_PERMISSION_SET: PermissionSet = {
     "*.sc2s.sgov.gov",
     "*.csp.hci.ic.gov",
     "*.cloud.adc-e.uk",
+    "*.signin.aws.amazon.com",
+    "signin.amazonaws-us-gov.com",
+    "us-gov-east-1.signin.amazonaws-us-gov.com",
+    "signin.amazonaws.cn",
+    "signin.amazonaws-eusc.eu",
     "127.0.0.1",
     "localhost",
     "[::1]",
@@ -148,3 +153,10 @@ export const DEFAULT_PERMISSION_SET: PermissionSet = {
 export function defaultPermissionFlags(): string[] {
   return permissionFlags(DEFAULT_PERMISSION_SET);
 }
+
+/**
+ * The set `run-as` needs (`permissions["run-as"]` in deno.json, a test checks they are equal):
+ * the default set with `run` of any program, because the program to run is only known at run
+ * time. Only `deno run -P=run-as` grants it; see docs/permissions.md.
+ */
+export const RUN_AS_PERMISSION_SET: PermissionSet = { ...DEFAULT_PERMISSION_SET, run: true };

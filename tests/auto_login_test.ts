@@ -20,6 +20,7 @@ import {
   START_URL,
   startCli,
   TempHome,
+  testRuntime,
 } from "./helpers.ts";
 import {
   credentialProcess,
@@ -163,14 +164,12 @@ function inProcess(home: TempHome, fake: FakeIdentityCenter, channel: UserChanne
   };
   let probes = 0;
   return {
-    ctx: {
-      env: (name: string) => vars[name],
-      now: Date.now,
+    rt: testRuntime(vars, {
       reachUser: () => {
         probes++;
         return Promise.resolve(channel);
       },
-    },
+    }),
     get probes() {
       return probes;
     },
@@ -194,7 +193,7 @@ Deno.test("credential-process --login writes the prompt to the terminal it found
     via: "/dev/tty",
     close: () => void (closed = true),
   });
-  const creds = await credentialProcess({ ...LEGACY_FLAGS, login: true }, run.ctx);
+  const creds = await credentialProcess({ ...LEGACY_FLAGS, login: true }, run.rt);
   assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
   const device = fake.deviceAuthorizations[0];
   assertMatch(terminal.text, /^aws-sso-util credential-process: login required for https:/);
@@ -211,7 +210,7 @@ Deno.test("credential-process --login fails at once when the probe finds no way 
   await using fake = await FakeIdentityCenter.start();
   const run = inProcess(home, fake, undefined);
   await assertRejects(
-    () => credentialProcess({ ...LEGACY_FLAGS, login: true }, run.ctx),
+    () => credentialProcess({ ...LEGACY_FLAGS, login: true }, run.rt),
     LoginRequiredError,
     `Login required for ${START_URL}.`,
   );
@@ -225,7 +224,7 @@ Deno.test("credential-process without --login or the profile key never starts a 
   await home.writeConfig(LEGACY_PROFILE);
   const run = inProcess(home, fake, { out: capture(true).out, via: "test", close() {} });
   await assertRejects(
-    () => credentialProcess({ profile: "legacy" }, run.ctx),
+    () => credentialProcess({ profile: "legacy" }, run.rt),
     LoginRequiredError,
   );
   assertEquals(run.probes, 0);
@@ -244,7 +243,7 @@ Deno.test("credential-process --login logs in again when the service rejects a c
     via: "browser",
     close() {},
   });
-  const creds = await credentialProcess({ profile: "dev", login: true }, run.ctx);
+  const creds = await credentialProcess({ profile: "dev", login: true }, run.rt);
   assertEquals(fake.calls.GetRoleCredentials, 2);
   assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
   assertEquals(fake.authorizationCodes.length, 1);
@@ -266,7 +265,7 @@ Deno.test("credential-process --login maps a denied login to exit 3 and an expir
       credentialProcess(
         { ...LEGACY_FLAGS, login: true },
         inProcess(home, fake, { out: capture(false).out, openBrowser: deny, via: "t", close() {} })
-          .ctx,
+          .rt,
       ),
     AuthDispatchError,
     "Access was denied",
@@ -277,7 +276,7 @@ Deno.test("credential-process --login maps a denied login to exit 3 and an expir
     () =>
       credentialProcess(
         { ...LEGACY_FLAGS, login: true },
-        inProcess(home, fake, { out: capture(false).out, via: "t", close() {} }).ctx,
+        inProcess(home, fake, { out: capture(false).out, via: "t", close() {} }).rt,
       ),
     LoginRequiredError,
   );

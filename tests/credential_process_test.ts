@@ -1,11 +1,12 @@
 /** End-to-end tests of `aws-sso-util credential-process`, run as a subprocess against the fake server. */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { DEVICE_CODE_GRANT, FakeIdentityCenter } from "./fake_server.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
   assertMode,
   cliToken,
   LEGACY_PROFILE,
+  loginOnFake,
   parseCredentialOutput,
   ROLE,
   runCli,
@@ -25,40 +26,6 @@ const LEGACY_LOGIN =
 async function legacyToken(home: TempHome, fake: FakeIdentityCenter, validMs = 8 * HOUR) {
   fake.addAccessToken("at-legacy");
   return await home.writeToken({}, cliToken("at-legacy", validMs));
-}
-
-/** Registers a scoped client and completes a device login on the fake: a refreshable token. */
-async function loginOnFake(fake: FakeIdentityCenter) {
-  const post = async (path: string, body: unknown) =>
-    await (await fetch(`${fake.url}${path}`, { method: "POST", body: JSON.stringify(body) }))
-      .json();
-  const reg = await post("/client/register", {
-    clientName: "test",
-    clientType: "public",
-    scopes: ["sso:account:access"],
-  });
-  const dev = await post("/device_authorization", {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    startUrl: START_URL,
-  });
-  fake.approveDevice(dev.userCode);
-  const tok = await post("/token", {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    grantType: DEVICE_CODE_GRANT,
-    deviceCode: dev.deviceCode,
-  });
-  return {
-    clientId: reg.clientId as string,
-    clientSecret: reg.clientSecret as string,
-    accessToken: tok.accessToken as string,
-    refreshToken: tok.refreshToken as string,
-    registrationExpiresAt: new Date(reg.clientSecretExpiresAt * 1000).toISOString().replace(
-      /\.\d{3}Z$/,
-      "Z",
-    ),
-  };
 }
 
 /**

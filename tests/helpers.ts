@@ -2,7 +2,10 @@
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
 import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
+import { LIMITS, type Limits } from "../src/limits.ts";
+import { type Runtime, systemRuntime, type TextSink, withRuntime } from "../src/runtime.ts";
 import { childNetworkEnv } from "./child_env.ts";
+import { DEVICE_CODE_GRANT, type FakeIdentityCenter } from "./fake_server.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
@@ -317,4 +320,74 @@ export function parseCredentialOutput(stdout: string): Record<string, unknown> {
   const lines = stdout.split("\n").filter((l) => l !== "");
   if (lines.length !== 1) throw new Error(`expected one line on stdout, got: ${stdout}`);
   return JSON.parse(lines[0]);
+}
+
+/** A stream that keeps what is written to it (`text`). */
+export interface CapturedSink extends TextSink {
+  readonly text: string;
+}
+
+export function captureSink(isTerminal = false): CapturedSink {
+  const chunks: string[] = [];
+  return {
+    write: (text) => Promise.resolve(void chunks.push(text)),
+    isTerminal: () => isTerminal,
+    get text() {
+      return chunks.join("");
+    },
+  };
+}
+
+/**
+ * A runtime for in-process tests: only the environment variables given (a temp HOME, the fake's
+ * endpoints), the real clock, the real limits with `limits` overriding some, and stdout/stderr
+ * captured (pass {@link captureSink}s to read them); `parts` replaces anything else.
+ */
+export function testRuntime(
+  vars: Record<string, string>,
+  parts: Omit<Partial<Runtime>, "limits"> & { limits?: Partial<Limits> } = {},
+): Runtime {
+  const { limits, ...rest } = parts;
+  return withRuntime(systemRuntime(), {
+    env: (name) => vars[name],
+    stdout: captureSink(),
+    stderr: captureSink(),
+    stdinIsTerminal: () => false,
+    ...rest,
+    limits: { ...LIMITS, ...limits },
+  });
+}
+
+/**
+ * Registers a scoped client and completes a device login on the fake, as `aws sso login` would:
+ * the fields of a real refreshable token (spread them into a token file).
+ */
+export async function loginOnFake(fake: FakeIdentityCenter) {
+  const post = async (path: string, body: unknown) =>
+    await (await fetch(`${fake.url}${path}`, { method: "POST", body: JSON.stringify(body) }))
+      .json();
+  const reg = await post("/client/register", {
+    clientName: "test",
+    clientType: "public",
+    scopes: ["sso:account:access"],
+  });
+  const dev = await post("/device_authorization", {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl: START_URL,
+  });
+  fake.approveDevice(dev.userCode);
+  const tok = await post("/token", {
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    grantType: DEVICE_CODE_GRANT,
+    deviceCode: dev.deviceCode,
+  });
+  return {
+    clientId: reg.clientId as string,
+    clientSecret: reg.clientSecret as string,
+    accessToken: tok.accessToken as string,
+    refreshToken: tok.refreshToken as string,
+    registrationExpiresAt: formatAwsTimestamp(reg.clientSecretExpiresAt * 1000),
+  };
 }

@@ -4,7 +4,8 @@
  */
 import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
-import { assertMode, cliToken, START_URL, TempHome } from "./helpers.ts";
+import { assertMode, cliToken, START_URL, TempHome, testRuntime } from "./helpers.ts";
+import type { Limits } from "../src/limits.ts";
 import { LoginDeniedError, LoginExpiredError } from "../src/errors.ts";
 import {
   chooseFlow,
@@ -71,16 +72,12 @@ async function setup(options: Partial<FakeOptions> = {}) {
   const fake = await FakeIdentityCenter.start(options);
   const clock = fakeClock();
   const printed = capture();
-  const env = (name: string) =>
-    ({ AWS_ENDPOINT_URL_SSO_OIDC: fake.url, AWS_ENDPOINT_URL_SSO: fake.url } as Record<
-      string,
-      string
-    >)[name];
-  const deps = (over: Partial<LoginDeps> = {}): LoginDeps => ({
+  const vars = { AWS_ENDPOINT_URL_SSO_OIDC: fake.url, AWS_ENDPOINT_URL_SSO: fake.url };
+  const deps = (
+    { limits, ...over }: Partial<LoginDeps> & { limits?: Partial<Limits> } = {},
+  ): LoginDeps => ({
+    rt: testRuntime(vars, { now: clock.now, sleep: clock.sleep, limits }),
     ssoCacheDir: home.ssoCacheDir,
-    env,
-    now: clock.now,
-    sleep: clock.sleep,
     out: printed.out,
     ...over,
   });
@@ -252,7 +249,7 @@ Deno.test("login fails with exit 2 when the browser never comes back before the 
     () =>
       performLogin(
         { instance: SESSION },
-        t.deps({ openBrowser: () => true, authCodeTimeoutMs: 200 }),
+        t.deps({ openBrowser: () => true, limits: { authCodeMs: 200 } }),
       ),
     LoginExpiredError,
   );

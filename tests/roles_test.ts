@@ -5,18 +5,21 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { type FakeAccount, FakeIdentityCenter } from "./fake_server.ts";
 import {
+  captureSink,
   cliToken,
   LEGACY_PROFILE,
   runCli,
   SESSION_PROFILE,
   START_URL,
   TempHome,
+  testRuntime,
 } from "./helpers.ts";
 import {
   createRolesLimiter,
   isThrottling,
   listAvailableRoles,
   ROLES_RATE,
+  runRoles,
   THROTTLE_RETRY,
 } from "../src/commands/roles.ts";
 import {
@@ -267,13 +270,23 @@ Deno.test("roles retries a throttled call that outlasts the SDK's own retries", 
   await using t = await setup();
   // One account → one call at a time: its first 6 attempts fail, more than the SDK's 5.
   t.fake.failNext("ListAccountRoles", { errorType: "TooManyRequestsException", times: 6 });
-  const r = await t.roles(["-a", "111111111111", "--sep", ",", "--no-header", "--verbose"]);
-  assertEquals(r.code, 0, r.stderr);
+  // In-process with small backoff bases, so that the SDK-style retries take no real seconds.
+  const stdout = captureSink();
+  const stderr = captureSink();
+  const rt = testRuntime(
+    { HOME: t.home.dir, AWS_ENDPOINT_URL_SSO: t.fake.url, AWS_ENDPOINT_URL_SSO_OIDC: t.fake.url },
+    { stdout, stderr, limits: { retryBaseMs: 1, throttlingRetryBaseMs: 1 } },
+  );
+  // `-a 111111111111 --sep , --no-header --verbose`
+  await runRoles(
+    { accountId: ["111111111111"], separator: ",", header: false, verbose: true },
+    rt,
+  );
   assertEquals(
-    r.stdout,
+    stdout.text,
     "Dev,111111111111,Admin\nDev,111111111111,ReadOnly\nDev,111111111111,Deploy\n",
   );
-  assertMatch(r.stderr, /throttled \(TooManyRequestsException\); retry 1 in \d+ms/);
+  assertMatch(stderr.text, /throttled \(TooManyRequestsException\); retry 1 in \d+ms/);
   assertEquals(t.fake.calls.ListAccountRoles, 8);
 });
 
@@ -394,6 +407,7 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
   const started = performance.now();
   try {
     const rows = await listAvailableRoles({
+      rt: testRuntime({}),
       region: "us-east-1",
       endpoint: fake.url,
       accessToken: "tok",

@@ -5,21 +5,24 @@
  * is injected so that no test waits out a real multi-second limit.
  */
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
-import { DEVICE_CODE_GRANT, FakeIdentityCenter } from "./fake_server.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
 import {
+  captureSink,
   cliToken,
   LEGACY_PROFILE,
+  loginOnFake,
   parseCredentialOutput,
   runCli,
   SESSION_PROFILE,
   START_URL,
   TempHome,
+  testRuntime,
 } from "./helpers.ts";
 import { credentialProcess } from "../src/commands/credential_process.ts";
 import { AwsApiError } from "../src/errors.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
 import type { SsoInstance } from "../src/config/settings.ts";
-import { REFRESH_BUDGET_MS } from "../src/sso/token_provider.ts";
+import { LIMITS, type Limits } from "../src/limits.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -31,40 +34,6 @@ const SESSION: SsoInstance = {
 };
 const DEV_LOGIN =
   "Login required. Use `aws-sso-util login --profile dev` or `aws sso login --profile dev` and try again.";
-
-/** Registers a scoped client and completes a device login on the fake: a refreshable token. */
-async function loginOnFake(fake: FakeIdentityCenter) {
-  const post = async (path: string, body: unknown) =>
-    await (await fetch(`${fake.url}${path}`, { method: "POST", body: JSON.stringify(body) }))
-      .json();
-  const reg = await post("/client/register", {
-    clientName: "test",
-    clientType: "public",
-    scopes: ["sso:account:access"],
-  });
-  const dev = await post("/device_authorization", {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    startUrl: START_URL,
-  });
-  fake.approveDevice(dev.userCode);
-  const tok = await post("/token", {
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    grantType: DEVICE_CODE_GRANT,
-    deviceCode: dev.deviceCode,
-  });
-  return {
-    clientId: reg.clientId as string,
-    clientSecret: reg.clientSecret as string,
-    accessToken: tok.accessToken as string,
-    refreshToken: tok.refreshToken as string,
-    registrationExpiresAt: new Date(reg.clientSecretExpiresAt * 1000).toISOString().replace(
-      /\.\d{3}Z$/,
-      "Z",
-    ),
-  };
-}
 
 /** A refreshable token of sso-session `my-sso` valid for `validMs`, as `aws sso login` writes it. */
 async function sessionToken(home: TempHome, fake: FakeIdentityCenter, validMs: number) {
@@ -90,22 +59,22 @@ function bearers(fake: FakeIdentityCenter): string[] {
 function inProcess(
   home: TempHome,
   fake: FakeIdentityCenter,
-  limits: { timeLimitMs?: number; refreshBudgetMs?: number },
+  limits: Partial<Limits>,
 ) {
-  const warnings: string[] = [];
-  const vars: Record<string, string> = {
+  const stderr = captureSink();
+  const rt = testRuntime({
     HOME: home.dir,
     AWS_ENDPOINT_URL_SSO: fake.url,
     AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+  }, { limits, stderr });
+  const run = () => credentialProcess({ profile: "dev" }, rt);
+  return {
+    run,
+    /** The warning sentences said on stderr. */
+    get warnings() {
+      return stderr.text.split("\n").filter(Boolean);
+    },
   };
-  const run = () =>
-    credentialProcess({ profile: "dev" }, {
-      env: (name) => vars[name],
-      now: Date.now,
-      warn: (sentence) => warnings.push(sentence),
-      ...limits,
-    });
-  return { run, warnings };
 }
 
 Deno.test("credential-process uses the still-valid token when its refresh hangs past the refresh budget", async () => {
@@ -115,16 +84,17 @@ Deno.test("credential-process uses the still-valid token when its refresh hangs 
   const seed = await sessionToken(home, fake, 10 * MINUTE);
   fake.delay("CreateToken", 60_000);
   const started = Date.now();
-  const { run, warnings } = inProcess(home, fake, { refreshBudgetMs: 300 });
+  const process = inProcess(home, fake, { refreshBudgetMs: 300 });
+  const { run } = process;
   const creds = await run();
   const elapsed = Date.now() - started;
   assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
   assertEquals(bearers(fake), [seed.accessToken]);
   assert(elapsed < 5_000, `took ${elapsed}ms`);
-  assertEquals(warnings, []);
+  assertEquals(process.warnings, []);
   assertEquals((await home.readToken({ sessionName: "my-sso" })).accessToken, seed.accessToken);
   // The real budget is a few seconds, well inside the 28-second limit.
-  assert(REFRESH_BUDGET_MS > 0 && REFRESH_BUDGET_MS <= 5_000);
+  assert(LIMITS.refreshBudgetMs > 0 && LIMITS.refreshBudgetMs <= 5_000);
 });
 
 Deno.test("credential-process reports an SSO OIDC outage with exit 4 when an expired token cannot be refreshed", async () => {
@@ -175,7 +145,7 @@ Deno.test("credential-process reports a hanging SSO OIDC service as an outage wh
   await home.writeConfig(SESSION_PROFILE);
   await sessionToken(home, fake, -MINUTE);
   fake.delay("CreateToken", 60_000);
-  const { run } = inProcess(home, fake, { timeLimitMs: 500 });
+  const { run } = inProcess(home, fake, { credentialProcessMs: 500 });
   const error = await assertRejects(run, AwsApiError);
   assertEquals(error.exitCode, 4);
   assertEquals(

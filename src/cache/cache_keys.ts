@@ -23,10 +23,32 @@ export function roleCredentialCacheKey(args: {
   sessionName?: string;
   startUrl: string;
 }): Promise<string> {
+  return sha1Hex(roleCredentialKeyText(args));
+}
+
+/** Printable ASCII that Python's `json.dumps` prints as is (no `"`, `\\` or escapes). */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** The text whose SHA-1 is {@link roleCredentialCacheKey}: compact, sorted Python JSON. */
+export function roleCredentialKeyText(args: {
+  accountId: string;
+  roleName: string;
+  sessionName?: string;
+  startUrl: string;
+}): string {
+  const last = args.sessionName !== undefined
+    ? ["sessionName", args.sessionName]
+    : ["startUrl", args.startUrl];
+  if ([args.accountId, args.roleName, last[1]].every((v) => PLAIN_JSON.test(v))) {
+    // The usual case, spelled out (Python's dumps would print exactly this): fast for `status`.
+    return `{"accountId":"${args.accountId}","roleName":"${args.roleName}","${last[0]}":"${
+      last[1]
+    }"}`;
+  }
   const input: Record<string, string> = { roleName: args.roleName, accountId: args.accountId };
   if (args.sessionName !== undefined) input.sessionName = args.sessionName;
   else input.startUrl = args.startUrl;
-  return sha1Hex(pythonJsonDumps(input, { compact: true, sortKeys: true }));
+  return pythonJsonDumps(input, { compact: true, sortKeys: true });
 }
 
 /** The client-registration cache key of the current AWS CLI v2 (docs/formats.md §1.4). */

@@ -28,7 +28,14 @@ export async function credentialFilePath(
 /** Reads cached credentials; a missing, corrupt or incomplete file → undefined. */
 export async function readCachedCredentials(path: string): Promise<RoleCredentials | undefined> {
   const raw = await readJsonObject(path);
-  const c = raw?.Credentials as Record<string, unknown> | undefined;
+  return raw && credentialsFromJson(raw);
+}
+
+/** Validates a credential cache file's JSON; incomplete → undefined. */
+export function credentialsFromJson(
+  raw: Record<string, unknown>,
+): RoleCredentials | undefined {
+  const c = raw.Credentials as Record<string, unknown> | undefined;
   if (!c || typeof c !== "object") return undefined;
   const expiration = parseAwsTimestamp(c.Expiration);
   if (

@@ -9,7 +9,7 @@ import {
 } from "../ui/completions.ts";
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "../ui/safe_text.ts";
-import { writeText } from "../ui/output.ts";
+import type { Runtime } from "../runtime.ts";
 
 const HELP: CompletionOption = {
   names: ["-h", "--help"],
@@ -35,7 +35,7 @@ export function completionModel(command: Command): CompletionCommand {
   };
 }
 
-export function register(program: Command): void {
+export function register(program: Command, rt: Runtime): void {
   program.command("completions")
     .description(`print a shell completion script (${SHELLS.join(", ")})`)
     .argument("<shell>", SHELLS.join(" | "))
@@ -52,6 +52,6 @@ export function register(program: Command): void {
           `Unknown shell ${safeEcho(shell)}; choose one of ${SHELLS.join(", ")}.`,
         );
       }
-      await writeText(Deno.stdout, renderCompletion(shell as Shell, completionModel(program)));
+      await rt.stdout.write(renderCompletion(shell as Shell, completionModel(program)));
     });
 }

@@ -26,7 +26,7 @@ import {
   resolveInstanceDefaults,
   type Setting,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand, type RuntimeInfo } from "../config/credential_process_line.ts";
+import { credentialProcessCommand } from "../config/credential_process_line.ts";
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError } from "../errors.ts";
@@ -34,7 +34,8 @@ import { configuredStartUrl } from "../config/instance.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import { deviceCodeConfigured } from "../config/login_config.ts";
 import { DEFAULT_SCOPES, loginInstance } from "../login/oidc_login.ts";
-import { awsPaths, processEnv } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
+import { register as registerPopulate } from "./configure_populate.ts";
 import { processPromptIO, promptLine } from "../ui/prompt.ts";
 import {
   isRegion,
@@ -84,12 +85,7 @@ export interface ConfigureProfileOptions {
   ssoSession?: string;
 }
 
-/** The outside world of the command. */
-export interface ConfigureContext extends AccountRoleContext {
-  runtime: RuntimeInfo;
-}
-
-export function register(program: Command): void {
+export function register(program: Command, rt: Runtime): void {
   const configure = program.command("configure")
     .description("set up profiles in the AWS config file");
   configure.command("profile")
@@ -132,17 +128,9 @@ export function register(program: Command): void {
       "write an [sso-session NAME] section and point the profile at it (sso_session = NAME)",
     )
     .action(async (name: string, options: ConfigureProfileOptions) => {
-      const log = new DebugLog(false);
-      await configureProfile(name, options, {
-        env: processEnv,
-        now: Date.now,
-        io: processPromptIO(),
-        terminal: Deno.stdin.isTerminal() && Deno.stderr.isTerminal(),
-        runtime: { execPath: Deno.execPath(), mainModule: Deno.mainModule, os: Deno.build.os },
-        log,
-        login: loginInstance,
-      });
+      await configureProfile(name, options, rt);
     });
+  registerPopulate(configure, rt);
 }
 
 /** Checks a profile or session name can be written into a section header. */
@@ -199,13 +187,24 @@ function checkOutput(value: string, source: string): void {
   }
 }
 
-/** Runs `configure profile NAME`. */
+/**
+ * Runs `configure profile NAME`: prompts and pickers on this process's stdin and stderr, a login
+ * (the `login` command's flow) when the pickers need a token and none is cached.
+ */
 export async function configureProfile(
   name: string,
   options: ConfigureProfileOptions,
-  ctx: ConfigureContext,
+  rt: Runtime,
 ): Promise<void> {
-  const { env, io } = ctx;
+  const env = rt.env;
+  const ctx: AccountRoleContext = {
+    rt,
+    io: processPromptIO(),
+    terminal: rt.stdinIsTerminal() && rt.stderr.isTerminal(),
+    log: new DebugLog(false),
+    login: loginInstance,
+  };
+  const { io } = ctx;
   checkSectionName(name, "profile");
   if (options.interactive && options.nonInteractive) {
     throw new ConfigError("Give either --interactive or --non-interactive, not both.");
@@ -219,7 +218,7 @@ export async function configureProfile(
   const defaults = parseConfigDefaults(options.configDefault ?? []);
   const interactive = options.interactive ? true : options.nonInteractive ? false : ctx.terminal;
 
-  const paths = awsPaths(env);
+  const paths = rt.paths();
   await checkConfigPath(paths.configFile);
   const config = await loadConfigFile(paths.configFile);
   const existingProfile = config && getProfile(config, name);
@@ -388,7 +387,14 @@ export async function configureProfile(
   if (region) values.push(["region", region.value]);
   if (output) values.push(["output", output.value]);
   if (writeCredentialProcess) {
-    values.push(["credential_process", credentialProcessCommand(name, env, ctx.runtime)]);
+    values.push([
+      "credential_process",
+      credentialProcessCommand(name, env, {
+        execPath: Deno.execPath(),
+        mainModule: Deno.mainModule,
+        os: Deno.build.os,
+      }),
+    ]);
   }
   const plan: ProfilePlan = {
     values,

@@ -7,7 +7,7 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
-import { browserDisabledByEnv, canOpenBrowser } from "../login/browser.ts";
+import { browserDisabledByEnv } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
@@ -24,7 +24,8 @@ import {
   type LoginResult,
   performLogin,
 } from "../login/oidc_login.ts";
-import { awsPaths, type Env, processEnv } from "../config/paths.ts";
+import { awsPaths, type Env } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import { loadConfigFile } from "../config/settings.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import {
@@ -35,12 +36,7 @@ import {
   tokenFilePath,
   writeToken,
 } from "../cache/token_cache.ts";
-import {
-  type BrowserOpener,
-  type PromptOutput,
-  stderrOutput,
-  systemBrowserOpener,
-} from "../login/user_channel.ts";
+import { type PromptOutput, runtimeBrowser, sinkOutput } from "../login/user_channel.ts";
 
 /** Parsed options of the command (commander's names). */
 export interface LoginOptions {
@@ -54,19 +50,6 @@ export interface LoginOptions {
   browser?: boolean;
   useDeviceCode?: boolean;
   verbose?: boolean;
-}
-
-/** The outside world of the command; everything but `env` and `now` has a real default. */
-export interface LoginContext {
-  env: Env;
-  now: () => number;
-  out?: PromptOutput;
-  /** `null`: no browser can be opened. Default: decided by {@link canOpenBrowser}. */
-  openBrowser?: BrowserOpener | null;
-  sleep?: (ms: number) => Promise<void>;
-  log?: DebugLog;
-  loopbackPort?: number;
-  authCodeTimeoutMs?: number;
 }
 
 /** What happened to one instance. */
@@ -123,34 +106,31 @@ export function loginInstances(
 /**
  * Logs in to each selected instance in turn: a fresh token (15+ minutes left) is reported and
  * kept unless `--force-refresh`. Returns one outcome per instance; failures are collected.
+ * Prompts go to `out`; the browser is the runtime's (`rt.openBrowser`).
  */
 export async function login(
   startUrl: string | undefined,
   ssoRegion: string | undefined,
   options: LoginOptions,
-  ctx: LoginContext,
+  rt: Runtime,
+  log: DebugLog,
+  out: PromptOutput,
 ): Promise<InstanceOutcome[]> {
-  const out = ctx.out ?? stderrOutput();
   // An unusable config file (or home directory) is exit 1, as an instance that cannot be found.
-  const paths = awsPaths(ctx.env, InstanceNotFoundError);
+  const paths = awsPaths(rt.env, InstanceNotFoundError);
   const config = await loadConfigFile(paths.configFile, InstanceNotFoundError);
   const instances = loginInstances(
     startUrl,
     ssoRegion,
     options,
-    ctx.env,
+    rt.env,
     config,
     paths.configFile,
   );
   const force = Boolean(options.forceRefresh || options.force);
   const headless = Boolean(options.headless) || options.browser === false ||
-    browserDisabledByEnv(ctx.env);
-  let openBrowser: BrowserOpener | undefined;
-  if (!headless) {
-    openBrowser = ctx.openBrowser === undefined
-      ? (canOpenBrowser({ env: ctx.env }) ? systemBrowserOpener(ctx.env, ctx.log) : undefined)
-      : ctx.openBrowser ?? undefined;
-  }
+    browserDisabledByEnv(rt.env);
+  const openBrowser = runtimeBrowser(rt, log, headless);
   const outcomes: InstanceOutcome[] = [];
   for (const instance of instances) {
     if (instances.length > 1) await out.write(`Logging in to ${instanceLabel(instance)}\n`);
@@ -159,9 +139,9 @@ export async function login(
     try {
       if (!force) {
         const existing = await readToken(await tokenFilePath(paths.ssoCacheDir, instance));
-        if (existing && isTokenFresh(existing, ctx.now())) {
+        if (existing && isTokenFresh(existing, rt.now())) {
           outcome.alreadyLoggedIn = true;
-          await fillLegacyToken(instance, existing, paths.ssoCacheDir, ctx.now(), ctx.log);
+          await fillLegacyToken(instance, existing, paths.ssoCacheDir, rt.now(), log);
           await out.write(
             `Already logged in to ${instanceLabel(instance)}, valid until ${
               formatLocalTime(existing.expiresAt)
@@ -180,16 +160,12 @@ export async function login(
           ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
         ],
       }, {
+        rt,
         ssoCacheDir: paths.ssoCacheDir,
-        env: ctx.env,
         endpointConfig: profileEndpointConfig(config, profileName),
-        now: ctx.now,
-        sleep: ctx.sleep,
         openBrowser,
         out,
-        log: ctx.log,
-        loopbackPort: ctx.loopbackPort,
-        authCodeTimeoutMs: ctx.authCodeTimeoutMs,
+        log,
       });
     } catch (error) {
       outcome.error = error instanceof CliError
@@ -229,13 +205,13 @@ export async function runLogin(
   startUrl: string | undefined,
   ssoRegion: string | undefined,
   options: LoginOptions,
-  ctx: LoginContext = { env: processEnv, now: Date.now },
+  rt: Runtime,
 ): Promise<void> {
-  const log = ctx.log ?? new DebugLog(Boolean(options.verbose));
-  const out = ctx.out ?? stderrOutput();
+  const log = new DebugLog(Boolean(options.verbose));
+  const out = sinkOutput(rt.stderr);
   let outcomes: InstanceOutcome[];
   try {
-    outcomes = await login(startUrl, ssoRegion, options, { ...ctx, log, out });
+    outcomes = await login(startUrl, ssoRegion, options, rt, log, out);
   } finally {
     for (const line of log.lines) await out.write(`${line}\n`);
   }
@@ -251,7 +227,7 @@ export async function runLogin(
 }
 
 /** Registers `login` on the program. */
-export function register(program: Command): void {
+export function register(program: Command, rt: Runtime): void {
   program.command("login")
     .argument("[START_URL]", "start URL of the instance (or a substring/regex of a configured one)")
     .argument("[SSO_REGION]", "its SSO region")
@@ -274,6 +250,6 @@ export function register(program: Command): void {
     .option("--use-device-code", "use the device code flow even for sso-session instances")
     .option("-v, --verbose", "print debug lines on stderr")
     .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
-      await runLogin(startUrl, ssoRegion, options as LoginOptions);
+      await runLogin(startUrl, ssoRegion, options as LoginOptions, rt);
     });
 }

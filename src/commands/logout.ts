@@ -20,8 +20,8 @@ import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, FileSystemError } from "../errors.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
-import { writeText } from "../ui/output.ts";
-import { awsPaths, type Env, joinPath, processEnv } from "../config/paths.ts";
+import { type Env, joinPath } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import {
   isHttpsUrl,
   isRegion,
@@ -30,21 +30,11 @@ import {
 } from "../config/settings.ts";
 import { logout as logoutApi } from "../sso/sso_api.ts";
 
-/** All Logout calls together are abandoned after this long. */
-export const LOGOUT_TIME_LIMIT_MS = 5_000;
-
 /** What to log out of; nothing set → everything. */
 export interface LogoutSelection {
   profile?: string;
   startUrl?: string;
   ssoRegion?: string;
-}
-
-/** The outside world of the command. */
-export interface LogoutContext {
-  env: Env;
-  now: () => number;
-  log: DebugLog;
 }
 
 /** The AWS CLI's rule for a token file: a JSON object with an `accessToken` key. */
@@ -181,22 +171,26 @@ async function remove(path: string): Promise<boolean> {
   }
 }
 
-/** Logs out of the selection; see the module comment. */
+/**
+ * Logs out of the selection; see the module comment. All Logout calls together are abandoned
+ * after `rt.limits.logoutMs` (the files are deleted whatever happens).
+ */
 export async function logout(
   selection: LogoutSelection,
-  ctx: LogoutContext,
+  rt: Runtime,
+  log: DebugLog,
 ): Promise<LogoutResult> {
-  const paths = awsPaths(ctx.env);
+  const paths = rt.paths();
   const all = selection.profile === undefined && selection.startUrl === undefined;
   // Logging out of everything needs no config file (so a broken one cannot block it).
   const config = all ? undefined : await loadConfigFile(paths.configFile);
-  const instance = selectedInstance(selection, ctx.env, config, paths.configFile);
+  const instance = selectedInstance(selection, rt.env, config, paths.configFile);
   const endpointConfig = profileEndpointConfig(config, selection.profile);
 
   let tokenPaths: string[];
   let credentialCandidates: string[];
   if (instance) {
-    ctx.log.log(`logout of ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
+    log.log(`logout of ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
     const keys = await selectedTokenKeys(instance, selection.profile !== undefined, config);
     tokenPaths = [...keys].map((k) => joinPath(paths.ssoCacheDir, `${k}.json`));
     credentialCandidates = await profileCredentialFiles(
@@ -206,7 +200,7 @@ export async function logout(
       keys,
     );
   } else {
-    ctx.log.log("logout of every cached SSO session");
+    log.log("logout of every cached SSO session");
     tokenPaths = await filesIn(paths.ssoCacheDir);
     credentialCandidates = await filesIn(paths.cliCacheDir);
   }
@@ -217,7 +211,7 @@ export async function logout(
     if (json && isTokenJson(json)) tokens.push({ path, json });
   }
 
-  const deadline = ctx.now() + LOGOUT_TIME_LIMIT_MS;
+  const deadline = rt.now() + rt.limits.logoutMs;
   const results = await Promise.all(tokens.map(async ({ path, json }) => {
     const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
     const region = str(json.region) ?? (instance?.ssoRegion || undefined);
@@ -229,20 +223,20 @@ export async function logout(
       logoutCalled: false,
     };
     if (!region || !isRegion(region) || !accessToken) {
-      ctx.log.log(`${path}: no usable region or access token; not calling Logout`);
+      log.log(`${path}: no usable region or access token; not calling Logout`);
       return result;
     }
-    const endpoint = resolveEndpoint("sso", region, ctx.env, endpointConfig);
-    ctx.log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
+    const endpoint = resolveEndpoint("sso", region, rt.env, endpointConfig);
+    log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
     result.logoutCalled = true;
     try {
       await logoutApi(
-        { region, endpoint: endpoint.url, caBundle: endpoint.caBundle, deadline, log: ctx.log },
+        { rt, region, endpoint: endpoint.url, caBundle: endpoint.caBundle, deadline, log },
         accessToken,
       );
     } catch (error) {
       result.logoutError = (error as Error).message;
-      ctx.log.log(`Logout failed (ignored): ${result.logoutError}`);
+      log.log(`Logout failed (ignored): ${result.logoutError}`);
     }
     return result;
   }));
@@ -250,14 +244,14 @@ export async function logout(
   const deletedTokens: LoggedOutToken[] = [];
   for (const result of results) {
     if (await remove(result.path)) {
-      ctx.log.log(`deleted token file ${result.path}`);
+      log.log(`deleted token file ${result.path}`);
       deletedTokens.push(result);
     }
   }
   const credentialFiles: string[] = [];
   for (const path of credentialCandidates) {
     if (isSsoCredentialJson(await readJsonObject(path)) && await remove(path)) {
-      ctx.log.log(`deleted cached role credentials ${path}`);
+      log.log(`deleted cached role credentials ${path}`);
       credentialFiles.push(path);
     }
   }
@@ -290,23 +284,20 @@ export async function runLogout(
   startUrl: string | undefined,
   ssoRegion: string | undefined,
   options: LogoutOptions,
-  env: Env = processEnv,
+  rt: Runtime,
 ): Promise<void> {
   const log = new DebugLog(Boolean(options.verbose));
   let result: LogoutResult;
   try {
-    result = await logout(
-      { profile: options.profile, startUrl, ssoRegion },
-      { env, now: Date.now, log },
-    );
+    result = await logout({ profile: options.profile, startUrl, ssoRegion }, rt, log);
   } finally {
-    for (const line of log.lines) await writeText(Deno.stderr, `${line}\n`);
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
   }
-  await writeText(Deno.stderr, `${logoutSummary(result)}\n`);
+  await rt.stderr.write(`${logoutSummary(result)}\n`);
 }
 
 /** Registers `logout` on the program. */
-export function register(program: Command): void {
+export function register(program: Command, rt: Runtime): void {
   program.command("logout")
     .argument("[START_URL]", "log out of this instance only (a URL, or a substring/regex of one)")
     .argument("[SSO_REGION]", "its SSO region")
@@ -318,6 +309,6 @@ export function register(program: Command): void {
     .option("--profile <NAME>", "log out of this profile's sso-session or start URL only")
     .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr")
     .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
-      await runLogout(startUrl, ssoRegion, options as LogoutOptions);
+      await runLogout(startUrl, ssoRegion, options as LogoutOptions, rt);
     });
 }

@@ -8,8 +8,7 @@ import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../errors.ts";
 import { type FoundInstance, resolveInstance } from "../config/instance.ts";
-import { writeText } from "../ui/output.ts";
-import { awsPaths, type Env, processEnv } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import {
   type AccountFilter,
   accountFilter,
@@ -39,9 +38,6 @@ export {
   ROLES_RATE,
   THROTTLE_RETRY,
 } from "../sso/account_listing.ts";
-
-/** Getting (or refreshing) the token is abandoned after this long. */
-const TOKEN_TIME_LIMIT_MS = 28_000;
 
 /** Filters applied while listing (accounts are filtered before their roles are listed). */
 export interface RoleFilters {
@@ -94,13 +90,6 @@ export interface RolesOptions {
   verbose?: boolean;
 }
 
-/** The outside world of the command. */
-export interface RolesContext {
-  env: Env;
-  now: () => number;
-  write: (text: string) => Promise<void>;
-}
-
 /**
  * The token to use for an instance. For an sso-session found by its start URL
  * ({@link FoundInstance.sameUrlLegacy}), the token cache may hold the session's token, the
@@ -136,16 +125,16 @@ export async function instanceToken(
 }
 
 /** Resolves the instance and token, lists, filters, sorts and prints the roles on stdout. */
-export async function runRoles(options: RolesOptions, ctx: RolesContext): Promise<void> {
+export async function runRoles(options: RolesOptions, rt: Runtime): Promise<void> {
   const log = new DebugLog(Boolean(options.verbose));
   try {
-    await listAndPrint(options, ctx, log);
+    await listAndPrint(options, rt, log);
   } finally {
-    for (const line of log.lines) await writeText(Deno.stderr, `${line}\n`);
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
   }
 }
 
-async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: DebugLog) {
+async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   // Validate every flag before any file or network access.
   const json = options.output === "json";
   const separator = options.separator ?? options.sep;
@@ -159,43 +148,42 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     throw new ConfigError("Give either -u/--sso-start-url or --profile, not both.");
   }
 
-  const paths = awsPaths(ctx.env);
+  const paths = rt.paths();
   const config = await loadConfigFile(paths.configFile);
   const instance = resolveInstance(
     { startUrl: options.ssoStartUrl, ssoRegion: options.ssoRegion, profile: options.profile },
-    ctx.env,
+    rt.env,
     config,
     paths.configFile,
   );
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
   const endpointConfig = profileEndpointConfig(config, options.profile);
   const message = loginRequiredMessage(instance, options.profile);
-  const deadline = ctx.now() + TOKEN_TIME_LIMIT_MS;
+  const deadline = rt.now() + rt.limits.rolesTokenMs;
   const token = await instanceToken(
     instance,
     paths.ssoCacheDir,
-    ctx.now(),
+    rt.now(),
     (candidate) =>
       getUsableToken(candidate, {
+        rt,
         ssoCacheDir: paths.ssoCacheDir,
-        env: ctx.env,
         endpointConfig,
-        now: ctx.now,
         deadline,
         log,
         forceRefresh: options.forceRefresh,
         loginRequiredMessage: message,
       }),
   );
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, endpointConfig);
+  const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
   log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
   const listing: ListingContext = {
+    rt,
     region: instance.ssoRegion,
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
     accessToken: token.accessToken,
     log,
-    now: ctx.now,
     unauthorized: () =>
       new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),
   };
@@ -207,7 +195,7 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     const write = async (lines: string[]) => {
       if (pending !== undefined) lines.unshift(pending);
       pending = undefined;
-      if (lines.length > 0) await ctx.write(lines.map((l) => `${l}\n`).join(""));
+      if (lines.length > 0) await rt.stdout.write(lines.map((l) => `${l}\n`).join(""));
     };
     await listAvailableRoles(
       listing,
@@ -218,13 +206,13 @@ async function listAndPrint(options: RolesOptions, ctx: RolesContext, log: Debug
     return;
   }
   const rows = sortRows(await listAvailableRoles(listing, filters), sort ?? []);
-  await ctx.write(json ? formatJson(rows) : formatTable(rows, format));
+  await rt.stdout.write(json ? formatJson(rows) : formatTable(rows, format));
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `roles` on the program. */
-export function register(program: Command): void {
+export function register(program: Command, rt: Runtime): void {
   program.command("roles")
     .summary("list the accounts and roles you can access")
     .description(
@@ -263,10 +251,6 @@ export function register(program: Command): void {
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
     .option("-v, --verbose", "print debug lines on stderr")
     .action(async (options: RolesOptions) => {
-      await runRoles(options, {
-        env: processEnv,
-        now: Date.now,
-        write: (text) => writeText(Deno.stdout, text),
-      });
+      await runRoles(options, rt);
     });
 }

@@ -16,9 +16,12 @@ export const EXISTING_CONFIG_ACTIONS: readonly ExistingConfigAction[] = [
   "discard",
 ];
 
-/** The section an edit applies to. The profile `default` also matches a `[default]` section. */
+/**
+ * The section an edit applies to. The profile `default` also matches a `[default]` section;
+ * `credentials` is a `[NAME]` section of the shared credentials file.
+ */
 export interface SectionTarget {
-  kind: "profile" | "sso-session";
+  kind: "profile" | "sso-session" | "credentials";
   name: string;
 }
 
@@ -41,6 +44,7 @@ export function sectionHeader(target: SectionTarget): string {
   if (target.kind === "profile") {
     return target.name === "default" ? "[default]" : `[profile ${target.name}]`;
   }
+  if (target.kind === "credentials") return `[${target.name}]`;
   return `[sso-session ${target.name}]`;
 }
 
@@ -64,6 +68,11 @@ function matches(section: AwsConfigDocument["sections"][number], target: Section
   if (target.kind === "profile") {
     return (section.kind === "profile" && section.name === target.name) ||
       (target.name === "default" && section.kind === "default");
+  }
+  if (target.kind === "credentials") {
+    return target.name === "default"
+      ? section.kind === "default"
+      : section.kind === "other" && section.name === target.name;
   }
   return section.kind === "sso-session" && section.name === target.name;
 }

@@ -35,6 +35,10 @@ export interface FoundInstance extends SsoInstance {
 export interface InstanceFailures {
   invalid: FailureClass;
   notFound: FailureClass;
+  /** A start URL matching no configured one (default `notFound`; `check` tells them apart). */
+  noMatch?: FailureClass;
+  /** Several instances configured or matching (default `notFound`). */
+  ambiguous?: FailureClass;
 }
 
 /** `roles` and `logout`: a bad config is exit 2, no instance exit 1. */
@@ -215,7 +219,7 @@ export function resolveInstance(
       "No SSO instance found: give a start URL and region, --profile, or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.",
     );
   }
-  throw new failures.notFound(
+  throw new (failures.ambiguous ?? failures.notFound)(
     `Several SSO instances are configured (${
       candidates.map((c) => shownUrl(c.startUrl)).join(", ")
     }); choose one with a start URL or --profile.`,
@@ -281,9 +285,11 @@ function fromStartUrl(
   );
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new failures.notFound(`No configured SSO start URL matches ${shownUrl(text)}.`);
+    throw new (failures.noMatch ?? failures.notFound)(
+      `No configured SSO start URL matches ${shownUrl(text)}.`,
+    );
   }
-  throw new failures.notFound(
+  throw new (failures.ambiguous ?? failures.notFound)(
     `${shownUrl(text)} matches several configured SSO start URLs (${
       matches.map((m) => shownUrl(m.startUrl)).join(", ")
     }); be more specific.`,

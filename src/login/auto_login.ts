@@ -9,40 +9,31 @@ import type { EndpointConfig } from "../config/endpoints.ts";
 import { AuthDispatchError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
-import { AUTH_CODE_TIMEOUT_MS, instanceLabel, performLogin } from "./oidc_login.ts";
-import type { Env } from "../config/paths.ts";
+import { instanceLabel, performLogin } from "./oidc_login.ts";
+import type { Runtime } from "../runtime.ts";
 import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
 import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
 import { probeUserChannel, type UserChannel } from "./user_channel.ts";
 
-/**
- * How long `credential-process` waits for another process's login (the token lock) before it
- * starts its own: the longest a login can take (10 minutes) plus a margin.
- */
-export const LOGIN_LOCK_WAIT_MS = AUTH_CODE_TIMEOUT_MS + 30_000;
-
 /** What `credential-process --login` passes to {@link autoLogin}. */
 export interface AutoLoginOptions {
+  /**
+   * Environment, clock, transport, `reachUser` (how to find the user; default
+   * {@link probeUserChannel}) and limits: `loginLockWaitMs` is how long to wait for another
+   * process's login (the token lock) before starting one's own.
+   */
+  rt: Runtime;
   instance: SsoInstance;
   profileName?: string;
   /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
   configFile?: string;
   ssoCacheDir: string;
-  env: Env;
   endpointConfig?: EndpointConfig;
-  now: () => number;
-  sleep?: (ms: number) => Promise<void>;
   log?: DebugLog;
   /** The error to throw when the user cannot be reached. */
   loginRequired: LoginRequiredError;
   /** A token the service rejected: not reused even if it looks fresh. */
   rejectedAccessToken?: string;
-  /** Finds a way to reach the user (default {@link probeUserChannel}). */
-  reachUser?: () => Promise<UserChannel | undefined>;
-  /** How long to wait for another process's login (default {@link LOGIN_LOCK_WAIT_MS}). */
-  lockWaitMs?: number;
-  /** Passed to the login (tests). */
-  authCodeTimeoutMs?: number;
 }
 
 /**
@@ -53,8 +44,9 @@ export interface AutoLoginOptions {
  * window expired → 1 (login required), denied → 3; the others keep their codes.
  */
 export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
-  const log = options.log;
-  const channel = await (options.reachUser ?? (() => probeUserChannel(options.env, log)))();
+  const { log, rt } = options;
+  const channel: UserChannel | undefined = await (rt.reachUser ??
+    (() => probeUserChannel(rt.env, log)))();
   if (!channel) {
     log?.log("auto-login: no terminal and no browser to reach the user");
     throw options.loginRequired;
@@ -69,13 +61,13 @@ export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
     const path = await tokenFilePath(options.ssoCacheDir, options.instance);
     return await withFileLock(
       lockPathFor(path),
-      options.lockWaitMs ?? LOGIN_LOCK_WAIT_MS,
+      rt.limits.loginLockWaitMs,
       async (locked) => {
         clearTimeout(waitNote);
         log?.log(locked ? "token lock acquired" : "token lock not acquired; going on");
         const current = await readToken(path);
         if (
-          current && isTokenFresh(current, options.now()) &&
+          current && isTokenFresh(current, rt.now()) &&
           current.accessToken !== options.rejectedAccessToken
         ) {
           log?.log("another process logged in meanwhile");
@@ -97,15 +89,12 @@ export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
           }),
           alsoFor: sessionsSharingUrl(config, options.instance),
         }, {
+          rt,
           ssoCacheDir: options.ssoCacheDir,
-          env: options.env,
           endpointConfig: options.endpointConfig,
-          now: options.now,
-          sleep: options.sleep,
           openBrowser: channel.openBrowser,
           out: channel.out,
           log,
-          authCodeTimeoutMs: options.authCodeTimeoutMs,
           // credential-process's codes: an expired login is "login required", a denied one 3.
           failures: {
             expired: (reason) =>

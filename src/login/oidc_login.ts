@@ -3,13 +3,11 @@
  * the device authorization flow; the client-registration cache; writing the token file exactly as
  * the AWS CLI does.
  *
- * Everything outside (clock, sleep, browser, prompt output, loopback port) is injected, so the
+ * Everything outside (the runtime, browser, prompt output, loopback port) is injected, so the
  * flows run in-process against the fake Identity Center in tests.
  *
  * @module
  */
-import { canOpenBrowser } from "./browser.ts";
-import { systemClock } from "../sso/concurrency.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { redact } from "../debug_log.ts";
 import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "../config/endpoints.ts";
@@ -27,7 +25,7 @@ import {
   type Loopback,
   startLoopback,
 } from "./loopback_callback.ts";
-import type { Env } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import {
@@ -62,8 +60,8 @@ import {
 import {
   type BrowserOpener,
   type PromptOutput,
-  stderrOutput,
-  systemBrowserOpener,
+  runtimeBrowser,
+  sinkOutput,
 } from "./user_channel.ts";
 
 // ------------------------------------------------------------------ constants
@@ -74,34 +72,25 @@ export const DEFAULT_SCOPES: readonly string[] = ["sso:account:access"];
 export const REGISTERED_REDIRECT_URI = "http://127.0.0.1/oauth/callback";
 /** Grant type of the device authorization flow. */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-/** How long the PKCE flow waits for the browser's redirect (the AWS CLI's 10 minutes). */
-export const AUTH_CODE_TIMEOUT_MS = 10 * 60 * 1000;
-/** Time limit of each API call of a login. */
-export const LOGIN_CALL_TIMEOUT_MS = 30_000;
-/** Added to the polling interval on SlowDownException (RFC 8628). */
-export const SLOW_DOWN_STEP_MS = 5_000;
 
 // ------------------------------------------------------------------ outside world
 
 /** What a login needs from the outside world. */
 export interface LoginDeps {
+  /**
+   * Environment, clock, HTTP transport and limits: `loginCallMs` (each API call), `authCodeMs`
+   * (the wait for the browser's redirect, the AWS CLI's 10 minutes), `slowDownStepMs` (added to
+   * the polling interval on SlowDownException, RFC 8628).
+   */
+  rt: Runtime;
   ssoCacheDir: string;
-  env: Env;
   endpointConfig?: EndpointConfig;
-  /** Epoch ms. */
-  now: () => number;
-  /** Default: a real timer. */
-  sleep?: (ms: number) => Promise<void>;
   /** Undefined when no browser can be opened (headless, SSH, no display): device code then. */
   openBrowser?: BrowserOpener;
   out: PromptOutput;
   log?: DebugLog;
   /** Port of the loopback redirect listener (default 0: any free port). */
   loopbackPort?: number;
-  /** How long to wait for the browser's redirect (default {@link AUTH_CODE_TIMEOUT_MS}). */
-  authCodeTimeoutMs?: number;
-  /** Time limit of each API call (default {@link LOGIN_CALL_TIMEOUT_MS}). */
-  callTimeoutMs?: number;
   /** The errors an expired or denied login throws (default {@link LOGIN_FAILURES}). */
   failures?: LoginFailures;
 }
@@ -239,7 +228,7 @@ function grantFailure(error: unknown, what: string, deps: LoginDeps): unknown {
 export async function performLogin(request: LoginRequest, deps: LoginDeps): Promise<LoginResult> {
   const { instance } = request;
   const log = deps.log;
-  const oidc = resolveEndpoint("sso-oidc", instance.ssoRegion, deps.env, deps.endpointConfig);
+  const oidc = resolveEndpoint("sso-oidc", instance.ssoRegion, deps.rt.env, deps.endpointConfig);
   log?.log(`login to ${instance.startUrl} via ${oidc.url} (${oidc.source})`);
   let flow = chooseFlow(instance, {
     useDeviceCode: request.useDeviceCode,
@@ -284,14 +273,14 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
       }
       created = await runFlow(registration);
     }
-    const json = loginTokenJson(instance, created, registration, deps.now());
+    const json = loginTokenJson(instance, created, registration, deps.rt.now());
     const paths = [await tokenFilePath(deps.ssoCacheDir, instance)];
     const copies = new Map<string, Record<string, unknown>>([[paths[0], json]]);
     for (const other of request.alsoFor ?? []) {
       const path = await tokenFilePath(deps.ssoCacheDir, other);
       if (paths.includes(path)) continue;
       const existing = await readToken(path);
-      if (existing && isTokenFresh(existing, deps.now())) {
+      if (existing && isTokenFresh(existing, deps.rt.now())) {
         log?.log(`not overwriting the fresh token of ${instanceLabel(other)}`);
         continue;
       }
@@ -320,10 +309,11 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
 
 function apiContext(instance: SsoInstance, endpoint: string, deps: LoginDeps): ApiContext {
   return {
+    rt: deps.rt,
     region: instance.ssoRegion,
     endpoint,
-    caBundle: resolveCaBundle(deps.env, deps.endpointConfig),
-    deadline: Date.now() + (deps.callTimeoutMs ?? LOGIN_CALL_TIMEOUT_MS),
+    caBundle: resolveCaBundle(deps.rt.env, deps.endpointConfig),
+    deadline: deps.rt.now() + deps.rt.limits.loginCallMs,
     log: deps.log,
   };
 }
@@ -353,7 +343,7 @@ async function clientRegistration(
   const scopes = registrationScopes(instance);
   const cached = ignoreCache ? undefined : await readRegistration(path);
   if (
-    cached && isRegistrationReusable(cached, flow, deps.now()) &&
+    cached && isRegistrationReusable(cached, flow, deps.rt.now()) &&
     (scopes === undefined || (cached.scopes ?? []).length > 0)
   ) {
     deps.log?.log(`reusing client registration ${redact(cached.clientId)} from ${path}`);
@@ -361,7 +351,7 @@ async function clientRegistration(
   }
   const grantTypes = flow === "pkce" ? [...PKCE_GRANT_TYPES] : undefined;
   const response = await registerClient(apiContext(instance, endpoint, deps), {
-    clientName: clientName(instance, deps.now()),
+    clientName: clientName(instance, deps.rt.now()),
     ...(scopes ? { scopes } : {}),
     ...(flow === "pkce"
       ? { grantTypes, redirectUris: [REGISTERED_REDIRECT_URI], issuerUrl: instance.startUrl }
@@ -406,12 +396,12 @@ async function pkceFlow(
   if (!(await deps.openBrowser!(url))) {
     await deps.out.write("Could not start a browser; open the URL above yourself.\n");
   }
-  const timeoutMs = deps.authCodeTimeoutMs ?? AUTH_CODE_TIMEOUT_MS;
+  const timeoutMs = deps.rt.limits.authCodeMs;
   const stop = startProgress(
     deps.out,
     "Waiting for the sign-in in your browser",
-    deps.now() + timeoutMs,
-    deps.now,
+    deps.rt.now() + timeoutMs,
+    deps.rt.now,
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
   let result: CallbackResult | undefined;
@@ -469,13 +459,12 @@ async function deviceFlow(
   endpoint: string,
   deps: LoginDeps,
 ): Promise<CreatedToken> {
-  const sleep = deps.sleep ?? systemClock.sleep;
   const auth = await startDeviceAuthorization(apiContext(instance, endpoint, deps), {
     clientId: registration.clientId,
     clientSecret: registration.clientSecret,
     startUrl: instance.startUrl,
   });
-  const expiresAt = deps.now() + auth.expiresIn * 1000;
+  const expiresAt = deps.rt.now() + auth.expiresIn * 1000;
   let interval = Math.max(1, auth.interval || 5) * 1000;
   deps.log?.log(`device authorization started, expires in ${auth.expiresIn}s`);
   const poll = async (): Promise<CreatedToken | "pending" | "slow"> => {
@@ -510,17 +499,17 @@ async function deviceFlow(
   if (browser && !(await deps.openBrowser!(url))) {
     await deps.out.write("Could not start a browser; open the URL above yourself.\n");
   }
-  const stop = startProgress(deps.out, "Waiting for the authorization", expiresAt, deps.now);
+  const stop = startProgress(deps.out, "Waiting for the authorization", expiresAt, deps.rt.now);
   try {
     while (true) {
-      if (outcome === "slow") interval += SLOW_DOWN_STEP_MS;
-      const remaining = expiresAt - deps.now();
+      if (outcome === "slow") interval += deps.rt.limits.slowDownStepMs;
+      const remaining = expiresAt - deps.rt.now();
       if (remaining <= 0) {
         throw (deps.failures ?? LOGIN_FAILURES).expired(
           "The device authorization expired before the sign-in was completed",
         );
       }
-      await sleep(Math.min(interval, remaining));
+      await deps.rt.sleep(Math.min(interval, remaining));
       outcome = await poll();
       if (typeof outcome === "object") return outcome;
     }
@@ -536,23 +525,21 @@ async function deviceFlow(
 export function loginInstance(
   instance: SsoInstance,
   context: {
-    env: Env;
+    rt: Runtime;
     ssoCacheDir: string;
     endpointConfig?: EndpointConfig;
-    now: () => number;
     log?: DebugLog;
     useDeviceCode?: boolean;
     headless?: boolean;
   },
 ): Promise<LoginResult> {
-  const browser = canOpenBrowser({ env: context.env, headless: context.headless });
+  const { rt } = context;
   return performLogin({ instance, useDeviceCode: context.useDeviceCode }, {
+    rt,
     ssoCacheDir: context.ssoCacheDir,
-    env: context.env,
     endpointConfig: context.endpointConfig,
-    now: context.now,
-    openBrowser: browser ? systemBrowserOpener(context.env, context.log) : undefined,
-    out: stderrOutput(),
+    openBrowser: runtimeBrowser(rt, context.log, context.headless),
+    out: sinkOutput(rt.stderr),
     log: context.log,
   });
 }

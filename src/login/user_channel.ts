@@ -6,6 +6,7 @@ import { canOpenBrowser, openUrl } from "./browser.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { writeText } from "../ui/output.ts";
 import type { Env } from "../config/paths.ts";
+import type { Runtime, TextSink } from "../runtime.ts";
 
 /** Where prompts and progress go (stderr, or the terminal for credential-process). */
 export interface PromptOutput {
@@ -20,6 +21,25 @@ export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
 /** Prompt output on this process's stderr. */
 export function stderrOutput(): PromptOutput {
   return fileOutput(Deno.stderr, safeIsTerminal(Deno.stderr));
+}
+
+/** Prompt output on a runtime's stream (`rt.stderr`). */
+export function sinkOutput(sink: TextSink): PromptOutput {
+  return { isTerminal: sink.isTerminal(), write: (text) => sink.write(text) };
+}
+
+/**
+ * The runtime's browser opener: none when `headless` or `rt.openBrowser` is `null`, the injected
+ * one, else the system's when a browser can be opened here.
+ */
+export function runtimeBrowser(
+  rt: Pick<Runtime, "env" | "openBrowser">,
+  log?: DebugLog,
+  headless = false,
+): BrowserOpener | undefined {
+  if (headless) return undefined;
+  if (rt.openBrowser !== undefined) return rt.openBrowser ?? undefined;
+  return canOpenBrowser({ env: rt.env }) ? systemBrowserOpener(rt.env, log) : undefined;
 }
 
 /** Prompt output on an open file or stream. */

@@ -1,7 +1,7 @@
 /**
  * One call of an AWS rest-json API (the SSO portal and SSO OIDC services are both rest-json and
  * unsigned), with the AWS SDKs' standard retry behaviour: up to {@link MAX_ATTEMPTS} attempts,
- * each abandoned after {@link REQUEST_TIMEOUT_MS}; server errors (5xx), throttling (429 and the
+ * each abandoned after the runtime's `limits.requestTimeoutMs`; server errors (5xx), throttling (429 and the
  * throttling error codes) and transient network failures are retried with capped exponential
  * backoff and full jitter; nothing runs past the caller's deadline. Every failure becomes an
  * AwsApiError with a one-sentence message.
@@ -12,26 +12,19 @@ import { AwsApiError } from "../errors.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { parseJsonObject } from "../json_object.ts";
 import { safeEcho } from "../ui/safe_text.ts";
-import {
-  type CaBundle,
-  hostOf,
-  type HttpRequest,
-  NetworkFailure,
-  sendHttp,
-} from "./http_client.ts";
+import { type CaBundle, hostOf, type HttpRequest, NetworkFailure } from "./http_client.ts";
+import type { Runtime } from "../runtime.ts";
 
 /** Attempts per call, as the AWS SDKs count them (1 + retries). */
 export const MAX_ATTEMPTS = 5;
-/** A single HTTP attempt is abandoned after this long. */
-export const REQUEST_TIMEOUT_MS = 10_000;
-/** Backoff base for errors and for throttling, and its cap (the SDKs' standard retry mode). */
-const RETRY_BASE_MS = 100;
-const THROTTLING_RETRY_BASE_MS = 500;
-const MAX_RETRY_DELAY_MS = 20_000;
 const USER_AGENT = "aws-sso-util-deno";
+
+/** What a call takes from the runtime: the clock, the time limits and the HTTP transport. */
+export type CallRuntime = Pick<Runtime, "now" | "sleep" | "limits" | "http">;
 
 /** Where and how long to call. */
 export interface ApiContext {
+  rt: CallRuntime;
   region: string;
   /** Endpoint URL of the service being called. */
   endpoint: string;
@@ -85,7 +78,7 @@ export async function callAwsJson(
   }
   let failure: AwsApiError | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const remaining = ctx.deadline - Date.now();
+    const remaining = ctx.deadline - ctx.rt.now();
     if (remaining <= 0) break;
     const outcome = await attemptOnce(
       ctx,
@@ -108,18 +101,19 @@ export async function callAwsJson(
       }ms: ${failure.errorCode}: ${failure.message}`,
     );
     if (!failure.retryable || attempt === MAX_ATTEMPTS) break;
+    const limits = ctx.rt.limits;
     const base = THROTTLING_CODES.has(failure.errorCode) || failure.errorCode === "HTTP429"
-      ? THROTTLING_RETRY_BASE_MS
-      : RETRY_BASE_MS;
-    const delay = Math.random() * Math.min(MAX_RETRY_DELAY_MS, base * 2 ** (attempt - 1));
-    if (Date.now() + delay >= ctx.deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+      ? limits.throttlingRetryBaseMs
+      : limits.retryBaseMs;
+    const delay = Math.random() * Math.min(limits.maxRetryDelayMs, base * 2 ** (attempt - 1));
+    if (ctx.rt.now() + delay >= ctx.deadline) break;
+    await ctx.rt.sleep(delay);
   }
   throw failure ?? timeoutError(request.operation, ctx.endpoint);
 }
 
 /**
- * One HTTP attempt, abandoned after {@link REQUEST_TIMEOUT_MS} or at the deadline: the parsed
+ * One HTTP attempt, abandoned after `limits.requestTimeoutMs` or at the deadline: the parsed
  * JSON of a 2xx answer, or the AwsApiError it amounts to (`retryable` says whether to try again;
  * a timeout at the deadline itself is final).
  */
@@ -129,9 +123,10 @@ async function attemptOnce(
   request: HttpRequest,
   remaining: number,
 ): Promise<{ status: number; json: Record<string, unknown> } | AwsApiError> {
-  const signal = AbortSignal.timeout(Math.min(REQUEST_TIMEOUT_MS, remaining));
+  const perAttempt = ctx.rt.limits.requestTimeoutMs;
+  const signal = AbortSignal.timeout(Math.min(perAttempt, remaining));
   try {
-    const response = await sendHttp(request, { signal, caBundle: ctx.caBundle });
+    const response = await ctx.rt.http(request, { signal, caBundle: ctx.caBundle });
     if (response.status < 200 || response.status >= 300) {
       return errorFromResponse(operation, response.status, response);
     }
@@ -146,7 +141,7 @@ async function attemptOnce(
     }
     if (signal.aborted && (error === signal.reason || isAbort(error))) {
       const timeout = timeoutError(operation, ctx.endpoint);
-      return remaining <= REQUEST_TIMEOUT_MS
+      return remaining <= perAttempt
         ? new AwsApiError(timeout.message, timeout.errorCode, false)
         : timeout;
     }

@@ -16,6 +16,7 @@ import { AwsApiError, type CliError } from "../errors.ts";
 import {
   type AccountInfo,
   type ApiContext,
+  type CallRuntime,
   listAccountRolesPage,
   listAccountsPage,
   type Page,
@@ -27,8 +28,6 @@ export const ROLES_CONCURRENCY = 4;
 export const ROLES_RATE: RateLimit = { perSecond: 15, burst: 4 };
 /** Retries of a call still throttled after the API client's own retries. */
 export const THROTTLE_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
-/** One page request is abandoned after this long (the API client's retries included). */
-export const PAGE_TIME_LIMIT_MS = 30_000;
 
 /** True for a throttling error (HTTP 429 TooManyRequestsException or a ThrottlingException). */
 export function isThrottling(error: unknown): boolean {
@@ -38,7 +37,7 @@ export function isThrottling(error: unknown): boolean {
 
 /** The listing's limiter: {@link ROLES_RATE}, {@link THROTTLE_RETRY}, retrying throttling. */
 export function createRolesLimiter(
-  options: { clock?: Clock; random?: () => number; log?: DebugLog } = {},
+  options: { clock: Clock; random?: () => number; log?: DebugLog },
 ): RequestLimiter {
   return new RequestLimiter({
     rate: ROLES_RATE,
@@ -55,6 +54,8 @@ export function createRolesLimiter(
 
 /** Where and with what token to list. */
 export interface ListingContext {
+  /** Clock, limits (`listingPageMs`: one page, the API client's retries included) and transport. */
+  rt: CallRuntime;
   region: string;
   endpoint: string;
   caBundle?: CaBundle;
@@ -64,7 +65,6 @@ export interface ListingContext {
   limiter?: RequestLimiter;
   /** Accounts whose roles are listed at once (default {@link ROLES_CONCURRENCY}). */
   concurrency?: number;
-  now?: () => number;
   /**
    * The error to throw when the service rejects the token (UnauthorizedException); without it,
    * that AwsApiError is thrown (for a caller that logs in again and retries).
@@ -74,16 +74,17 @@ export interface ListingContext {
 
 function apiContext(ctx: ListingContext): ApiContext {
   return {
+    rt: ctx.rt,
     region: ctx.region,
     endpoint: ctx.endpoint,
     caBundle: ctx.caBundle,
-    deadline: (ctx.now ?? Date.now)() + PAGE_TIME_LIMIT_MS,
+    deadline: ctx.rt.now() + ctx.rt.limits.listingPageMs,
     log: ctx.log,
   };
 }
 
 function limiterOf(ctx: ListingContext): RequestLimiter {
-  ctx.limiter ??= createRolesLimiter({ log: ctx.log });
+  ctx.limiter ??= createRolesLimiter({ clock: ctx.rt, log: ctx.log });
   return ctx.limiter;
 }
 

@@ -7,7 +7,7 @@
 import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../errors.ts";
-import type { Env } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import type { PickerItem } from "../ui/picker.ts";
 import type { PromptIO } from "../ui/prompt.ts";
 import type { SsoInstance } from "../config/settings.ts";
@@ -21,9 +21,6 @@ import {
 import { pick } from "../ui/terminal_picker.ts";
 import { getUsableToken, loginRequiredMessage } from "./token_provider.ts";
 
-/** Getting (or refreshing) the token is abandoned after this long. */
-const TOKEN_TIME_LIMIT_MS = 60_000;
-
 /** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
 export type LoginFunction = (
   instance: SsoInstance,
@@ -32,10 +29,9 @@ export type LoginFunction = (
 
 /** What configure hands to the login flow. */
 export interface LoginContext {
-  env: Env;
+  rt: Runtime;
   ssoCacheDir: string;
   endpointConfig?: EndpointConfig;
-  now: () => number;
   log: DebugLog;
   /** The profile's or session's `sso_use_device_code = true`. */
   useDeviceCode?: boolean;
@@ -43,8 +39,8 @@ export interface LoginContext {
 
 /** What choosing an account and role needs from the outside world. */
 export interface AccountRoleContext {
-  env: Env;
-  now: () => number;
+  /** Environment, clock, limits (`configureTokenMs`) and HTTP transport. */
+  rt: Runtime;
   io: PromptIO;
   /** stdin and stderr are terminals (default for interactive mode, raw-mode pickers). */
   terminal: boolean;
@@ -69,17 +65,17 @@ export async function chooseAccountAndRole(
   ssoCacheDir: string,
 ): Promise<{ accountId: string; roleName: string }> {
   const { io } = ctx;
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.env, wanted.endpointConfig);
+  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.rt.env, wanted.endpointConfig);
   // One limiter for every listing call, whichever token it carries.
-  const limiter = createRolesLimiter({ log: ctx.log });
+  const limiter = createRolesLimiter({ clock: ctx.rt, log: ctx.log });
   const listing = (accessToken: string): ListingContext => ({
+    rt: ctx.rt,
     region: instance.ssoRegion,
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
     accessToken,
     log: ctx.log,
     limiter,
-    now: ctx.now,
   });
   const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
   let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
@@ -180,11 +176,10 @@ async function accessToken(
   }
   const message = loginRequiredMessage(instance);
   const tokenContext = () => ({
+    rt: ctx.rt,
     ssoCacheDir,
-    env: ctx.env,
     endpointConfig,
-    now: ctx.now,
-    deadline: ctx.now() + TOKEN_TIME_LIMIT_MS,
+    deadline: ctx.rt.now() + ctx.rt.limits.configureTokenMs,
     log: ctx.log,
     loginRequiredMessage: message,
   });
@@ -199,10 +194,9 @@ async function accessToken(
   }
   if (!ctx.login) throw new LoginRequiredError(message);
   const result = await ctx.login(instance, {
-    env: ctx.env,
+    rt: ctx.rt,
     ssoCacheDir,
     endpointConfig,
-    now: ctx.now,
     log: ctx.log,
     useDeviceCode: login.useDeviceCode || undefined,
   });

@@ -1,7 +1,7 @@
 /**
  * Small helpers to call an API politely: a bounded-concurrency gate, a token-bucket rate limiter
- * and retries with exponential backoff for throttling. Time comes from an injected {@link Clock},
- * so the logic is deterministic under test.
+ * and retries with exponential backoff for throttling. Time comes from an injected {@link Clock}
+ * (the runtime's, `src/runtime.ts`), so the logic is deterministic under test.
  */
 
 /** The passage of time, injectable. */
@@ -10,12 +10,6 @@ export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
-
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
 
 /** Runs at most `limit` functions at once; the others wait their turn in call order. */
 export class Semaphore {
@@ -65,7 +59,7 @@ export class RateLimiter {
   #last: number;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(readonly limit: RateLimit, readonly clock: Clock = systemClock) {
+  constructor(readonly limit: RateLimit, readonly clock: Clock) {
     if (!(limit.perSecond > 0) || !(limit.burst >= 1)) {
       throw new RangeError("RateLimiter needs perSecond > 0 and burst >= 1");
     }
@@ -122,7 +116,7 @@ export interface RequestLimiterOptions {
   retry: RetryPolicy;
   /** Whether a failure is worth another attempt (e.g. throttling). */
   isRetryable: (error: unknown) => boolean;
-  clock?: Clock;
+  clock: Clock;
   /** A number in [0, 1) for jitter (default Math.random). */
   random?: () => number;
   /** Called before each retry's delay (for logging). */
@@ -142,7 +136,7 @@ export class RequestLimiter {
   retries = 0;
 
   constructor(readonly options: RequestLimiterOptions) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock;
     this.#rate = new RateLimiter(options.rate, this.#clock);
   }
 

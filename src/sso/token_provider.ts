@@ -3,7 +3,8 @@ import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, FileSystemError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
-import { dirName, type Env } from "../config/paths.ts";
+import { dirName } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
 import { redact } from "../debug_log.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
@@ -23,10 +24,10 @@ import {
 
 /** What getting a usable token needs from the outside world. */
 export interface TokenContext {
+  /** Environment, clock, limits (`refreshBudgetMs`) and HTTP transport. */
+  rt: Runtime;
   ssoCacheDir: string;
-  env: Env;
   endpointConfig?: EndpointConfig;
-  now: () => number;
   /** Epoch ms by which any network call must be done. */
   deadline: number;
   log: DebugLog;
@@ -40,20 +41,9 @@ export interface TokenContext {
    * token file when no other token can replace it, so that `login` logs in again.
    */
   rejectedAccessToken?: string;
-  /**
-   * Time a refresh may take while the current token is still valid and can stand in (default
-   * {@link REFRESH_BUDGET_MS}); a refresh of an expired token may use the time up to `deadline`.
-   */
-  refreshBudgetMs?: number;
   /** Receives the one sentence said when a still-valid token is used because it cannot be refreshed safely. */
   warn?: (sentence: string) => void;
 }
-
-/**
- * A refresh gets this long while the current token is still valid: past it the current token is
- * used, so that a hanging SSO OIDC service does not eat the time GetRoleCredentials needs.
- */
-export const REFRESH_BUDGET_MS = 5_000;
 
 /**
  * A temp file of the token file at least this old is taken as the result of a killed write (a
@@ -92,14 +82,15 @@ export function loginRequiredMessage(instance: SsoInstance, profileName?: string
  *
  * Sessions are kept whatever fails: a newer token that a killed write left in a temp file is
  * recovered first; a refresh is not attempted when the token file cannot be written (it would
- * rotate the refresh token away), and gets {@link REFRESH_BUDGET_MS} while the current token can
- * stand in; an expired token whose refresh fails for a reason other than a rejection is reported
+ * rotate the refresh token away), and gets `limits.refreshBudgetMs` while the current token
+ * can stand in (so that a hanging SSO OIDC service does not eat the time GetRoleCredentials
+ * needs; a refresh of an expired token may use the time up to `deadline`); an expired token whose refresh fails for a reason other than a rejection is reported
  * as an SSO OIDC outage (AwsApiError, exit 4), not as "Login required".
  */
 export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): Promise<SsoToken> {
   const path = await tokenFilePath(ctx.ssoCacheDir, instance);
   let token = await readToken(path);
-  if (!token || !isTokenFresh(token, ctx.now()) || isRejected(token, ctx)) {
+  if (!token || !isTokenFresh(token, ctx.rt.now()) || isRejected(token, ctx)) {
     if (await recoverFromTempFiles(path, TOKEN_RECOVERY_MIN_AGE_MS)) {
       ctx.log.log(`recovered a newer token that an interrupted write left next to ${path}`);
       token = await readToken(path) ?? token;
@@ -109,24 +100,24 @@ export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): 
     ctx.log.log(`token cache miss: ${path}`);
     throw new LoginRequiredError(ctx.loginRequiredMessage);
   }
-  const left = Math.round((token.expiresAt - ctx.now()) / 1000);
+  const left = Math.round((token.expiresAt - ctx.rt.now()) / 1000);
   ctx.log.log(`token ${redact(token.accessToken)} from ${path}, ${left}s left`);
   if (isRejected(token, ctx)) ctx.log.log("this token was rejected by the service");
-  else if (isTokenFresh(token, ctx.now()) && !ctx.forceRefresh) return token;
+  else if (isTokenFresh(token, ctx.rt.now()) && !ctx.forceRefresh) return token;
   const cached = token;
   return await withFileLock(
     lockPathFor(path),
-    Math.max(0, ctx.deadline - ctx.now()),
+    Math.max(0, ctx.deadline - ctx.rt.now()),
     async (locked) => {
       const current = (locked && await readToken(path)) || cached;
       if (
-        current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.now()) &&
+        current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.rt.now()) &&
         !isRejected(current, ctx)
       ) {
         ctx.log.log("token was refreshed by another process");
         return current;
       }
-      if (!isTokenRefreshable(current, ctx.now())) {
+      if (!isTokenRefreshable(current, ctx.rt.now())) {
         ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
         return await usableOrLoginRequired(current, path, ctx);
       }
@@ -144,7 +135,7 @@ function isRejected(token: SsoToken, ctx: TokenContext): boolean {
 
 /** True when `token` can be used now: not expired and not rejected by the service. */
 function isUsable(token: SsoToken, ctx: TokenContext): boolean {
-  return token.expiresAt > ctx.now() && !isRejected(token, ctx);
+  return token.expiresAt > ctx.rt.now() && !isRejected(token, ctx);
 }
 
 async function refresh(
@@ -153,18 +144,19 @@ async function refresh(
   path: string,
   ctx: TokenContext,
 ): Promise<SsoToken> {
-  const endpoint = resolveEndpoint("sso-oidc", instance.ssoRegion, ctx.env, ctx.endpointConfig);
+  const endpoint = resolveEndpoint("sso-oidc", instance.ssoRegion, ctx.rt.env, ctx.endpointConfig);
   const fallback = isUsable(token, ctx);
   const deadline = fallback
-    ? Math.min(ctx.deadline, ctx.now() + (ctx.refreshBudgetMs ?? REFRESH_BUDGET_MS))
+    ? Math.min(ctx.deadline, ctx.rt.now() + ctx.rt.limits.refreshBudgetMs)
     : ctx.deadline;
   ctx.log.log(
-    `refreshing token via ${endpoint.url} (${endpoint.source}) within ${deadline - ctx.now()}ms`,
+    `refreshing token via ${endpoint.url} (${endpoint.source}) within ${deadline - ctx.rt.now()}ms`,
   );
   let created;
   try {
     created = await refreshAccessToken(
       {
+        rt: ctx.rt,
         region: instance.ssoRegion,
         endpoint: endpoint.url,
         caBundle: endpoint.caBundle,
@@ -194,7 +186,7 @@ async function refresh(
     if (!isOutage(error)) throw error;
     throw new AwsApiError(outageMessage(endpoint.url, error), error.errorCode, true);
   }
-  const json = refreshedTokenJson(token.raw, instance, created, ctx.now());
+  const json = refreshedTokenJson(token.raw, instance, created, ctx.rt.now());
   try {
     await writeToken(path, json);
   } catch (error) {
@@ -246,7 +238,7 @@ export async function markTokenRejected(
   ctx: TokenContext,
 ): Promise<void> {
   const path = await tokenFilePath(ctx.ssoCacheDir, instance);
-  await withFileLock(lockPathFor(path), Math.max(0, ctx.deadline - ctx.now()), async () => {
+  await withFileLock(lockPathFor(path), Math.max(0, ctx.deadline - ctx.rt.now()), async () => {
     const current = await readToken(path);
     if (current?.accessToken === accessToken) await markExpired(path, current, ctx);
   });
@@ -262,7 +254,7 @@ async function markExpired(path: string, token: SsoToken, ctx: TokenContext): Pr
   const current = await readToken(path);
   if (current?.accessToken !== token.accessToken) return;
   try {
-    await writeToken(path, { ...current.raw, expiresAt: formatAwsTimestamp(ctx.now()) });
+    await writeToken(path, { ...current.raw, expiresAt: formatAwsTimestamp(ctx.rt.now()) });
     ctx.log.log(`rejected token marked expired in ${path}`);
   } catch (error) {
     ctx.log.log(`could not mark the rejected token expired: ${(error as Error).message}`);

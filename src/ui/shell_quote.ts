@@ -25,3 +25,19 @@ export function shellQuote(arg: string, os: string = "linux"): string {
 export function singleQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
+
+/**
+ * Single-quotes `text` for fish, where a backslash inside single quotes escapes a quote or
+ * another backslash (so both are escaped; POSIX quoting would break on a trailing backslash).
+ */
+export function fishQuote(text: string): string {
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+}
+
+/**
+ * Double-quotes `text` for PowerShell: the backtick escapes `$`, the backtick itself and every
+ * character PowerShell reads as a double quote (including the typographic ones).
+ */
+export function powershellDoubleQuote(text: string): string {
+  return `"${text.replace(/[`$"\u201C\u201D\u201E]/g, "`$&")}"`;
+}

@@ -2,6 +2,7 @@
 import {
   registrationCacheKey,
   roleCredentialCacheKey,
+  roleCredentialKeyText,
   sha1Hex,
   tokenCacheKey,
 } from "../../src/cache/cache_keys.ts";
@@ -132,5 +133,36 @@ Deno.test("roleCredentialCacheKey() keeps the account id string as configured", 
     await sha1Hex(
       '{"accountId":"012345678901","roleName":"MyRole","startUrl":"https://example.awsapps.com/start"}',
     ),
+  );
+});
+
+Deno.test("roleCredentialKeyText() spells plain values as Python's json.dumps, and escapes the rest", () => {
+  const python = (input: Record<string, string>) =>
+    pythonJsonDumps(input, { compact: true, sortKeys: true });
+  const values = [
+    "MyRole",
+    "a b",
+    'q"uote',
+    "back\\slash",
+    "caf\u00e9",
+    "del\x7f",
+    "tab\t",
+    "~!#[]",
+  ];
+  for (const value of values) {
+    assertEquals(
+      roleCredentialKeyText({ accountId: "123456789012", roleName: value, startUrl: START_URL }),
+      python({ accountId: "123456789012", roleName: value, startUrl: START_URL }),
+      value,
+    );
+    assertEquals(
+      roleCredentialKeyText({ accountId: "1", roleName: "R", sessionName: value, startUrl: "" }),
+      python({ accountId: "1", roleName: "R", sessionName: value }),
+      value,
+    );
+  }
+  assertEquals(
+    roleCredentialKeyText({ accountId: "1", roleName: "R", sessionName: "s", startUrl: "u" }),
+    '{"accountId":"1","roleName":"R","sessionName":"s"}',
   );
 });

@@ -6,7 +6,8 @@
 import { assert, assertEquals } from "../assert.ts";
 import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts";
 import { buildProgram } from "../../src/cli.ts";
-import { ExitCode } from "../../src/errors.ts";
+import { systemRuntime } from "../../src/runtime.ts";
+import { EXIT_CODES, ExitCode } from "../../src/errors.ts";
 import { REPO_DIR } from "../helpers.ts";
 
 const README = "README.md";
@@ -113,7 +114,7 @@ function registeredCommands(): CommandInfo[] {
       walk(sub, path);
     }
   };
-  walk(buildProgram() as unknown as Cmd, "");
+  walk(buildProgram(systemRuntime()) as unknown as Cmd, "");
   return found;
 }
 
@@ -169,6 +170,15 @@ Deno.test("every command's exit codes are documented in docs/", async () => {
   assertEquals(exitCodeTable(docs.get("docs/logout.md")!), [0, 1, 2, 5]);
   assertEquals(exitCodeTable(docs.get("docs/configure.md")!), [0, 1, 2, 3, 4, 5, 130]);
   assertEquals(exitCodeTable(docs.get("docs/roles.md")!), [0, 1, 2, 4]);
+  assertEquals(exitCodeTable(docs.get("docs/status.md")!), [0, 1, 2]);
+  assertEquals(exitCodeTable(docs.get("docs/export.md")!), Object.values(EXIT_CODES.export));
+  assertEquals(exitCodeTable(docs.get("docs/serve.md")!), Object.values(EXIT_CODES.serve));
+  assertEquals(exitCodeTable(docs.get("docs/run-as.md")!), Object.values(EXIT_CODES.runAs));
+  assertEquals(exitCodeTable(docs.get("docs/console.md")!), [0, 1, 2, 3, 4, 5]);
+  assertEquals(
+    exitCodeTable(docs.get("docs/check.md")!),
+    Object.values(EXIT_CODES.check).sort((a, b) => a - b),
+  );
   assert(
     /exits\s+with\s+code\s+2/.test(docs.get("docs/completions.md")!),
     "completions: exit code 2",

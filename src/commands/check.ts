@@ -1,0 +1,148 @@
+/**
+ * `aws-sso-util check`: is an SSO instance configured, is its cached token usable (refreshing it
+ * when it can be), and are an account and role available — with the original tool's exit codes
+ * (`sso/access_check.ts`) — plus the set-up diagnostics it reports alongside (profiles, caches,
+ * config file, `AWS_PROFILE`), which never change the exit code. One line per finding on stdout.
+ */
+import type { Command } from "../ui/commander.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import { profileNames } from "../config/aws_config_file.ts";
+import type { AwsConfigDocument } from "../config/aws_config_file.ts";
+import { credentialsFilePath } from "../config/credentials_file.ts";
+import { credentialsFileProfiles } from "../config/credentials_file_profiles.ts";
+import { profileDiagnostics } from "../config/profile_diagnostics.ts";
+import { loadConfigFile } from "../config/settings.ts";
+import { cacheExposure } from "../cache/cache_exposure.ts";
+import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { DebugLog } from "../debug_log.ts";
+import { ConfigError } from "../errors.ts";
+import type { Runtime } from "../runtime.ts";
+import { checkAccess, checkedProfile } from "../sso/access_check.ts";
+import { type Finding, findingLine } from "../ui/check_finding.ts";
+
+/** Parsed options (commander's names). */
+export interface CheckOptions {
+  ssoStartUrl?: string;
+  ssoRegion?: string;
+  accountId?: string;
+  roleName?: string;
+  checkProfile?: string;
+  instanceDetails?: boolean;
+  skipTokenCheck?: boolean;
+  forceRefresh?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** The usage errors (exit 2) of a combination of flags. */
+function checkUsage(options: CheckOptions): void {
+  const given = (flags: [string, unknown][]) =>
+    flags.filter(([, v]) => v !== undefined && v !== false).map(([f]) => f);
+  if (options.checkProfile !== undefined) {
+    const clash = given([
+      ["-u/--sso-start-url", options.ssoStartUrl],
+      ["--sso-region", options.ssoRegion],
+      ["-a/--account-id", options.accountId],
+      ["-r/--role-name", options.roleName],
+    ]);
+    if (clash.length > 0) {
+      throw new ConfigError(`--check-profile cannot be combined with ${clash.join(", ")}.`);
+    }
+  }
+  if (options.skipTokenCheck) {
+    const clash = given([
+      ["-a/--account-id", options.accountId],
+      ["-r/--role-name", options.roleName],
+      ["--force-refresh", options.forceRefresh],
+    ]);
+    if (clash.length > 0) {
+      throw new ConfigError(`--skip-token-check cannot be combined with ${clash.join(", ")}.`);
+    }
+  }
+}
+
+/** Runs the checks and the diagnostics; prints the report; throws the failed check's error. */
+export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void> {
+  checkUsage(options);
+  const log = new DebugLog(Boolean(options.verbose));
+  try {
+    const findings: Finding[] = [{
+      level: "info",
+      text: `aws-sso-util ${denoJson.version} check at ${formatAwsTimestamp(rt.now())}.`,
+    }];
+    const paths = rt.paths();
+    let config: AwsConfigDocument | undefined;
+    let configProblem: string | undefined;
+    try {
+      config = await loadConfigFile(paths.configFile);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      configProblem = error.message;
+    }
+    let failure: unknown;
+    try {
+      await checkAccess(
+        {
+          startUrl: options.ssoStartUrl,
+          ssoRegion: options.ssoRegion,
+          account: options.accountId,
+          roleName: options.roleName,
+          profile: options.checkProfile,
+          instanceDetails: options.instanceDetails,
+          skipTokenCheck: options.skipTokenCheck,
+          forceRefresh: options.forceRefresh,
+        },
+        { config, configProblem, paths },
+        rt,
+        log,
+        (finding) => findings.push(finding),
+      );
+    } catch (error) {
+      failure = error;
+    }
+    if (configProblem !== undefined) findings.push({ level: "warning", text: configProblem });
+    const examined = options.checkProfile === undefined
+      ? (config ? profileNames(config) : [])
+      : [...new Set([options.checkProfile, checkedProfile(config, options.checkProfile)])];
+    let credentialsProfiles: string[] = [];
+    try {
+      credentialsProfiles = await credentialsFileProfiles(credentialsFilePath(rt.env));
+    } catch { /* no home directory: checkAccess has said so */ }
+    findings.push(
+      ...await profileDiagnostics({ config, profiles: examined, env: rt.env, credentialsProfiles }),
+      ...await cacheExposure([paths.ssoCacheDir, paths.cliCacheDir]),
+    );
+    if (!options.quiet) await rt.stdout.write(findings.map((f) => `${findingLine(f)}\n`).join(""));
+    if (failure !== undefined) throw failure;
+  } finally {
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
+  }
+}
+
+/** Registers `check` on the program. */
+export function register(program: Command, rt: Runtime): void {
+  program.command("check")
+    .summary("check the SSO configuration, login, account and role, and diagnose set-up mistakes")
+    .description(
+      "Check that an SSO instance is configured, that its cached login is usable (refreshing it " +
+        "when it can be), and that an account and role are available; report set-up problems " +
+        "(shadowed credential_process lines, commands GUI apps cannot run, exposed caches, " +
+        "a broken config file, AWS_PROFILE naming no profile). Exit codes: docs/check.md.",
+    )
+    .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
+    .option("--sso-region <REGION>", "SSO region of the start URL")
+    .option("-a, --account-id <ACCOUNT>", "check this account (id or exact name)")
+    .option("-r, --role-name <ROLE>", "check this role (in the account, or in any account)")
+    .option(
+      "--check-profile <NAME>",
+      "check this profile's SSO settings (legacy or sso-session; follows a credential_process line to the profile it names)",
+    )
+    .option("--instance-details", "report the instance even when an account or role is checked")
+    .option("--skip-token-check", "check only the instance, not the login")
+    .option("--force-refresh", "refresh the SSO token even when it is still fresh")
+    .option("-q, --quiet", "print nothing on stdout (the exit code tells)")
+    .option("-v, --verbose", "print debug lines on stderr")
+    .action(async (options: CheckOptions) => {
+      await runCheck(options, rt);
+    });
+}

@@ -1,0 +1,674 @@
+/**
+ * `aws-sso-util configure populate`: a profile for every account × role × region the SSO login
+ * gives access to, named by the Python aws-sso-util's rules (`config/profile_naming.ts`), listed
+ * at organisation scale (`sso/organisation_listing.ts`), and written into the AWS config file in
+ * ONE atomic, line-preserving write (`config/populate_plan.ts`, `config/aws_config_batch_edit.ts`).
+ * `--prune` removes the profiles an earlier run wrote for the same instance that are gone now;
+ * `--dry-run` prints what would be written and changes nothing.
+ */
+import { type Command, Option } from "../ui/commander.ts";
+import { DebugLog, redact } from "../debug_log.ts";
+import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
+import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
+import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
+import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
+import {
+  CONFIGURE_REGION_VARS,
+  CONFIGURE_SSO_REGION_VARS,
+  CONFIGURE_START_URL_VARS,
+  firstEnv,
+} from "../config/configure_defaults.ts";
+import { credentialProcessCommand, type RuntimeInfo } from "../config/credential_process_line.ts";
+import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { ConfigError, LoginDeniedError, LoginRequiredError } from "../errors.ts";
+import {
+  configInstances,
+  type FoundInstance,
+  INSTANCE_FAILURES,
+  isFullUrl,
+  resolveInstance,
+} from "../config/instance.ts";
+import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
+import type { Env } from "../config/paths.ts";
+import {
+  INCLUDE_REGION,
+  NAME_CASES,
+  type NameInput,
+  PREFLIGHT_INPUT,
+  profileName,
+  profileNameProblem,
+  profileNaming,
+  REGION_STYLES,
+  SEPARATOR_VAR,
+} from "../config/profile_naming.ts";
+import { ProfileNameProcess } from "../config/profile_name_process.ts";
+import { planPopulate, POPULATED_MARKER, type WantedProfile } from "../config/populate_plan.ts";
+import { isRegion, loadConfigFile, parseConfigText, type SsoInstance } from "../config/settings.ts";
+import { isEnvFlagOn } from "../config/truthy.ts";
+import { DEFAULT_SCOPES, performLogin } from "../login/oidc_login.ts";
+import { probeUserChannel } from "../login/user_channel.ts";
+import type { Runtime } from "../runtime.ts";
+import { getUsableToken, loginRequiredMessage } from "../sso/token_provider.ts";
+import {
+  type AccountRoles,
+  createPatientLimiter,
+  type ListingProgress,
+  listOrganisation,
+} from "../sso/organisation_listing.ts";
+import { Semaphore } from "../sso/concurrency.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { DISABLE_CREDENTIAL_PROCESS_VAR, parseConfigDefaults } from "./configure.ts";
+
+/** Keys `-c` cannot set in populated profiles (the command writes them itself). */
+const POPULATE_MANAGED_KEYS = new Set(["region", "sso_account_name", POPULATED_MARKER]);
+/** Name commands run at once with `--profile-name-process`. */
+const NAME_PROCESS_CONCURRENCY = 4;
+/** Env vars of `login` that this command does not read (it has its own family). */
+const LOGIN_ONLY_VARS = /^AWS_(SSO_LOGIN|LOGIN)_/;
+
+/** The command's flags as commander parses them. */
+export interface PopulateOptions {
+  ssoStartUrl?: string;
+  ssoRegion?: string;
+  ssoSession?: string;
+  profile?: string;
+  region?: string[];
+  dryRun?: boolean;
+  prune?: boolean;
+  components?: string;
+  separator?: string;
+  sep?: string;
+  includeRegion?: string;
+  regionStyle?: string;
+  trimAccountName?: string[];
+  trimRoleName?: string[];
+  accountNameCase?: string;
+  roleNameCase?: string;
+  profileNameProcess?: string;
+  safeAccountNames?: boolean;
+  rawAccountNames?: boolean;
+  configDefault?: string[];
+  existingConfigAction?: string;
+  credentialProcess?: boolean;
+  forceRefresh?: boolean;
+  verbose?: boolean;
+}
+
+/** One profile to write, before its keys are decided. */
+interface NamedRole {
+  name: string;
+  accountId: string;
+  accountName: string;
+  roleName: string;
+  region: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Registers `configure populate` under the `configure` command. */
+export function register(configure: Command, rt: Runtime): void {
+  configure.command("populate")
+    .description(
+      "write a profile for every account, role and region you can access into the AWS config file",
+    )
+    .option(
+      "-u, --sso-start-url <URL>",
+      "SSO start URL, or a substring/regex of a configured one (env AWS_CONFIGURE_SSO_DEFAULT_SSO_START_URL)",
+    )
+    .option("--sso-region <REGION>", "SSO region (env AWS_CONFIGURE_SSO_DEFAULT_SSO_REGION)")
+    .option(
+      "--sso-session <NAME>",
+      "use (or create) [sso-session NAME]; profiles get sso_session = NAME",
+    )
+    .option("--profile <NAME>", "use the SSO instance of this profile")
+    .addOption(
+      new Option(
+        "-r, --region <REGION>",
+        "region of the profiles; repeatable (env AWS_CONFIGURE_DEFAULT_REGION, AWS_DEFAULT_REGION)",
+      ).argParser(collect),
+    )
+    .option("--dry-run", "print the profiles that would be written; change nothing")
+    .option("--prune", "also remove profiles an earlier run wrote for this instance that are gone")
+    .option(
+      "--components <LIST>",
+      "profile name components, comma-separated (default account_name,role_name,default_style_region)",
+    )
+    .option("--separator <SEP>", `separator of name components (default ".", env ${SEPARATOR_VAR})`)
+    .addOption(new Option("--sep <SEP>").hideHelp())
+    .addOption(
+      new Option("--include-region <WHEN>", "default: the first region's names have no region")
+        .choices(INCLUDE_REGION),
+    )
+    .addOption(
+      new Option("--region-style <STYLE>", "short (usea1, default) or long (us-east-1)").choices(
+        REGION_STYLES,
+      ),
+    )
+    .addOption(
+      new Option("--trim-account-name <REGEX>", "remove matches from account names (repeatable)")
+        .argParser(collect),
+    )
+    .addOption(
+      new Option("--trim-role-name <REGEX>", "remove matches from role names (repeatable)")
+        .argParser(collect),
+    )
+    .addOption(
+      new Option("--account-name-case <CASE>", "change the account name's case").choices(
+        NAME_CASES,
+      ),
+    )
+    .addOption(
+      new Option("--role-name-case <CASE>", "change the role name's case").choices(NAME_CASES),
+    )
+    .option(
+      "--profile-name-process <COMMAND>",
+      "run COMMAND per profile to name it (needs --allow-run for it)",
+    )
+    .option("--safe-account-names", "replace whitespace and brackets in account names (default)")
+    .option("--raw-account-names", "use account names as they are")
+    .addOption(
+      new Option("-c, --config-default <KEY=VALUE>", "extra key for every profile (repeatable)")
+        .argParser(collect),
+    )
+    .addOption(
+      new Option(
+        "--existing-config-action <ACTION>",
+        "for existing profiles: keep (default), overwrite or discard",
+      ).choices(EXISTING_CONFIG_ACTIONS),
+    )
+    .option("--credential-process", "write credential_process (default)")
+    .option(
+      "--no-credential-process",
+      `do not write credential_process, and remove it (env ${DISABLE_CREDENTIAL_PROCESS_VAR}=true)`,
+    )
+    .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
+    .option("-v, --verbose", "list every profile added, updated and removed; debug lines")
+    .action(async (options: PopulateOptions) => {
+      await runPopulate(options, rt, {
+        execPath: Deno.execPath(),
+        mainModule: Deno.mainModule,
+        os: Deno.build.os,
+      });
+    });
+}
+
+/** Regions from `-r`, else the env defaults; none is a usage error. */
+function regionsOf(options: PopulateOptions, env: Env): string[] {
+  let regions = (options.region ?? []).map((r) => r.trim()).filter(Boolean);
+  if (regions.length === 0) {
+    const fromEnv = firstEnv(env, CONFIGURE_REGION_VARS);
+    if (fromEnv) regions = [fromEnv.value];
+  }
+  if (regions.length === 0) {
+    throw new ConfigError(
+      `Missing arguments: --region (or set ${CONFIGURE_REGION_VARS.join(" or ")}).`,
+    );
+  }
+  for (const region of regions) {
+    if (!isRegion(region)) {
+      throw new ConfigError(`The region ${safeEcho(region)} is not a valid AWS region name.`);
+    }
+  }
+  return [...new Set(regions)];
+}
+
+/** Runs `configure populate`. */
+export async function runPopulate(
+  options: PopulateOptions,
+  rt: Runtime,
+  runtime: RuntimeInfo,
+): Promise<void> {
+  const log = new DebugLog(Boolean(options.verbose));
+  try {
+    await populate(options, rt, runtime, log);
+  } finally {
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
+  }
+}
+
+async function populate(
+  options: PopulateOptions,
+  rt: Runtime,
+  runtime: RuntimeInfo,
+  log: DebugLog,
+): Promise<void> {
+  // Every flag, and the name format, is checked before any file or network access.
+  if (options.safeAccountNames && options.rawAccountNames) {
+    throw new ConfigError("Give either --safe-account-names or --raw-account-names, not both.");
+  }
+  if (options.ssoStartUrl !== undefined && options.profile !== undefined) {
+    throw new ConfigError("Give either -u/--sso-start-url or --profile, not both.");
+  }
+  if (options.ssoSession !== undefined && options.profile !== undefined) {
+    throw new ConfigError("Give either --sso-session or --profile, not both.");
+  }
+  const sessionName = options.ssoSession?.trim();
+  if (sessionName !== undefined && !/^[^\s[\]'"#;=]+$/.test(sessionName)) {
+    throw new ConfigError(
+      `The sso-session name "${
+        safeEcho(sessionName)
+      }" is not valid: it must not be empty or contain spaces, quotes, brackets, =, # or ;.`,
+    );
+  }
+  const regions = regionsOf(options, rt.env);
+  const naming = profileNaming({
+    components: options.components,
+    separator: options.separator ?? options.sep,
+    includeRegion: options.includeRegion,
+    regionStyle: options.regionStyle,
+    trimAccountName: options.trimAccountName,
+    trimRoleName: options.trimRoleName,
+    accountNameCase: options.accountNameCase,
+    roleNameCase: options.roleNameCase,
+    safeAccountNames: !options.rawAccountNames,
+  }, rt.env);
+  const defaults = parseConfigDefaults(options.configDefault ?? []);
+  for (const [key] of defaults) {
+    if (POPULATE_MANAGED_KEYS.has(key)) {
+      throw new ConfigError(`--config-default cannot set ${safeEcho(key)}; populate writes it.`);
+    }
+  }
+  const action = (options.existingConfigAction ?? "keep") as ExistingConfigAction;
+  const nameProcess = options.profileNameProcess !== undefined
+    ? new ProfileNameProcess(options.profileNameProcess, naming.safeAccountNames)
+    : undefined;
+  const nameOf = (input: NameInput) =>
+    nameProcess ? nameProcess.name(input) : Promise.resolve(profileName(input, naming));
+  for (const regionIndex of regions.length > 1 ? [0, 1] : [0]) {
+    const input = { ...PREFLIGHT_INPUT, regionIndex, numRegions: regions.length };
+    const sample = await nameOf(input);
+    const problem = sample === undefined ? undefined : profileNameProblem(sample);
+    if (sample !== undefined && problem !== undefined) {
+      throw new ConfigError(
+        `The profile name format gives names such as "${
+          safeEcho(sample)
+        }", which cannot be used: ${problem}.`,
+      );
+    }
+  }
+  const writeCredentialProcess = options.credentialProcess ??
+    !isEnvFlagOn(rt.env(DISABLE_CREDENTIAL_PROCESS_VAR));
+
+  const paths = rt.paths();
+  await checkConfigPath(paths.configFile);
+  const config = await loadConfigFile(paths.configFile);
+  const { instance, newSession } = findInstance(options, sessionName, rt.env, config, paths);
+  log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
+
+  const endpointConfig = profileEndpointConfig(config, options.profile);
+  const token = await accessToken(instance, options, rt, log, config, paths, endpointConfig);
+  const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
+  log.log(`token ${redact(token)}; portal ${endpoint.url} (${endpoint.source})`);
+
+  const message = loginRequiredMessage(instance, options.profile);
+  const progress = progressLine(rt);
+  let listed: AccountRoles[];
+  try {
+    listed = await listOrganisation({
+      rt,
+      region: instance.ssoRegion,
+      endpoint: endpoint.url,
+      caBundle: endpoint.caBundle,
+      accessToken: token,
+      log,
+      limiter: createPatientLimiter(rt, rt.now() + rt.limits.populateListingMs, log),
+      unauthorized: () =>
+        new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),
+    }, progress.update);
+  } finally {
+    await progress.done();
+  }
+
+  const named = await nameAll(listed, regions, nameOf, Boolean(nameProcess));
+  checkNames(named);
+
+  const profiles: WantedProfile[] = named.map((n) => ({
+    name: n.name,
+    head: [
+      ...(sessionName !== undefined || instance.sessionName !== undefined
+        ? [["sso_session", instance.sessionName!] as const]
+        : [
+          ["sso_start_url", instance.startUrl] as const,
+          [
+            "sso_region",
+            instance.ssoRegion,
+          ] as const,
+        ]),
+      ...(n.accountName !== n.accountId ? [["sso_account_name", n.accountName] as const] : []),
+      ["sso_account_id", n.accountId],
+      ["sso_role_name", n.roleName],
+      ["region", n.region],
+    ],
+    tail: [
+      ...(writeCredentialProcess
+        ? [["credential_process", credentialProcessCommand(n.name, rt.env, runtime)] as const]
+        : []),
+      [POPULATED_MARKER, "true"],
+    ],
+  }));
+  const removeKeys = [
+    ...(instance.sessionName !== undefined ? ["sso_start_url", "sso_region"] : ["sso_session"]),
+    "sso_account_name",
+    ...(writeCredentialProcess ? [] : ["credential_process"]),
+  ];
+  const planFor = (text: string | undefined) => {
+    const current = text === undefined ? undefined : parseConfigText(text, paths.configFile);
+    const sessionMissing = newSession !== undefined &&
+      !(current && getSsoSession(current, newSession.name));
+    return planPopulate({
+      config: current,
+      profiles,
+      defaults,
+      action,
+      removeKeys,
+      prune: Boolean(options.prune),
+      instance,
+      newSession: sessionMissing ? newSession : undefined,
+    });
+  };
+
+  if (options.dryRun) {
+    const text = await readConfigText(paths.configFile);
+    const plan = planFor(text);
+    const next = parseConfigText(editConfigBatch(text ?? "", plan.edits), paths.configFile);
+    const out: string[] = [];
+    if (newSession && plan.edits.some((e) => e.target.kind === "sso-session")) {
+      out.push(section(`sso-session ${newSession.name}`, getSsoSession(next, newSession.name)!));
+    }
+    for (const p of profiles) out.push(section(`profile ${p.name}`, getProfile(next, p.name)!));
+    await rt.stdout.write(out.join(""));
+    await rt.stderr.write(
+      `Dry run: would add ${plan.added.length}, update ${plan.updated.length}, leave ${plan.unchanged.length} unchanged and remove ${plan.removed.length} profile(s) in ${
+        shownPath(paths.configFile)
+      }.\n`,
+    );
+    for (const name of plan.removed) await rt.stderr.write(`would remove: ${name}\n`);
+    return;
+  }
+
+  let plan = planFor(undefined);
+  const result = await updateConfigFile(paths.configFile, (text) => {
+    plan = planFor(text);
+    return editConfigBatch(text ?? "", plan.edits);
+  });
+  await rt.stderr.write(
+    `Added ${plan.added.length}, updated ${plan.updated.length}, left ${plan.unchanged.length} unchanged and removed ${plan.removed.length} profile(s) in ${
+      shownPath(result.writtenPath)
+    }.\n`,
+  );
+  if (options.verbose) {
+    const lines = [
+      ...plan.added.map((n) => `added: ${n}`),
+      ...plan.updated.map((n) => `updated: ${n}`),
+      ...plan.removed.map((n) => `removed: ${n}`),
+    ];
+    if (lines.length > 0) await rt.stderr.write(lines.map((l) => `${l}\n`).join(""));
+  }
+}
+
+/** `[header]` then `key = value` lines and a blank line, as the dry run prints a section. */
+function section(header: string, values: Map<string, string>): string {
+  return `[${header}]\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
+}
+
+async function readConfigText(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new ConfigError(`Cannot read the AWS config file ${shownPath(path)}.`);
+  }
+}
+
+/**
+ * The instance: `--sso-session NAME` (an existing section, or a new one for the instance found
+ * otherwise), `--profile`, `-u`/`--sso-region`, the configure env family, `AWS_DEFAULT_SSO_*`,
+ * or the single configured instance.
+ */
+function findInstance(
+  options: PopulateOptions,
+  sessionName: string | undefined,
+  env: Env,
+  config: Parameters<typeof configInstances>[0],
+  paths: { configFile: string },
+): {
+  instance: FoundInstance;
+  newSession?: { name: string; values: [string, string][] };
+} {
+  const startUrl = options.ssoStartUrl?.trim() || undefined;
+  const ssoRegion = options.ssoRegion?.trim() || undefined;
+  if (sessionName !== undefined) {
+    const existing = configInstances(config).find((i) => i.sessionName === sessionName);
+    if (existing) {
+      if (startUrl !== undefined && isFullUrl(startUrl) && startUrl !== existing.startUrl) {
+        throw new ConfigError(
+          `The sso-session ${safeEcho(sessionName)} already has sso_start_url = ${
+            safeEcho(existing.startUrl)
+          }, not ${safeEcho(startUrl)}.`,
+        );
+      }
+      if (ssoRegion !== undefined && ssoRegion !== existing.ssoRegion) {
+        throw new ConfigError(
+          `The sso-session ${safeEcho(sessionName)} already has sso_region = ${
+            safeEcho(existing.ssoRegion)
+          }, not ${safeEcho(ssoRegion)}.`,
+        );
+      }
+      return {
+        instance: {
+          ...existing,
+          sameUrlLegacy: { startUrl: existing.startUrl, ssoRegion: existing.ssoRegion },
+        },
+      };
+    }
+    if (config && getSsoSession(config, sessionName)) {
+      throw new ConfigError(
+        `The [sso-session ${safeEcho(sessionName)}] section has no sso_start_url or sso_region.`,
+      );
+    }
+  }
+  // The configure family of env vars first; login's own variables are not this command's.
+  const scopedEnv: Env = (name) => LOGIN_ONLY_VARS.test(name) ? undefined : env(name);
+  let query = { startUrl, ssoRegion, profile: options.profile };
+  if (startUrl === undefined && options.profile === undefined) {
+    const url = firstEnv(env, CONFIGURE_START_URL_VARS);
+    if (url) {
+      query = {
+        ...query,
+        startUrl: url.value,
+        ssoRegion: ssoRegion ?? firstEnv(env, CONFIGURE_SSO_REGION_VARS)?.value,
+      };
+    }
+  }
+  const found = resolveInstance(query, scopedEnv, config, paths.configFile, INSTANCE_FAILURES);
+  if (sessionName === undefined) return { instance: found };
+  return {
+    instance: {
+      startUrl: found.startUrl,
+      ssoRegion: found.ssoRegion,
+      sessionName,
+      scopes: [...DEFAULT_SCOPES],
+      source: `new sso-session ${sessionName}`,
+      sameUrlLegacy: { startUrl: found.startUrl, ssoRegion: found.ssoRegion },
+    },
+    newSession: {
+      name: sessionName,
+      values: [
+        ["sso_start_url", found.startUrl],
+        ["sso_region", found.ssoRegion],
+        ["sso_registration_scopes", DEFAULT_SCOPES.join(",")],
+      ],
+    },
+  };
+}
+
+/**
+ * The access token: the instance's cached (or refreshed) one, or for an sso-session the start
+ * URL's legacy one; else a login as `login` does it when the user can be reached (a terminal or
+ * a browser), else the login-required sentence (exit 1).
+ */
+async function accessToken(
+  instance: FoundInstance,
+  options: PopulateOptions,
+  rt: Runtime,
+  log: DebugLog,
+  config: Parameters<typeof configInstances>[0],
+  paths: { ssoCacheDir: string },
+  endpointConfig: ReturnType<typeof profileEndpointConfig>,
+): Promise<string> {
+  const message = loginRequiredMessage(instance, options.profile);
+  const deadline = rt.now() + rt.limits.configureTokenMs;
+  const candidates: SsoInstance[] = [
+    instance,
+    ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
+  ];
+  for (const candidate of candidates) {
+    try {
+      const token = await getUsableToken(candidate, {
+        rt,
+        ssoCacheDir: paths.ssoCacheDir,
+        endpointConfig,
+        deadline,
+        log,
+        forceRefresh: options.forceRefresh,
+        loginRequiredMessage: message,
+      });
+      return token.accessToken;
+    } catch (error) {
+      if (!(error instanceof LoginRequiredError)) throw error;
+    }
+  }
+  const channel = await (rt.reachUser ?? (() => probeUserChannel(rt.env, log)))();
+  if (!channel) {
+    log.log("no terminal and no browser to reach the user: not logging in");
+    throw new LoginRequiredError(message);
+  }
+  try {
+    const loginInstance: SsoInstance = {
+      startUrl: instance.startUrl,
+      ssoRegion: instance.ssoRegion,
+      sessionName: instance.sessionName,
+      scopes: instance.scopes,
+    };
+    const result = await performLogin({
+      instance: loginInstance,
+      useDeviceCode: deviceCodeConfigured(config, {
+        profileName: options.profile,
+        sessionName: instance.sessionName,
+      }),
+      alsoFor: sessionsSharingUrl(config, loginInstance),
+    }, {
+      rt,
+      ssoCacheDir: paths.ssoCacheDir,
+      endpointConfig,
+      openBrowser: channel.openBrowser,
+      out: channel.out,
+      log,
+      failures: {
+        expired: (reason) => new LoginRequiredError(`${reason}. ${message}`),
+        denied: (text) => new LoginDeniedError(text),
+      },
+    });
+    return result.token.accessToken;
+  } finally {
+    channel.close();
+  }
+}
+
+/** Names every (account, role, region); `SKIP` drops one. */
+async function nameAll(
+  listed: readonly AccountRoles[],
+  regions: readonly string[],
+  nameOf: (input: NameInput) => Promise<string | undefined>,
+  external: boolean,
+): Promise<NamedRole[]> {
+  const gate = new Semaphore(external ? NAME_PROCESS_CONCURRENCY : Number.MAX_SAFE_INTEGER);
+  const tasks: Promise<NamedRole | undefined>[] = [];
+  for (const { account, roles } of listed) {
+    const accountName = account.accountName || account.accountId;
+    for (const roleName of roles) {
+      regions.forEach((region, regionIndex) => {
+        const input: NameInput = {
+          accountName,
+          accountId: account.accountId,
+          roleName,
+          region,
+          regionIndex,
+          numRegions: regions.length,
+        };
+        tasks.push(gate.run(async () => {
+          const name = await nameOf(input);
+          return name === undefined
+            ? undefined
+            : { name, accountId: account.accountId, accountName, roleName, region };
+        }));
+      });
+    }
+  }
+  const named = (await Promise.all(tasks)).filter((n): n is NamedRole => n !== undefined);
+  return named.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Refuses unusable names and names shared by several (account, role, region): nothing is written. */
+function checkNames(named: readonly NamedRole[]): void {
+  const bad = named.map((n) => ({ n, problem: profileNameProblem(n.name) }))
+    .filter((b) => b.problem !== undefined);
+  if (bad.length > 0) {
+    const shown = bad.slice(0, 3).map((b) =>
+      `"${safeEcho(b.n.name, 60)}" (account ${b.n.accountId}, role ${
+        safeEcho(b.n.roleName, 60)
+      }: ${b.problem})`
+    );
+    throw new ConfigError(
+      `${bad.length} profile name(s) cannot be used, nothing was written: ${shown.join("; ")}${
+        bad.length > 3 ? "; …" : ""
+      }; adjust --components, the trims or use --safe-account-names.`,
+    );
+  }
+  const clashes: string[] = [];
+  for (let i = 0; i < named.length;) {
+    let j = i + 1;
+    while (j < named.length && named[j].name === named[i].name) j++;
+    if (j - i > 1) {
+      const users = named.slice(i, j).map((n) =>
+        `${n.accountId}/${safeEcho(n.roleName, 60)}/${n.region}`
+      );
+      clashes.push(`${safeEcho(named[i].name, 60)} (${users.join(", ")})`);
+    }
+    i = j;
+  }
+  if (clashes.length > 0) {
+    throw new ConfigError(
+      `${clashes.length} profile name(s) would be used by more than one account, role and region, nothing was written: ${
+        clashes.slice(0, 5).join("; ")
+      }${clashes.length > 5 ? "; …" : ""}; add account_id or region to --components.`,
+    );
+  }
+}
+
+/** The progress line on stderr, when it is a terminal (updated at most 5 times a second). */
+function progressLine(rt: Runtime): {
+  update: (p: ListingProgress) => void;
+  done: () => Promise<void>;
+} {
+  if (!rt.stderr.isTerminal()) return { update: () => {}, done: () => Promise.resolve() };
+  let last = 0;
+  let shown = false;
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    update: (p) => {
+      const now = rt.now();
+      if (now - last < 200) return;
+      last = now;
+      shown = true;
+      const total = `${p.accountsKnown}${p.accountsComplete ? "" : "+"}`;
+      const text =
+        `\rListing: ${p.accountsDone}/${total} accounts, ${p.roles} roles, ${p.throttledRetries} throttled retries\x1b[K`;
+      pending = pending.then(() => rt.stderr.write(text)).catch(() => {});
+    },
+    done: async () => {
+      await pending;
+      if (shown) await rt.stderr.write("\r\x1b[K");
+    },
+  };
+}

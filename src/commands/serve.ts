@@ -1,0 +1,113 @@
+/**
+ * `aws-sso-util serve`: a long-running credential endpoint on 127.0.0.1 (the ECS
+ * container-credentials protocol) for local programs and IDEs. It prints the two variables that
+ * point an SDK at it, then serves refreshed credentials until Ctrl-C or SIGTERM.
+ */
+import type { Command } from "../ui/commander.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
+import { ConfigError, describeFailure } from "../errors.ts";
+import { CredentialEndpoint } from "../net/credential_endpoint.ts";
+import { stopSignal } from "../process/stop_signal.ts";
+import type { Runtime } from "../runtime.ts";
+import { credentialsForTarget } from "../sso/credentials_for_target.ts";
+import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
+
+/** Parsed options of the command. */
+export interface ServeOptions extends RoleOptions {
+  port?: string;
+  tokenFile?: string;
+}
+
+/** A port number 1–65535. */
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw new ConfigError(`The port ${safeEcho(text)} is not a number from 1 to 65535.`);
+  }
+  return Number(text);
+}
+
+/** An authorization token read from a file: one line of 16–1024 visible ASCII characters. */
+export async function readTokenFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readBoundedText(path, MAX_CONFIG_BYTES);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "it does not exist" : (error as Error).name;
+    throw new ConfigError(`Cannot read the token file ${shownPath(path)}: ${why}.`);
+  }
+  const token = text.replace(/\r?\n$/, "");
+  if (!/^[\x21-\x7e]{16,1024}$/.test(token)) {
+    throw new ConfigError(
+      `The token file ${
+        shownPath(path)
+      } must hold one line of 16 to 1024 visible ASCII characters without spaces.`,
+    );
+  }
+  return token;
+}
+
+/**
+ * Resolves the role, gets credentials once (so a login problem shows at once), starts the
+ * endpoint, prints its two lines and serves until `stop` resolves.
+ */
+export async function runServe(
+  options: ServeOptions,
+  rt: Runtime,
+  stop: () => Promise<unknown> = stopSignal,
+): Promise<void> {
+  const port = parsePort(options.port);
+  const token = options.tokenFile === undefined
+    ? undefined
+    : await readTokenFile(options.tokenFile);
+  const stopped = stop();
+  const target = await credentialsForTarget(options, rt);
+  await target.getCredentials();
+  let endpoint: CredentialEndpoint;
+  try {
+    endpoint = CredentialEndpoint.start({
+      getCredentials: target.getCredentials,
+      token,
+      port,
+      now: () => rt.now(),
+      refreshAheadMs: rt.limits.endpointRefreshAheadMs,
+      onError: (message) => void rt.stderr.write(`${message}\n`),
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError(`Port ${port} on 127.0.0.1 is in use; choose another with --port.`);
+    }
+    throw new ConfigError(`Cannot listen on 127.0.0.1: ${describeFailure(error).message}`);
+  }
+  try {
+    await rt.stdout.write(
+      `AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint.url}\n` +
+        `AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
+    );
+    await stopped;
+  } finally {
+    await endpoint.close();
+  }
+}
+
+/** Registers `serve` on the program. */
+export function register(program: Command, rt: Runtime): void {
+  addRoleOptions(
+    program.command("serve")
+      .summary("serve refreshed credentials to local programs on 127.0.0.1 (container protocol)")
+      .description(
+        "Serve role credentials on 127.0.0.1 with the ECS container-credentials protocol, " +
+          "refreshed before they expire, until Ctrl-C. Prints AWS_CONTAINER_CREDENTIALS_FULL_URI " +
+          "and AWS_CONTAINER_AUTHORIZATION_TOKEN for the programs to use.",
+      ),
+  )
+    .option("--port <N>", "listen on this port of 127.0.0.1 (default: any free port)")
+    .option(
+      "--token-file <FILE>",
+      "take the authorization token from this file instead of a random one",
+    )
+    .action(async (options: ServeOptions) => {
+      await runServe(options, rt);
+    });
+}

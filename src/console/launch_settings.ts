@@ -1,0 +1,153 @@
+/**
+ * What a console launch is asked for, from the command line, the `AWS_CONSOLE_DEFAULT_*`
+ * environment variables, the AWS config file or a config token: the role's settings (resolved as
+ * `credential-process` resolves them) and the {@link LaunchRequest}. Everything is checked here,
+ * before any file is written or anything is sent.
+ *
+ * @module
+ */
+import type { LaunchRequest } from "./console_launch.ts";
+import type { ConsoleConfig } from "./config_token.ts";
+import { parseDuration } from "./signin_token.ts";
+import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
+import { configInstances } from "../config/instance.ts";
+import type { Env } from "../config/paths.ts";
+import {
+  type CredentialProcessSettings,
+  resolveCredentialProcessSettings,
+  type SettingFlags,
+} from "../config/settings.ts";
+import { isEnvFlagOn } from "../config/truthy.ts";
+import { ConfigError } from "../errors.ts";
+
+/** The environment variables that give a launch's defaults (as in the Python tool). */
+export const CONSOLE_ENV = {
+  region: "AWS_CONSOLE_DEFAULT_REGION",
+  destination: "AWS_CONSOLE_DEFAULT_DESTINATION",
+  issuer: "AWS_CONSOLE_DEFAULT_ISSUER",
+  logoutFirst: "AWS_CONSOLE_LOGOUT_FIRST",
+} as const;
+
+/** The launch flags (undefined: not given). */
+export interface LaunchFlags extends SettingFlags {
+  region?: string;
+  destination?: string;
+  overrideRegionInDestination?: boolean;
+  duration?: string;
+  logoutFirst?: boolean;
+  issuer?: string;
+}
+
+/** A resolved launch: the role's settings and the request. */
+export interface LaunchSettings {
+  settings: CredentialProcessSettings;
+  request: LaunchRequest;
+}
+
+const nonEmpty = (value: string | undefined) => value?.trim() ? value.trim() : undefined;
+
+/**
+ * Settings from flags, then `AWS_SSO_*` and `AWS_CONSOLE_DEFAULT_*`, then the `--profile` section
+ * (its `region` is the console region when neither `--region` nor the env var gives one).
+ */
+export function resolveLaunch(
+  flags: LaunchFlags,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+): LaunchSettings {
+  const durationMinutes = flags.duration === undefined
+    ? undefined
+    : parseDuration(flags.duration, "--duration");
+  const settings = withConfiguredSession(
+    resolveCredentialProcessSettings(flags, env, config, configPath),
+    config,
+  );
+  const profileRegion = flags.profile !== undefined && config
+    ? nonEmpty(getProfile(config, flags.profile)?.get("region"))
+    : undefined;
+  return {
+    settings,
+    request: {
+      startUrl: settings.startUrl,
+      ssoRegion: settings.ssoRegion,
+      region: nonEmpty(flags.region) ?? nonEmpty(env(CONSOLE_ENV.region)) ?? profileRegion,
+      destination: nonEmpty(flags.destination) ?? nonEmpty(env(CONSOLE_ENV.destination)),
+      overrideRegionInDestination: flags.overrideRegionInDestination,
+      durationMinutes,
+      issuer: nonEmpty(flags.issuer) ?? nonEmpty(env(CONSOLE_ENV.issuer)),
+      logoutFirst: flags.logoutFirst ?? isEnvFlagOn(env(CONSOLE_ENV.logoutFirst)),
+    },
+  };
+}
+
+/** What `launch-from-config` may override. */
+export interface FromConfigFlags {
+  accountId?: string;
+  roleName?: string;
+  logoutFirst?: boolean;
+}
+
+/** Settings from a decoded config token, `-a`/`-r` overriding its account and role. */
+export function launchFromConfig(
+  token: Partial<ConsoleConfig>,
+  flags: FromConfigFlags,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+): LaunchSettings {
+  for (const [field, name] of [["startUrl", "ssourl"], ["ssoRegion", "ssoreg"]] as const) {
+    if (!nonEmpty(token[field])) {
+      throw new ConfigError(`The config token is not valid: it has no ${name}.`);
+    }
+  }
+  const accountId = nonEmpty(flags.accountId) ?? nonEmpty(token.accountId);
+  if (accountId === undefined) {
+    throw new ConfigError("The config token names no account; give one with --account-id.");
+  }
+  const roleName = nonEmpty(flags.roleName) ?? nonEmpty(token.roleName);
+  if (roleName === undefined) {
+    throw new ConfigError("The config token names no role; give one with --role-name.");
+  }
+  const durationMinutes = token.durationMinutes === undefined
+    ? undefined
+    : parseDuration(token.durationMinutes, "The config token's duration");
+  const settings = withConfiguredSession(
+    resolveCredentialProcessSettings(
+      { ssoStartUrl: token.startUrl, ssoRegion: token.ssoRegion, accountId, roleName },
+      env,
+      config,
+      configPath,
+    ),
+    config,
+  );
+  return {
+    settings,
+    request: {
+      startUrl: settings.startUrl,
+      ssoRegion: settings.ssoRegion,
+      region: nonEmpty(token.region),
+      destination: nonEmpty(token.destination),
+      durationMinutes,
+      issuer: nonEmpty(token.issuer) ?? nonEmpty(env(CONSOLE_ENV.issuer)),
+      logoutFirst: flags.logoutFirst ?? isEnvFlagOn(env(CONSOLE_ENV.logoutFirst)),
+    },
+  };
+}
+
+/**
+ * Without a profile, the token of the one configured sso-session with the same start URL and
+ * region is the one to use (as `aws sso login --sso-session` writes it); otherwise the start URL's.
+ */
+function withConfiguredSession(
+  settings: CredentialProcessSettings,
+  config: AwsConfigDocument | undefined,
+): CredentialProcessSettings {
+  if (settings.profileName !== undefined || settings.sessionName !== undefined) return settings;
+  const sessions = configInstances(config).filter((i) =>
+    i.sessionName !== undefined && i.startUrl === settings.startUrl &&
+    i.ssoRegion === settings.ssoRegion
+  );
+  if (sessions.length !== 1) return settings;
+  return { ...settings, sessionName: sessions[0].sessionName, scopes: sessions[0].scopes };
+}

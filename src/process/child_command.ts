@@ -1,0 +1,98 @@
+/**
+ * Runs `run-as`'s child: the program itself (no shell, so every argument arrives exactly as
+ * given), with the terminal inherited, SIGINT and SIGTERM forwarded while it runs, and its exit
+ * status turned into an exit code (128 + the signal's number when a signal ended it).
+ *
+ * The variables to remove are removed from this process's own environment, which the child
+ * inherits; that needs Deno's `env` permission only for those names (all `AWS_*`), not for the
+ * whole environment.
+ *
+ * @module
+ */
+import { CliError, EXIT_CODES } from "../errors.ts";
+import { safeEcho } from "../ui/safe_text.ts";
+import type { ChildEnvironment } from "./child_env.ts";
+
+/** The child's program could not be started. */
+export class ChildStartError extends CliError {}
+
+/** The signals forwarded to the child (Windows has no SIGTERM listener). */
+function forwardedSignals(): Deno.Signal[] {
+  return Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+}
+
+/** Whether Deno lets this process run any program (run-as needs it for the user's command). */
+export function mayRunAnyProgram(): boolean {
+  return Deno.permissions.querySync({ name: "run" }).state === "granted";
+}
+
+/** Starts `program` with `args` and `environment`; resolves with its exit code. */
+export async function runChild(
+  program: string,
+  args: readonly string[],
+  environment: ChildEnvironment,
+): Promise<number> {
+  for (const name of environment.unset) {
+    try {
+      Deno.env.delete(name);
+    } catch {
+      // A name Deno may not touch is one we cannot read either, and not ours to clear.
+    }
+  }
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(program, {
+      args: [...args],
+      env: environment.set,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    throw startFailure(program, error);
+  }
+  const forward = new Map<Deno.Signal, () => void>();
+  for (const signal of forwardedSignals()) {
+    const handler = () => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    forward.set(signal, handler);
+    Deno.addSignalListener(signal, handler);
+  }
+  try {
+    const status = await child.status;
+    return status.code;
+  } finally {
+    for (const [signal, handler] of forward) Deno.removeSignalListener(signal, handler);
+  }
+}
+
+function startFailure(program: string, error: unknown): CliError {
+  const shown = safeEcho(program);
+  if (error instanceof Deno.errors.NotFound) {
+    return new ChildStartError(
+      `Cannot run ${shown}: no such program (check the name and PATH).`,
+      EXIT_CODES.runAs.notFound,
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new ChildStartError(
+      `Cannot run ${shown}: it is not executable (permission denied).`,
+      EXIT_CODES.runAs.notExecutable,
+    );
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new ChildStartError(
+      `Cannot run ${shown}: Deno's run permission does not allow it (see docs/permissions.md).`,
+      EXIT_CODES.runAs.notExecutable,
+    );
+  }
+  return new ChildStartError(
+    `Cannot run ${shown}: ${safeEcho((error as Error).message?.split("\n")[0] ?? error)}.`,
+    EXIT_CODES.runAs.notExecutable,
+  );
+}

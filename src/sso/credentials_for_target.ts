@@ -1,0 +1,56 @@
+/**
+ * Role credentials for `run-as`, `export` and `serve`: resolves the role from their shared
+ * options, then takes the one credential path (`role_credentials.ts`). The returned getter can
+ * be called again (a credential endpoint refreshing), each call a fresh run of that path.
+ *
+ * @module
+ */
+import type { RoleCredentials } from "../cache/credential_cache.ts";
+import { DebugLog } from "../debug_log.ts";
+import { resolveRoleTarget } from "../config/role_target.ts";
+import type { Runtime } from "../runtime.ts";
+import type { RoleOptions } from "../ui/role_options.ts";
+import { type RoleCredentialRun, roleCredentials } from "./role_credentials.ts";
+
+/** The resolved role and a getter of its credentials. */
+export interface TargetCredentials {
+  /** The program's region (`--region`, else the profile's), when known. */
+  region?: string;
+  getCredentials(): Promise<RoleCredentials>;
+}
+
+/** Resolves the role (ConfigError on bad options); touches no network until called. */
+export async function credentialsForTarget(
+  options: RoleOptions & { region?: string },
+  rt: Runtime,
+): Promise<TargetCredentials> {
+  const target = await resolveRoleTarget(options, rt.env, rt.paths().configFile);
+  let first = true;
+  return {
+    region: target.region,
+    async getCredentials() {
+      const log = new DebugLog(Boolean(options.verbose));
+      const said = new Set<string>();
+      const warnings: Promise<void>[] = [];
+      const run: RoleCredentialRun = {
+        rt,
+        log,
+        paths: rt.paths(),
+        warn(sentence) {
+          log.log(`warning: ${sentence}`);
+          if (!said.has(sentence)) warnings.push(rt.stderr.write(sentence + "\n"));
+          said.add(sentence);
+        },
+      };
+      try {
+        // --force-refresh applies to the first fetch; later ones refresh only when needed.
+        const forceRefresh = first && Boolean(options.forceRefresh);
+        first = false;
+        return await roleCredentials(target.settings, { forceRefresh, login: options.login }, run);
+      } finally {
+        await Promise.all(warnings);
+        for (const line of log.lines) await rt.stderr.write(`${line}\n`);
+      }
+    },
+  };
+}

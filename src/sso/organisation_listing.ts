@@ -1,0 +1,138 @@
+/**
+ * Every account and role of an organisation-sized assignment list, for `configure populate`:
+ * ListAccounts pages are read one after the other while the roles of the accounts already known
+ * are listed by a bounded pool of workers, all calls through one shared limiter (rate under the
+ * service's limit; throttled calls retried with jittered exponential backoff until a deadline,
+ * not a fixed small count). Progress is reported after every call.
+ *
+ * @module
+ */
+import type { DebugLog } from "../debug_log.ts";
+import { AwsApiError } from "../errors.ts";
+import {
+  isThrottling,
+  listAllAccountRoles,
+  type ListingContext,
+  ROLES_CONCURRENCY,
+} from "./account_listing.ts";
+import { type Clock, type RateLimit, RequestLimiter, Semaphore } from "./concurrency.ts";
+import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
+
+/** Where the listing stands. */
+export interface ListingProgress {
+  accountsKnown: number;
+  /** All pages of ListAccounts read. */
+  accountsComplete: boolean;
+  accountsDone: number;
+  roles: number;
+  throttledRetries: number;
+}
+
+/** One account and its roles. */
+export interface AccountRoles {
+  account: AccountInfo;
+  roles: string[];
+}
+
+/** At most 1 + 18 = 19 requests in any one-second window: under the service's ~20/s. */
+export const POPULATE_RATE: RateLimit = { perSecond: 18, burst: 1 };
+
+/**
+ * A limiter for a long listing: {@link POPULATE_RATE} for every attempt, throttling retried with
+ * backoff (1 s doubling to 8 s, jittered) for as long as the clock is before `deadline`.
+ */
+export function createPatientLimiter(
+  clock: Clock,
+  deadline: number,
+  log?: DebugLog,
+  random?: () => number,
+): RequestLimiter {
+  return new RequestLimiter({
+    rate: POPULATE_RATE,
+    retry: { retries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1000, maxDelayMs: 8000 },
+    isRetryable: (error) => isThrottling(error) && clock.now() < deadline,
+    clock,
+    random,
+    onRetry: (error, retry, delay) =>
+      log?.log(`throttled (${(error as AwsApiError).errorCode}); retry ${retry} in ${delay}ms`),
+  });
+}
+
+/**
+ * Lists every account (all pages) and every account's roles (all pages), with the roles of a
+ * page's accounts listed while the next page loads. `ctx.limiter` must be set (shared by all
+ * calls). Results are in ListAccounts order. On a failure nothing new starts and the calls in
+ * flight are awaited before the error is thrown.
+ */
+export async function listOrganisation(
+  ctx: ListingContext & { limiter: RequestLimiter },
+  onProgress?: (progress: ListingProgress) => void,
+): Promise<AccountRoles[]> {
+  const gate = new Semaphore(ctx.concurrency ?? ROLES_CONCURRENCY);
+  const progress: ListingProgress = {
+    accountsKnown: 0,
+    accountsComplete: false,
+    accountsDone: 0,
+    roles: 0,
+    throttledRetries: 0,
+  };
+  const report = () => {
+    progress.throttledRetries = ctx.limiter.retries;
+    onProgress?.({ ...progress });
+  };
+  let failed = false;
+  const tasks: Promise<AccountRoles>[] = [];
+  const rejected = (error: unknown) =>
+    error instanceof AwsApiError && error.errorCode === "UnauthorizedException" && ctx.unauthorized
+      ? ctx.unauthorized()
+      : error;
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await ctx.limiter.run(() =>
+        listAccountsPage(
+          {
+            rt: ctx.rt,
+            region: ctx.region,
+            endpoint: ctx.endpoint,
+            caBundle: ctx.caBundle,
+            deadline: ctx.rt.now() + ctx.rt.limits.listingPageMs,
+            log: ctx.log,
+          },
+          ctx.accessToken,
+          nextToken,
+        )
+      ).catch((error) => {
+        throw rejected(error);
+      });
+      for (const account of page.items) {
+        const task = gate.run(async () => {
+          if (failed) return { account, roles: [] };
+          const roles = await listAllAccountRoles(ctx, account.accountId);
+          progress.accountsDone++;
+          progress.roles += roles.length;
+          report();
+          return { account, roles };
+        });
+        task.catch(() => {
+          failed = true;
+        });
+        tasks.push(task);
+      }
+      progress.accountsKnown += page.items.length;
+      nextToken = page.nextToken;
+      report();
+    } while (nextToken && !failed);
+    progress.accountsComplete = true;
+    report();
+    const results = await Promise.all(tasks);
+    ctx.log?.log(
+      `listed ${results.length} account(s), ${progress.roles} role(s), ${ctx.limiter.attempts} request(s), ${ctx.limiter.retries} throttled retr(ies)`,
+    );
+    return results;
+  } catch (error) {
+    failed = true;
+    await Promise.allSettled(tasks);
+    throw rejected(error);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The one credential path: an account and role's settings → role credentials, through the role
+ * credential cache shared with the AWS CLI (reused while 15+ minutes are left), one fetch shared by
+ * concurrent processes (a lock on the cache file), a usable SSO token (refreshed when it can be),
+ * one retry with a refreshed token when the service rejects it, and — with `login` or the profile's
+ * `aws_sso_util_auto_login = true` — an interactive login first when one is required. Used by
+ * `credential-process` and `console`; the error sentences and exit codes are the same for both.
+ *
+ * @module
+ */
+import {
+  areCredentialsReusable,
+  credentialFilePath,
+  readCachedCredentials,
+  type RoleCredentials,
+  writeCachedCredentials,
+} from "../cache/credential_cache.ts";
+import { type DebugLog, redact } from "../debug_log.ts";
+import { resolveEndpoint } from "../config/endpoints.ts";
+import { AwsApiError, LoginRequiredError } from "../errors.ts";
+import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import type { AwsPaths } from "../config/paths.ts";
+import type { Runtime } from "../runtime.ts";
+import type { CredentialProcessSettings } from "../config/settings.ts";
+import { getRoleCredentials } from "./sso_api.ts";
+import type { SsoToken } from "../cache/token_cache.ts";
+import {
+  getUsableToken,
+  loginRequiredMessage,
+  markTokenRejected,
+  type TokenContext,
+} from "./token_provider.ts";
+
+/** How fresh the credentials must be, and whether a login may be started. */
+export interface RoleCredentialOptions {
+  /** Ignore cached credentials and refresh the SSO token when possible. */
+  forceRefresh?: boolean;
+  /** Log in first when a login is required (also the profile's `aws_sso_util_auto_login`). */
+  login?: boolean;
+}
+
+/** One run's runtime, debug log, paths and warning sink. */
+export interface RoleCredentialRun {
+  rt: Runtime;
+  log: DebugLog;
+  paths: AwsPaths;
+  /** Says a warning sentence (each distinct one once per run). */
+  warn(sentence: string): void;
+}
+
+/**
+ * Cached role credentials with 15+ minutes left, or new ones fetched with a usable SSO token (one
+ * fetch shared by concurrent processes) and cached. The network calls are abandoned
+ * `rt.limits.credentialProcessMs` after the start (an interactive login restarts the clock).
+ */
+export async function roleCredentials(
+  settings: CredentialProcessSettings,
+  options: RoleCredentialOptions,
+  run: RoleCredentialRun,
+): Promise<RoleCredentials> {
+  const { rt, log, paths } = run;
+  const started = rt.now();
+  const deadline = started + rt.limits.credentialProcessMs;
+  const credPath = await credentialFilePath(paths.cliCacheDir, settings);
+  if (!options.forceRefresh) {
+    const cached = await readCachedCredentials(credPath);
+    if (cached && areCredentialsReusable(cached, started)) {
+      log.log(`credential cache hit: ${credPath} (${redact(cached.accessKeyId)})`);
+      return { ...cached, accountId: cached.accountId ?? settings.accountId };
+    }
+    log.log(`credential cache ${cached ? "stale" : "miss"}: ${credPath}`);
+  }
+  return await withFileLock(
+    lockPathFor(credPath),
+    Math.max(0, deadline - rt.now() - 3000),
+    async (locked) => {
+      log.log(locked ? "credential lock acquired" : "credential lock not acquired; going on");
+      const cached = locked ? await readCachedCredentials(credPath) : undefined;
+      // Another process fetched while we waited (with --force-refresh: after we started).
+      if (
+        cached && areCredentialsReusable(cached, rt.now()) &&
+        (!options.forceRefresh || await modifiedSince(credPath, started))
+      ) {
+        log.log(`credential cache filled by another process (${redact(cached.accessKeyId)})`);
+        return { ...cached, accountId: cached.accountId ?? settings.accountId };
+      }
+      const creds = await fetchCredentials(settings, options, run, deadline);
+      try {
+        await writeCachedCredentials(credPath, creds);
+        log.log(`credentials cached: ${credPath}`);
+      } catch (error) {
+        log.log(`could not write the credential cache: ${(error as Error).message}`);
+      }
+      return creds;
+    },
+  );
+}
+
+async function fetchCredentials(
+  settings: CredentialProcessSettings,
+  options: RoleCredentialOptions,
+  run: RoleCredentialRun,
+  initialDeadline: number,
+): Promise<RoleCredentials> {
+  const { rt, log, paths } = run;
+  let deadline = initialDeadline;
+  const message = loginRequiredMessage(settings, settings.profileName);
+  const autoLogin = Boolean(options.login) || settings.autoLogin;
+  let loggedIn = false;
+  let token: SsoToken;
+  const tokenContext = (rejectedAccessToken?: string): TokenContext => ({
+    rt,
+    ssoCacheDir: paths.ssoCacheDir,
+    endpointConfig: settings.endpointConfig,
+    deadline,
+    log,
+    forceRefresh: options.forceRefresh,
+    loginRequiredMessage: message,
+    rejectedAccessToken,
+    warn: run.warn,
+  });
+  let refreshTried = false;
+  try {
+    token = await getUsableToken(settings, tokenContext());
+  } catch (error) {
+    if (!(error instanceof LoginRequiredError) || !autoLogin) throw error;
+    token = await loginFirst(settings, run, error);
+    loggedIn = true;
+    // The interactive wait does not count against the time limit of the network calls.
+    deadline = rt.now() + rt.limits.credentialProcessMs;
+  }
+  const endpoint = resolveEndpoint("sso", settings.ssoRegion, rt.env, settings.endpointConfig);
+  while (true) {
+    log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
+    try {
+      const creds = await getRoleCredentials(
+        {
+          rt,
+          region: settings.ssoRegion,
+          endpoint: endpoint.url,
+          caBundle: endpoint.caBundle,
+          deadline,
+          log,
+        },
+        {
+          accessToken: token.accessToken,
+          accountId: settings.accountId,
+          roleName: settings.roleName,
+        },
+      );
+      log.log(
+        `got credentials ${redact(creds.accessKeyId)} expiring ${
+          new Date(creds.expiration).toISOString()
+        }`,
+      );
+      return creds;
+    } catch (error) {
+      if (error instanceof AwsApiError && error.errorCode === "UnauthorizedException") {
+        if (!refreshTried) {
+          // Rejected although its expiresAt says valid: its refresh token may still work (once).
+          refreshTried = true;
+          log.log("token rejected; trying to refresh it once");
+          try {
+            token = await getUsableToken(settings, tokenContext(token.accessToken));
+            continue;
+          } catch (refreshError) {
+            if (!(refreshError instanceof LoginRequiredError)) throw refreshError;
+          }
+        } else {
+          await markTokenRejected(settings, token.accessToken, tokenContext(token.accessToken));
+        }
+        const rejected = new LoginRequiredError(
+          `The SSO token was rejected as unauthorized. ${message}`,
+        );
+        if (!autoLogin || loggedIn) throw rejected;
+        token = await loginFirst(settings, run, rejected, token.accessToken);
+        loggedIn = true;
+        deadline = rt.now() + rt.limits.credentialProcessMs;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Loaded only when a login is needed. A variable (not a literal) keeps Deno from loading the login
+ * flows' module graph at every start; `deno task compile` adds it with `--include`.
+ */
+const AUTO_LOGIN_MODULE = "../login/auto_login.ts";
+
+/**
+ * Auto-login (`--login` / `aws_sso_util_auto_login = true`): loads the login flows only now, so
+ * the usual path never imports them. Throws `loginRequired` at once when nobody can be reached.
+ */
+async function loginFirst(
+  settings: CredentialProcessSettings,
+  { rt, log, paths }: RoleCredentialRun,
+  loginRequired: LoginRequiredError,
+  rejectedAccessToken?: string,
+): Promise<SsoToken> {
+  log.log("login required; trying an auto-login");
+  const { autoLogin }: typeof import("../login/auto_login.ts") = await import(AUTO_LOGIN_MODULE);
+  return await autoLogin({
+    rt,
+    instance: settings,
+    profileName: settings.profileName,
+    configFile: settings.profileName !== undefined ? paths.configFile : undefined,
+    ssoCacheDir: paths.ssoCacheDir,
+    endpointConfig: settings.endpointConfig,
+    log,
+    loginRequired,
+    rejectedAccessToken,
+  });
+}
+
+async function modifiedSince(path: string, since: number): Promise<boolean> {
+  try {
+    const mtime = (await Deno.stat(path)).mtime?.getTime() ?? 0;
+    return mtime >= since;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The `status` report of cached SSO logins, as text for people (local times, "in 3h 12m" /
+ * "expired 2h ago") and as JSON for scripts (ISO-8601 UTC timestamps). Pure: the clock and the
+ * local time zone are inputs. Values read from files or the config are echoed through `safeEcho`.
+ *
+ * @module
+ */
+import type { CachedLogin } from "../cache/login_inventory.ts";
+import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { shownUrl } from "../config/settings.ts";
+import { safeEcho } from "./safe_text.ts";
+
+/** Minutes east of UTC at an instant (the local zone by default). */
+export type UtcOffset = (ms: number) => number;
+
+const localOffset: UtcOffset = (ms) => -new Date(ms).getTimezoneOffset();
+
+/** The `--json` document: `{"logins":[…]}`, one line. */
+export function statusJson(logins: readonly CachedLogin[]): string {
+  return JSON.stringify({
+    logins: logins.map((l) => ({
+      session: l.session,
+      startUrl: l.startUrl ?? null,
+      region: l.region ?? null,
+      expiresAt: formatAwsTimestamp(l.expiresAt),
+      state: l.state,
+      refreshableUntil: l.refreshableUntil === undefined
+        ? null
+        : formatAwsTimestamp(l.refreshableUntil),
+      credentials: l.credentials.map((c) => ({
+        accountId: c.accountId,
+        roleName: c.roleName,
+        expiration: formatAwsTimestamp(c.expiration),
+      })),
+      profiles: l.profiles,
+    })),
+  }) + "\n";
+}
+
+/** A duration as its two largest units: "3h 12m", "2d 4h", "45s". */
+export function shortDuration(ms: number): string {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const [d, h, m, s] = [
+    Math.floor(total / 86_400),
+    Math.floor(total / 3600) % 24,
+    Math.floor(total / 60) % 60,
+    total % 60,
+  ];
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return `${m}m`;
+  return `${s}s`;
+}
+
+/** "in 3h 12m" for a future instant, "2h ago" for a past one. */
+export function relativeTime(at: number, now: number): string {
+  return at > now ? `in ${shortDuration(at - now)}` : `${shortDuration(now - at)} ago`;
+}
+
+/** An instant as local time: `2026-11-24 13:05 +01:00`. */
+export function localTime(ms: number, offset: UtcOffset = localOffset): string {
+  const minutes = offset(ms);
+  const shifted = new Date(ms + minutes * 60_000).toISOString(); // UTC fields = local fields
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${
+    String(abs % 60).padStart(2, "0")
+  }`;
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)} ${zone}`;
+}
+
+/** The text report: one block per login, its profiles and cached role credentials indented. */
+export function statusText(
+  logins: readonly CachedLogin[],
+  now: number,
+  offset: UtcOffset = localOffset,
+): string {
+  const when = (ms: number) => `${localTime(ms, offset)} (${relativeTime(ms, now)})`;
+  const lines: string[] = [];
+  for (const login of logins) {
+    if (lines.length > 0) lines.push("");
+    const name = login.session === null
+      ? "legacy login (no sso-session)"
+      : `sso-session ${safeEcho(login.session)}`;
+    const url = login.startUrl === undefined ? "unknown start URL" : shownUrl(login.startUrl);
+    lines.push(`${name}: ${url} (${safeEcho(login.region ?? "unknown region")})`);
+    const expiry = login.expiresAt > now
+      ? `expires ${when(login.expiresAt)}`
+      : `expired ${relativeTime(login.expiresAt, now)}, at ${localTime(login.expiresAt, offset)}`;
+    lines.push(`  ${login.state}: token ${expiry}`);
+    lines.push(
+      login.refreshableUntil !== undefined
+        ? `  refreshable until ${when(login.refreshableUntil)}`
+        : login.state === "expired"
+        ? "  a new login is required"
+        : "  not refreshable: a new login is required when it expires",
+    );
+    lines.push(
+      `  profiles: ${
+        login.profiles.length > 0 ? login.profiles.map((p) => safeEcho(p)).join(", ") : "none"
+      }`,
+    );
+    if (login.credentials.length === 0) lines.push("  cached role credentials: none");
+    else lines.push("  cached role credentials:");
+    for (const c of login.credentials) {
+      const expiry = c.expiration > now
+        ? `expire ${when(c.expiration)}`
+        : `expired ${relativeTime(c.expiration, now)}`;
+      lines.push(`    ${safeEcho(c.accountId)} ${safeEcho(c.roleName)}: ${expiry}`);
+    }
+  }
+  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+}

@@ -1,0 +1,428 @@
+/**
+ * `run-as`, `export` and `serve` end to end: the CLI as a subprocess against the fake IAM
+ * Identity Center, through the same credential cache as credential-process.
+ */
+import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { childNetworkEnv } from "./child_env.ts";
+import { FakeIdentityCenter } from "./fake_server.ts";
+import {
+  ACCOUNT_ID,
+  CLI_BIN,
+  cliArgv,
+  cliToken,
+  LEGACY_PROFILE,
+  POSIX,
+  realDenoDir,
+  REPO_DIR,
+  ROLE,
+  runCli,
+  START_URL,
+  TempHome,
+} from "./helpers.ts";
+import { hasCommand } from "./script_helpers.ts";
+
+const HOUR = 3_600_000;
+const PROFILE = `${LEGACY_PROFILE}region = eu-west-3\n`;
+
+/** A home with the legacy profile and a valid token the fake accepts. */
+async function setUp(fake: FakeIdentityCenter): Promise<TempHome> {
+  const home = await TempHome.create();
+  await home.writeConfig(PROFILE);
+  fake.addAccessToken("at-legacy");
+  await home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+  return home;
+}
+
+/** Starts the CLI with the `run-as` permission set (or `flags`), the env otherwise cleared. */
+async function spawnCli(
+  args: string[],
+  home: TempHome,
+  endpoint: string,
+  env: Record<string, string> = {},
+  set = "run-as",
+): Promise<Deno.ChildProcess> {
+  const flags = permissionFlags(await readPermissionSet(undefined, set));
+  const [program, ...argv] = cliArgv(args, flags);
+  return new Deno.Command(program, {
+    args: argv,
+    cwd: REPO_DIR,
+    clearEnv: true,
+    env: {
+      ...childNetworkEnv(),
+      HOME: home.dir,
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      DENO_DIR: await realDenoDir(),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      AWS_ENDPOINT_URL_SSO: endpoint,
+      AWS_ENDPOINT_URL_SSO_OIDC: endpoint,
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function finish(child: Deno.ChildProcess) {
+  const out = await child.output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+/** A child that writes its argv and AWS_* environment as JSON to stdout and exits with `code`. */
+function envPrinter(code: number): string[] {
+  return [
+    Deno.execPath(),
+    "eval",
+    `const env = Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([k]) => k.startsWith("AWS_")));
+     console.log(JSON.stringify({ args: Deno.args, env }));
+     Deno.exit(${code});`,
+  ];
+}
+
+// ------------------------------------------------------------------ export
+
+Deno.test("export prints the profile's credentials as env lines that bash evaluates", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const result = await runCli(["export", "--profile", "legacy"], { home, endpoint: fake.url });
+  assertEquals(result.stderr, "");
+  assertEquals(result.code, 0);
+  const issued = fake.issuedCredentials[0];
+  const out = await new Deno.Command("bash", {
+    args: [
+      "--norc",
+      "-c",
+      `${result.stdout}\nprintf '%s\\n' "$AWS_ACCESS_KEY_ID" "$AWS_SESSION_TOKEN" "$AWS_ACCOUNT_ID" "$AWS_CREDENTIAL_EXPIRATION"`,
+    ],
+    clearEnv: true,
+  }).output();
+  const [key, token, account, expiration] = new TextDecoder().decode(out.stdout).split("\n");
+  assertEquals([key, token, account], [issued.accessKeyId, issued.sessionToken, ACCOUNT_ID]);
+  assertMatch(expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // The same cache as credential-process: a second export and credential-process reuse it.
+  const json = await runCli(["export", "--profile", "legacy", "--format", "json"], {
+    home,
+    endpoint: fake.url,
+  });
+  const cp = await runCli(["credential-process", "--profile", "legacy"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(JSON.parse(json.stdout), JSON.parse(cp.stdout));
+  assertEquals(JSON.parse(json.stdout).AccessKeyId, issued.accessKeyId);
+  assertEquals(fake.calls.GetRoleCredentials, 1);
+});
+
+Deno.test("export -a/-r pads the account id and takes the instance from the config", async () => {
+  await using fake = await FakeIdentityCenter.start({
+    accounts: [{
+      accountId: "000000001234",
+      accountName: "Padded",
+      emailAddress: "p@example.com",
+      roles: [ROLE],
+    }],
+  });
+  await using home = await setUp(fake);
+  const result = await runCli(
+    ["export", "-a", "1234", "-r", ROLE, "--format", "dotenv"],
+    { home, endpoint: fake.url },
+  );
+  assertEquals(result.stderr, "");
+  assertEquals(result.code, 0);
+  assertMatch(result.stdout, /^AWS_ACCOUNT_ID='000000001234'$/m);
+  assertEquals(fake.issuedCredentials[0].accountId, "000000001234");
+});
+
+Deno.test("export --write-credentials writes one section and keeps comments and other sections", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const path = `${home.dir}/.aws/credentials`;
+  const before =
+    "# keep me\n[other]\naws_access_key_id = AKIAOTHER\n\n; and me\n[mine]\nregion = x\n";
+  await Deno.writeTextFile(path, before);
+  const result = await runCli(["export", "--profile", "legacy", "--write-credentials", "mine"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout, "");
+  const issued = fake.issuedCredentials[0];
+  const text = await Deno.readTextFile(path);
+  assert(
+    text.startsWith(
+      "# keep me\n[other]\naws_access_key_id = AKIAOTHER\n\n; and me\n[mine]\nregion = x\n",
+    ),
+    text,
+  );
+  assertMatch(text, new RegExp(`\\naws_access_key_id = ${issued.accessKeyId}\\n`));
+  if (POSIX) assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+  // AWS_SHARED_CREDENTIALS_FILE names another file.
+  const other = `${home.dir}/elsewhere/creds`;
+  const moved = await runCli(["export", "--profile", "legacy", "--write-credentials", "x"], {
+    home,
+    endpoint: fake.url,
+    env: { AWS_SHARED_CREDENTIALS_FILE: other },
+  });
+  assertEquals(moved.code, 0, moved.stderr);
+  assertMatch(await Deno.readTextFile(other), /^\[x\]\naws_access_key_id = /);
+});
+
+Deno.test("export fails with one sentence and the documented code", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const none = await runCli(["export"], { home, endpoint: fake.url });
+  assertEquals(none.code, 2);
+  assertEquals(
+    none.stderr,
+    "Name the role with --profile, or with -a/--account-id and -r/--role-name.\n",
+  );
+  fake.revokeAccessToken("at-legacy");
+  await home.writeToken({}, cliToken("at-legacy", -HOUR));
+  const expired = await runCli(["export", "--profile", "legacy"], { home, endpoint: fake.url });
+  assertEquals(expired.code, 1);
+  assertEquals(expired.stderr.split("\n").filter(Boolean).length, 1, expired.stderr);
+  assertEquals(expired.stdout, "");
+});
+
+// ------------------------------------------------------------------ run-as
+
+const runAsWorks = CLI_BIN === undefined; // a release binary has the default set only
+
+Deno.test({
+  name:
+    "run-as passes arguments untouched, sets the credentials and region, clears profiles, returns the code",
+  ignore: !runAsWorks,
+  fn: async () => {
+    await using fake = await FakeIdentityCenter.start();
+    await using home = await setUp(fake);
+    const tricky = ["two words", `it's "quoted"`, "$(touch pwned)", "`id`", "*", "", "--profile"];
+    const child = await spawnCli(
+      ["run-as", "--profile", "legacy", ...envPrinter(7), ...tricky],
+      home,
+      fake.url,
+      {
+        AWS_PROFILE: "should-go",
+        AWS_DEFAULT_PROFILE: "should-go",
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:1/x",
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: "old",
+      },
+    );
+    const result = await finish(child);
+    assertEquals(result.stderr, "");
+    assertEquals(result.code, 7);
+    const { args, env } = JSON.parse(result.stdout);
+    assertEquals(args, tricky);
+    const issued = fake.issuedCredentials[0];
+    assertEquals(env.AWS_ACCESS_KEY_ID, issued.accessKeyId);
+    assertEquals(env.AWS_SECRET_ACCESS_KEY, issued.secretAccessKey);
+    assertEquals(env.AWS_SESSION_TOKEN, issued.sessionToken);
+    assertEquals(env.AWS_ACCOUNT_ID, ACCOUNT_ID);
+    assertMatch(env.AWS_CREDENTIAL_EXPIRATION, /Z$/);
+    assertEquals(env.AWS_CREDENTIALS_EXPIRATION, env.AWS_CREDENTIAL_EXPIRATION);
+    assertEquals([env.AWS_REGION, env.AWS_DEFAULT_REGION], ["eu-west-3", "eu-west-3"]);
+    for (
+      const gone of [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+      ]
+    ) {
+      assertEquals(env[gone], undefined, gone);
+    }
+    assertEquals(await Deno.stat(`${REPO_DIR}/pwned`).then(() => true, () => false), false);
+  },
+});
+
+Deno.test({
+  name: "run-as --region wins, -a/-r work, and a missing program is 127",
+  ignore: !runAsWorks,
+  fn: async () => {
+    await using fake = await FakeIdentityCenter.start();
+    await using home = await setUp(fake);
+    const child = await spawnCli(
+      [
+        "run-as",
+        "-a",
+        ACCOUNT_ID,
+        "-r",
+        ROLE,
+        "-u",
+        START_URL,
+        "--sso-region",
+        "us-east-1",
+        "--region",
+        "ap-south-1",
+        "--",
+        ...envPrinter(0),
+      ],
+      home,
+      fake.url,
+    );
+    const result = await finish(child);
+    assertEquals(result.code, 0, result.stderr);
+    const { env } = JSON.parse(result.stdout);
+    assertEquals([env.AWS_REGION, env.AWS_DEFAULT_REGION], ["ap-south-1", "ap-south-1"]);
+    const missing = await finish(
+      await spawnCli(["run-as", "--profile", "legacy", "no-such-program-xyz"], home, fake.url),
+    );
+    assertEquals(missing.code, 127);
+    assertEquals(
+      missing.stderr,
+      "Cannot run no-such-program-xyz: no such program (check the name and PATH).\n",
+    );
+  },
+});
+
+Deno.test("run-as with the default permission set refuses in one sentence (exit 126)", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const result = await runCli(["run-as", "--profile", "legacy", "--", "true"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(result.code, 126);
+  assertMatch(result.stderr, /^run-as needs Deno's permission to run any program/);
+  assertEquals(result.stderr.split("\n").filter(Boolean).length, 1);
+});
+
+Deno.test({
+  name: "run-as forwards SIGTERM to the child and exits 128+15",
+  ignore: !runAsWorks || !POSIX,
+  fn: async () => {
+    await using fake = await FakeIdentityCenter.start();
+    await using home = await setUp(fake);
+    const child = await spawnCli(
+      [
+        "run-as",
+        "--profile",
+        "legacy",
+        "--",
+        "sh",
+        "-c",
+        "trap 'echo got-term; exit 143' TERM; echo ready; while :; do sleep 0.05; done",
+      ],
+      home,
+      fake.url,
+    );
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("ready")) seen += (await reader.read()).value ?? "";
+    child.kill("SIGTERM");
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const status = await child.status;
+    assertEquals(status.code, 143);
+    assertMatch(seen, /got-term/);
+    await child.stderr.cancel();
+  },
+});
+
+const hasBotocore = await hasCommand("python3", ["-c", "import botocore.credentials"]);
+
+Deno.test({
+  name:
+    "run-as --container-credentials: botocore in the child reads refreshed credentials from the endpoint",
+  ignore: !runAsWorks || !hasBotocore,
+  fn: async () => {
+    await using fake = await FakeIdentityCenter.start();
+    await using home = await setUp(fake);
+    const script = [
+      "import json, os",
+      "from botocore.credentials import ContainerProvider",
+      "c = ContainerProvider().load().get_frozen_credentials()",
+      "print(json.dumps({'key': c.access_key, 'token': c.token, 'static': os.environ.get('AWS_ACCESS_KEY_ID'),",
+      "  'uri': os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI']}))",
+    ].join("\n");
+    const result = await finish(
+      await spawnCli(
+        ["run-as", "--profile", "legacy", "--container-credentials", "--", "python3", "-c", script],
+        home,
+        fake.url,
+      ),
+    );
+    assertEquals(result.code, 0, result.stderr);
+    const got = JSON.parse(result.stdout);
+    assertEquals(got.key, fake.issuedCredentials[0].accessKeyId);
+    assertEquals(got.token, fake.issuedCredentials[0].sessionToken);
+    assertEquals(got.static, null);
+    assertMatch(got.uri, /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+  },
+});
+
+// ------------------------------------------------------------------ serve
+
+Deno.test("serve prints the two lines, answers only the token, and stops on SIGINT", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const child = await spawnCli(["serve", "--profile", "legacy"], home, fake.url, {}, "default");
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (out.split("\n").length < 3) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  const lines = out.split("\n").filter(Boolean);
+  assertEquals(lines.length, 2, out);
+  const [uri, token] = [lines[0].split("=")[1], lines[1].slice(lines[1].indexOf("=") + 1)];
+  assertMatch(
+    lines[0],
+    /^AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:\d+\/credentials$/,
+  );
+  assertMatch(lines[1], /^AWS_CONTAINER_AUTHORIZATION_TOKEN=[A-Za-z0-9_-]{43}$/);
+  const refused = await fetch(uri, { headers: { authorization: "wrong" } });
+  assertEquals(refused.status, 401);
+  await refused.body?.cancel();
+  const ok = await fetch(uri, { headers: { authorization: token } });
+  const body = await ok.json();
+  assertEquals(body.AccessKeyId, fake.issuedCredentials[0].accessKeyId);
+  assertEquals(body.AccountId, ACCOUNT_ID);
+  child.kill("SIGINT");
+  const status = await child.status;
+  assertEquals(status.code, 0);
+  await reader.cancel();
+  const stderr = await new Response(child.stderr).text();
+  assertEquals(stderr, "");
+});
+
+Deno.test("serve --token-file uses that token and refuses a bad port in one sentence", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const bad = await runCli(["serve", "--profile", "legacy", "--port", "70000"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(bad.code, 2);
+  assertEquals(bad.stderr, "The port 70000 is not a number from 1 to 65535.\n");
+  const file = `${home.dir}/token`;
+  await Deno.writeTextFile(file, "short\n");
+  const short = await runCli(["serve", "--profile", "legacy", "--token-file", file], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(short.code, 2);
+  assertMatch(short.stderr, /must hold one line of 16 to 1024 visible ASCII characters/);
+  await Deno.writeTextFile(file, "a-token-from-a-file-0123456789\n");
+  const child = await spawnCli(
+    ["serve", "--profile", "legacy", "--token-file", file],
+    home,
+    fake.url,
+    {},
+    "default",
+  );
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (out.split("\n").length < 3) out += (await reader.read()).value ?? "";
+  assertMatch(out, /\nAWS_CONTAINER_AUTHORIZATION_TOKEN=a-token-from-a-file-0123456789\n/);
+  child.kill("SIGTERM");
+  assertEquals((await child.status).code, 0);
+  await reader.cancel();
+  await child.stderr.cancel();
+});

@@ -1,0 +1,175 @@
+/**
+ * Unit tests of `check`'s profile diagnostics (`config/profile_diagnostics.ts`), the split of a
+ * `credential_process` line (`config/credential_process_command.ts`), the profiles of the
+ * credentials file, and which profile `--check-profile` checks (`sso/access_check.ts`).
+ */
+import { assertEquals, assertMatch } from "../assert.ts";
+import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
+import {
+  credentialProcessCommand,
+  isAbsoluteCommand,
+} from "../../src/config/credential_process_command.ts";
+import { credentialsFileProfiles } from "../../src/config/credentials_file_profiles.ts";
+import { profileDiagnostics } from "../../src/config/profile_diagnostics.ts";
+import { checkedProfile } from "../../src/sso/access_check.ts";
+import type { Env } from "../../src/config/paths.ts";
+
+const noEnv: Env = () => undefined;
+const envOf = (vars: Record<string, string>): Env => (name) => vars[name];
+
+Deno.test("credentialProcessCommand splits like botocore and finds the profile asked for", () => {
+  assertEquals(
+    credentialProcessCommand(
+      `"/opt/my tools/aws-sso-util" credential-process --profile dev`,
+      "linux",
+    ),
+    {
+      argv: ["/opt/my tools/aws-sso-util", "credential-process", "--profile", "dev"],
+      ssoProfile: "dev",
+    },
+  );
+  assertEquals(
+    credentialProcessCommand("deno run -P main.ts credential-process --profile=a\\ b", "linux")
+      .ssoProfile,
+    "a b",
+  );
+  assertEquals(credentialProcessCommand("/usr/bin/other --profile x", "linux"), {
+    argv: ["/usr/bin/other", "--profile", "x"],
+  });
+  // Windows: backslashes are path separators, not escapes.
+  assertEquals(
+    credentialProcessCommand(
+      "C:\\tools\\aws-sso-util.exe credential-process --profile p",
+      "windows",
+    ).argv[0],
+    "C:\\tools\\aws-sso-util.exe",
+  );
+});
+
+Deno.test("isAbsoluteCommand follows each OS's rules", () => {
+  assertEquals(isAbsoluteCommand("/usr/local/bin/x", "linux"), true);
+  assertEquals(isAbsoluteCommand("aws-sso-util", "linux"), false);
+  assertEquals(isAbsoluteCommand("~/bin/x", "darwin"), false);
+  assertEquals(isAbsoluteCommand("C:\\x.exe", "windows"), true);
+  assertEquals(isAbsoluteCommand("\\\\server\\share\\x.exe", "windows"), true);
+  assertEquals(isAbsoluteCommand("x.exe", "windows"), false);
+});
+
+Deno.test("profileDiagnostics: shadowed credential_process, relative and missing programs", async () => {
+  const config = parseAwsConfig(`[profile shadowed]
+sso_start_url = https://x.awsapps.com/start
+sso_region = us-east-1
+credential_process = /does/not/exist credential-process --profile shadowed
+
+[profile relative]
+credential_process = aws-sso-util credential-process --profile shadowed
+
+[profile unused]
+credential_process = aws-sso-util
+`);
+  const findings = await profileDiagnostics({
+    config,
+    profiles: ["shadowed", "relative", "not-there"],
+    env: noEnv,
+    credentialsProfiles: [],
+    os: "linux",
+  });
+  assertEquals(findings.map((f) => f.level), ["warning", "warning", "warning"]);
+  assertMatch(
+    findings[0].text,
+    /^Profile shadowed has a credential_process line, but also sso_start_url, sso_region: /,
+  );
+  assertEquals(
+    findings[1].text,
+    "The credential_process program of profile shadowed, /does/not/exist, does not exist.",
+  );
+  assertMatch(
+    findings[2].text,
+    /^The credential_process program of profile relative, aws-sso-util, is not an absolute path/,
+  );
+});
+
+Deno.test("profileDiagnostics: executable and non-executable programs (POSIX modes)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/x`, "#!/bin/sh\n");
+    await Deno.chmod(`${dir}/x`, 0o700);
+    await Deno.writeTextFile(`${dir}/y`, "");
+    await Deno.chmod(`${dir}/y`, 0o600);
+    const config = parseAwsConfig(
+      `[profile x]\ncredential_process = ${dir}/x\n[profile y]\ncredential_process = ${dir}/y a\n[profile d]\ncredential_process = ${dir}\n`,
+    );
+    const findings = await profileDiagnostics({
+      config,
+      profiles: ["x", "y", "d"],
+      env: noEnv,
+      credentialsProfiles: [],
+      os: "linux",
+    });
+    assertEquals(findings.map((f) => [f.level, f.text]), [
+      ["ok", `The credential_process program of profile x is ${dir}/x, an executable file.`],
+      [
+        "warning",
+        `The credential_process program of profile y, ${dir}/y, is not executable; run \`chmod +x ${dir}/y\`.`,
+      ],
+      ["warning", `The credential_process program of profile d, ${dir}, is not a file.`],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("profileDiagnostics: AWS_PROFILE / AWS_DEFAULT_PROFILE must name an existing profile", async () => {
+  const config = parseAwsConfig(
+    "[default]\nregion = us-east-1\n[profile dev]\nregion = us-east-1\n",
+  );
+  const run = (vars: Record<string, string>) =>
+    profileDiagnostics({ config, profiles: [], env: envOf(vars), credentialsProfiles: ["static"] });
+  assertEquals(await run({ AWS_PROFILE: "dev" }), []);
+  assertEquals(await run({ AWS_PROFILE: "default", AWS_DEFAULT_PROFILE: "static" }), []);
+  const found = await run({ AWS_PROFILE: "dve", AWS_DEFAULT_PROFILE: "x\u001b[31m" });
+  assertEquals(found.map((f) => f.text.split(",")[0]), [
+    "AWS_PROFILE is set to dve",
+    "AWS_DEFAULT_PROFILE is set to x\\x1B[31m",
+  ]);
+  // Without a config file, only the credentials file's profiles exist.
+  const none = await profileDiagnostics({
+    config: undefined,
+    profiles: [],
+    env: envOf({ AWS_PROFILE: "dev" }),
+    credentialsProfiles: [],
+  });
+  assertEquals(none.length, 1);
+});
+
+Deno.test("credentialsFileProfiles reads section names only; a missing file has none", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/credentials`,
+      "[default]\naws_access_key_id = A\n[ci]\naws_access_key_id = B\n",
+    );
+    assertEquals(await credentialsFileProfiles(`${dir}/credentials`), ["default", "ci"]);
+    assertEquals(await credentialsFileProfiles(`${dir}/missing`), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkedProfile follows one credential_process hop to an existing profile", () => {
+  const config = parseAwsConfig(`[profile app]
+credential_process = /bin/aws-sso-util credential-process --profile sso
+[profile sso]
+sso_session = s
+[profile both]
+sso_session = s
+credential_process = /bin/aws-sso-util credential-process --profile sso
+[profile dangling]
+credential_process = /bin/aws-sso-util credential-process --profile nowhere
+`);
+  assertEquals(checkedProfile(config, "app"), "sso");
+  assertEquals(checkedProfile(config, "sso"), "sso");
+  assertEquals(checkedProfile(config, "both"), "both"); // its own SSO keys win, as in botocore
+  assertEquals(checkedProfile(config, "dangling"), "dangling");
+  assertEquals(checkedProfile(undefined, "app"), "app");
+});
