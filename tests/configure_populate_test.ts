@@ -14,7 +14,21 @@ import { ConfigError } from "../src/errors.ts";
 import { ProfileNameProcess } from "../src/config/profile_name_process.ts";
 import { type FakeAccount, FakeIdentityCenter } from "./fake_server.ts";
 import { getProfile, parseAwsConfig } from "../src/config/aws_config_file.ts";
-import { assertMode, cliToken, runCli, START_URL, TempHome } from "./helpers.ts";
+import {
+  assertMode,
+  browserEnv,
+  cliArgv,
+  cliToken,
+  declaredPermissionFlags,
+  fakeBrowser,
+  POSIX,
+  realDenoDir,
+  REPO_DIR,
+  runCli,
+  START_URL,
+  TempHome,
+} from "./helpers.ts";
+import { shellQuote } from "../src/ui/shell_quote.ts";
 
 const HOUR = 3_600_000;
 const TOOL = { AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util" };
@@ -326,5 +340,210 @@ Deno.test({
     assertEquals(await process.name({ ...input, roleName: "Skip" }), undefined);
     const failing = new ProfileNameProcess("sh -c 'echo broken >&2; exit 3'", true);
     await assertRejects(() => failing.name(input), ConfigError, "exited with code 3: broken");
+  },
+});
+
+/** The temp files renamed onto the config file while `run` runs: one per write. */
+async function configWrites(home: TempHome, run: () => Promise<void>): Promise<number> {
+  const watcher = Deno.watchFs(`${home.dir}/.aws`, { recursive: false });
+  const temps = new Set<string>();
+  const watching = (async () => {
+    for await (const event of watcher) {
+      for (const path of event.paths) {
+        if (/\/config\.[0-9a-f]{8}\.tmp$/.test(path)) temps.add(path);
+      }
+    }
+  })();
+  try {
+    await run();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the last events
+  } finally {
+    watcher.close();
+    await watching;
+  }
+  return temps.size;
+}
+
+/** The lines `-v` prints for config writes (after the debug prefix). */
+const writtenLines = (stderr: string) => stderr.match(/ config (written: .*|unchanged)$/gm) ?? [];
+
+Deno.test({
+  name: "populate writes the config file exactly once per run, however many profiles and pages",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await using t = await setup();
+    t.fake.setAccounts(accounts(40));
+    t.fake.options.pageSize = 7;
+    t.fake.throttleFraction("ListAccountRoles", 0.15, 7);
+    const before = (await Deno.stat(t.home.configPath)).ino;
+    let r!: Awaited<ReturnType<typeof runCli>>;
+    const writes = await configWrites(t.home, async () => {
+      r = await t.run(["-r", "us-east-1", "-r", "eu-west-1", "--prune", "-v"]);
+    });
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stderr, "Added 160, updated 0");
+    assertEquals(writes, 1, "one temp file renamed onto the config file");
+    assertEquals(writtenLines(r.stderr), [` config written: ${t.home.configPath}`]);
+    assert((await Deno.stat(t.home.configPath)).ino !== before, "replaced by a rename");
+    assertEquals(t.fake.calls.ListAccounts, 6);
+    const throttled = t.fake.throttledCalls("ListAccountRoles");
+    assert(throttled > 0, "some role listings were throttled");
+    assertEquals(t.fake.calls.ListAccountRoles, 40 + throttled);
+    t.fake.throttleFraction("ListAccountRoles", 0);
+
+    // Nothing changed: no write at all.
+    const again = await configWrites(t.home, async () => {
+      r = await t.run(["-r", "us-east-1", "-r", "eu-west-1", "--prune", "-v"]);
+    });
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(again, 0);
+    assertEquals(writtenLines(r.stderr), [" config unchanged"]);
+  },
+});
+
+Deno.test({
+  name: "populate without a token logs in as login does when a browser can reach the user",
+  ignore: !POSIX,
+  fn: async () => {
+    await using t = await setup();
+    t.fake.setAccounts(accounts(3, ["Admin"]));
+    await Deno.remove(t.home.ssoCacheDir, { recursive: true });
+    const bin = await fakeBrowser(t.home);
+    const r = await t.run(["-r", "us-east-1"], browserEnv(bin));
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout, "");
+    // The device code flow (a start URL without an sso-session), approved in the "browser".
+    assertEquals(t.fake.deviceAuthorizations.length, 1);
+    const opened = await Deno.readTextFile(`${bin}/opened.txt`);
+    assertStringIncludes(opened, t.fake.deviceAuthorizations[0].userCode);
+    assertMatch(r.stderr, /Login succeeded, valid until /);
+    assertStringIncludes(r.stderr, "Added 3, updated 0");
+    const token = await t.home.readToken({});
+    assertEquals(token.accessToken, t.fake.issuedAccessTokens()[0]);
+    const doc = parseAwsConfig(await Deno.readTextFile(t.home.configPath));
+    assert(getProfile(doc, "Team-0002-prod.Admin"), "profiles listed with the new token");
+  },
+});
+
+Deno.test({
+  name: "populate logs in again once when the service rejects the token mid-listing",
+  ignore: !POSIX,
+  fn: async () => {
+    await using t = await setup();
+    t.fake.setAccounts(accounts(12, ["Admin"]));
+    t.fake.options.pageSize = 5;
+    const bin = await fakeBrowser(t.home);
+    // The accounts list fine; a role listing is refused (signed out elsewhere).
+    t.fake.failNext("ListAccountRoles", { errorType: "UnauthorizedException" });
+    const r = await t.run(["-r", "us-east-1", "-v"], browserEnv(bin));
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stderr, "the SSO token was rejected as unauthorized: logging in again");
+    assertEquals(t.fake.deviceAuthorizations.length, 1);
+    assertStringIncludes(r.stderr, "Added 12, updated 0");
+    assertEquals((await t.home.readToken({})).accessToken, t.fake.issuedAccessTokens()[0]);
+    const listed = t.fake.requests.filter((q) => q.op === "ListAccountRoles");
+    assertEquals(
+      listed.at(-1)!.headers["x-amz-sso_bearer_token"],
+      t.fake.issuedAccessTokens()[0],
+      "the second listing uses the new token",
+    );
+    const doc = parseAwsConfig(await Deno.readTextFile(t.home.configPath));
+    assertEquals(doc.sections.length, 13);
+
+    // Rejected again after that one login: the login sentence, exit 1, nothing written.
+    const config = await Deno.readTextFile(t.home.configPath);
+    t.fake.failAlways("ListAccountRoles", { errorType: "UnauthorizedException" });
+    const twice = await t.run(["-r", "eu-west-1"], browserEnv(bin));
+    assertEquals(twice.code, 1);
+    assertMatch(
+      twice.stderr,
+      /The SSO token was rejected as unauthorized\. Login required for https:\/\/example\.awsapps\.com\/start\. Use `aws-sso-util login https:\/\/example\.awsapps\.com\/start us-east-1` and try again\.\n$/,
+    );
+    assertEquals(t.fake.deviceAuthorizations.length, 2, "one more login, not a loop");
+    assertEquals(await Deno.readTextFile(t.home.configPath), config);
+  },
+});
+
+Deno.test("populate with a rejected token and no way to reach the user exits 1 with the login sentence", async () => {
+  await using t = await setup();
+  t.fake.setAccounts(accounts(4, ["Admin"]));
+  t.fake.failNext("ListAccountRoles", { errorType: "UnauthorizedException" });
+  const r = await runCli(["configure", "populate", "-r", "us-east-1"], {
+    home: t.home,
+    endpoint: t.fake.url,
+    env: TOOL,
+    detach: true,
+  });
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr,
+    `The SSO token was rejected as unauthorized. Login required for ${START_URL}. Use \`aws-sso-util login ${START_URL} us-east-1\` and try again.\n`,
+  );
+  assertEquals(t.fake.deviceAuthorizations.length, 0);
+  assertEquals(t.fake.authorizationCodes.length, 0);
+  assertEquals(await Deno.readTextFile(t.home.configPath), LEGACY);
+});
+
+/** Whether `script` (util-linux) can give the CLI a terminal. */
+async function hasScript(): Promise<boolean> {
+  if (Deno.build.os !== "linux") return false;
+  try {
+    const out = await new Deno.Command("script", { args: ["--version"], stdout: "null" }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "populate shows a progress line on stderr when it is a terminal, and clears it",
+  ignore: !(await hasScript()),
+  fn: async () => {
+    await using t = await setup();
+    t.fake.setAccounts(accounts(20, ["Admin"]));
+    t.fake.options.pageSize = 5;
+    t.fake.delay("ListAccountRoles", 40);
+    t.fake.failNext("ListAccountRoles", { errorType: "TooManyRequestsException", times: 6 });
+    const argv = cliArgv(
+      ["configure", "populate", "-r", "us-east-1"],
+      await declaredPermissionFlags(),
+    );
+    const out = await new Deno.Command("script", {
+      // A pseudo-terminal for the CLI's stdin, stdout and stderr; the transcript goes nowhere.
+      args: ["-q", "-e", "-c", argv.map((a) => shellQuote(a)).join(" "), "/dev/null"],
+      cwd: REPO_DIR,
+      clearEnv: true,
+      env: {
+        HOME: t.home.dir,
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        DENO_DIR: await realDenoDir(),
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+        TERM: "dumb",
+        AWS_ENDPOINT_URL_SSO: t.fake.url,
+        AWS_ENDPOINT_URL_SSO_OIDC: t.fake.url,
+        ...TOOL,
+      },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    // The terminal's transcript, its escape character spelt out.
+    const text = new TextDecoder().decode(out.stdout).replaceAll("\x1b", "<ESC>");
+    assertEquals(out.code, 0, text);
+    const lines = [
+      ...text.matchAll(
+        /\rListing: (\d+)\/(\d+)(\+?) accounts, (\d+) roles, (\d+) throttled retries<ESC>\[K/g,
+      ),
+    ];
+    assert(lines.length >= 2, `progress lines: ${JSON.stringify(text)}`);
+    for (const [, done, known, more, roles] of lines) {
+      assert(Number(done) <= Number(known), "done never exceeds the accounts known");
+      assert(Number(known) <= 20 && (more === "+" || Number(known) === 20));
+      assertEquals(roles, done, "one role per account");
+    }
+    // The line is cleared before the summary, which stands on a line of its own.
+    assertMatch(text, /\r<ESC>\[KAdded 20, updated 0, left 0 unchanged and removed 0 profile\(s\)/);
+    assert(!text.includes("Listing:") || text.lastIndexOf("Listing:") < text.indexOf("Added"));
   },
 });

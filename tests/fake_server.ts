@@ -143,6 +143,19 @@ export class FakeIdentityCenter implements AsyncDisposable {
     this.#control.clearFailures();
   }
 
+  /**
+   * Throttle (HTTP 429) a seeded-random `fraction` (0 to 1) of the calls of `op`; 0 stops it.
+   * {@link throttledCalls} counts them.
+   */
+  throttleFraction(op: OpName, fraction: number, seed = 1): void {
+    this.#control.throttleFraction(op, fraction, seed);
+  }
+
+  /** Calls of `op` throttled by {@link throttleFraction} so far. */
+  throttledCalls(op: OpName): number {
+    return this.#control.throttledCalls(op);
+  }
+
   /** Delay every response of `op` by `ms` (0 removes the delay). */
   delay(op: OpName, ms: number): void {
     this.#control.delay(op, ms);

@@ -3,6 +3,8 @@ export function formatAwsTimestamp(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 const ISO_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}:?\d{2})$/;
 
@@ -13,6 +15,11 @@ const ISO_WITH_ZONE =
  */
 export function parseAwsTimestamp(text: unknown): number | undefined {
   if (typeof text !== "string") return undefined;
+  // The AWS CLI's own form needs no normalizing (`status` parses thousands of them).
+  if (CANONICAL.test(text)) {
+    const ms = isRealDate(text) ? Date.parse(text) : NaN;
+    return Number.isNaN(ms) ? undefined : ms;
+  }
   const trimmed = text.trim();
   if (!ISO_WITH_ZONE.test(trimmed) || !isRealDate(trimmed)) return undefined;
   const normalized = trimmed.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T")

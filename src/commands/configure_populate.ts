@@ -296,27 +296,44 @@ async function populate(
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
 
   const endpointConfig = profileEndpointConfig(config, options.profile);
-  const token = await accessToken(instance, options, rt, log, config, paths, endpointConfig);
+  const tokenFor = (relogin: boolean) =>
+    accessToken(instance, options, rt, log, config, paths, endpointConfig, relogin);
+  let token = await tokenFor(false);
   const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
   log.log(`token ${redact(token)}; portal ${endpoint.url} (${endpoint.source})`);
 
   const message = loginRequiredMessage(instance, options.profile);
-  const progress = progressLine(rt);
+  // One limiter (rate and deadline) for the whole run, a second listing after a login included.
+  const limiter = createPatientLimiter(rt, rt.now() + rt.limits.populateListingMs, log);
+  const listWith = async (accessToken: string) => {
+    const progress = progressLine(rt);
+    try {
+      return await listOrganisation({
+        rt,
+        region: instance.ssoRegion,
+        endpoint: endpoint.url,
+        caBundle: endpoint.caBundle,
+        accessToken,
+        log,
+        limiter,
+        unauthorized: () => new TokenRejected(message),
+      }, progress.update);
+    } finally {
+      await progress.done();
+    }
+  };
   let listed: AccountRoles[];
   try {
-    listed = await listOrganisation({
-      rt,
-      region: instance.ssoRegion,
-      endpoint: endpoint.url,
-      caBundle: endpoint.caBundle,
-      accessToken: token,
-      log,
-      limiter: createPatientLimiter(rt, rt.now() + rt.limits.populateListingMs, log),
-      unauthorized: () =>
-        new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),
-    }, progress.update);
-  } finally {
-    await progress.done();
+    listed = await listWith(token);
+  } catch (error) {
+    if (!(error instanceof TokenRejected)) throw error;
+    // A token the service no longer accepts (signed out elsewhere): log in again, once, when
+    // the user can be reached, and list again; else the login sentence (exit 1).
+    log.log("the SSO token was rejected as unauthorized: logging in again");
+    token = await tokenFor(true).catch((e) => {
+      throw e instanceof LoginRequiredError && e.message === message ? error : e;
+    });
+    listed = await listWith(token);
   }
 
   const named = await nameAll(listed, regions, nameOf, Boolean(nameProcess));
@@ -391,6 +408,7 @@ async function populate(
     plan = planFor(text);
     return editConfigBatch(text ?? "", plan.edits);
   });
+  log.log(result.changed ? `config written: ${result.writtenPath}` : "config unchanged");
   await rt.stderr.write(
     `Added ${plan.added.length}, updated ${plan.updated.length}, left ${plan.unchanged.length} unchanged and removed ${plan.removed.length} profile(s) in ${
       shownPath(result.writtenPath)
@@ -502,10 +520,18 @@ function findInstance(
   };
 }
 
+/** The service rejected the token while listing (UnauthorizedException): exit 1. */
+class TokenRejected extends LoginRequiredError {
+  constructor(loginMessage: string) {
+    super(`The SSO token was rejected as unauthorized. ${loginMessage}`);
+  }
+}
+
 /**
  * The access token: the instance's cached (or refreshed) one, or for an sso-session the start
  * URL's legacy one; else a login as `login` does it when the user can be reached (a terminal or
- * a browser), else the login-required sentence (exit 1).
+ * a browser), else the login-required sentence (exit 1). `relogin`: the cached token was
+ * rejected, so skip the caches and log in.
  */
 async function accessToken(
   instance: FoundInstance,
@@ -515,10 +541,11 @@ async function accessToken(
   config: Parameters<typeof configInstances>[0],
   paths: { ssoCacheDir: string },
   endpointConfig: ReturnType<typeof profileEndpointConfig>,
+  relogin: boolean,
 ): Promise<string> {
   const message = loginRequiredMessage(instance, options.profile);
   const deadline = rt.now() + rt.limits.configureTokenMs;
-  const candidates: SsoInstance[] = [
+  const candidates: SsoInstance[] = relogin ? [] : [
     instance,
     ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
   ];

@@ -13,7 +13,14 @@ import { safeEcho } from "./safe_text.ts";
 /** Minutes east of UTC at an instant (the local zone by default). */
 export type UtcOffset = (ms: number) => number;
 
-const localOffset: UtcOffset = (ms) => -new Date(ms).getTimezoneOffset();
+/** Offsets change only on whole minutes: one time-zone lookup per minute shown, not per line. */
+const offsets = new Map<number, number>();
+const localOffset: UtcOffset = (ms) => {
+  const minute = Math.floor(ms / 60_000);
+  let offset = offsets.get(minute);
+  if (offset === undefined) offsets.set(minute, offset = -new Date(ms).getTimezoneOffset());
+  return offset;
+};
 
 /** The `--json` document: `{"logins":[…]}`, one line. */
 export function statusJson(logins: readonly CachedLogin[]): string {

@@ -14,6 +14,8 @@ export class FakeControl {
   #dropNext = new Map<OpName, number>();
   #delays = new Map<OpName, number>();
   #sleepers = new Set<() => void>();
+  #throttle = new Map<OpName, { fraction: number; random: () => number }>();
+  #throttled = new Map<OpName, number>();
 
   /** Fail the next `times` (default 1) calls of `op` with the given error. */
   failNext(op: OpName, failure: InjectedFailure & { times?: number }): void {
@@ -38,6 +40,22 @@ export class FakeControl {
     this.#failNext.clear();
     this.#failAlways.clear();
     this.#dropNext.clear();
+    this.#throttle.clear();
+  }
+
+  /**
+   * Throttle (HTTP 429 `TooManyRequestsException`) a `fraction` (0 to 1) of the calls of `op`,
+   * chosen at random from `seed` (the same seed gives the same sequence); 0 stops it. Applies
+   * after the "next" and "always" failures.
+   */
+  throttleFraction(op: OpName, fraction: number, seed = 1): void {
+    if (fraction > 0) this.#throttle.set(op, { fraction, random: seededRandom(seed) });
+    else this.#throttle.delete(op);
+  }
+
+  /** Calls of `op` throttled by {@link throttleFraction} so far. */
+  throttledCalls(op: OpName): number {
+    return this.#throttled.get(op) ?? 0;
   }
 
   /** Delay every response of `op` by `ms` (0 removes the delay). */
@@ -68,7 +86,14 @@ export class FakeControl {
       if (--head.times <= 0) queue.shift();
       return head.failure;
     }
-    return this.#failAlways.get(op);
+    const always = this.#failAlways.get(op);
+    if (always) return always;
+    const throttle = this.#throttle.get(op);
+    if (throttle && throttle.random() < throttle.fraction) {
+      this.#throttled.set(op, this.throttledCalls(op) + 1);
+      return { errorType: "TooManyRequestsException" };
+    }
+    return undefined;
   }
 
   /** Ends every pending delay now (used when the fake closes). */
@@ -88,4 +113,16 @@ export class FakeControl {
       this.#sleepers.add(wake);
     });
   }
+}
+
+/** A small deterministic generator (mulberry32) of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
