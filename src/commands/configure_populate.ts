@@ -48,7 +48,7 @@ import { isEnvFlagOn } from "../config/truthy.ts";
 import { DEFAULT_SCOPES, performLogin } from "../login/oidc_login.ts";
 import { probeUserChannel } from "../login/user_channel.ts";
 import type { Runtime } from "../runtime.ts";
-import { getUsableToken, loginRequiredMessage } from "../sso/token_provider.ts";
+import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
 import {
   type AccountRoles,
   createPatientLimiter,
@@ -545,13 +545,9 @@ async function accessToken(
 ): Promise<string> {
   const message = loginRequiredMessage(instance, options.profile);
   const deadline = rt.now() + rt.limits.configureTokenMs;
-  const candidates: SsoInstance[] = relogin ? [] : [
-    instance,
-    ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
-  ];
-  for (const candidate of candidates) {
+  if (!relogin) {
     try {
-      const token = await getUsableToken(candidate, {
+      const token = await getUsableTokenOfEither(instance, instance.sameUrlLegacy, {
         rt,
         ssoCacheDir: paths.ssoCacheDir,
         endpointConfig,
@@ -565,6 +561,7 @@ async function accessToken(
       if (!(error instanceof LoginRequiredError)) throw error;
     }
   }
+
   const channel = await (rt.reachUser ?? (() => probeUserChannel(rt.env, log)))();
   if (!channel) {
     log.log("no terminal and no browser to reach the user: not logging in");

@@ -7,7 +7,7 @@ import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../errors.ts";
-import { type FoundInstance, resolveInstance } from "../config/instance.ts";
+import { resolveInstance } from "../config/instance.ts";
 import type { Runtime } from "../runtime.ts";
 import {
   type AccountFilter,
@@ -25,11 +25,10 @@ import {
   rowLine,
   sortRows,
 } from "../ui/roles_table.ts";
-import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
+import { loadConfigFile } from "../config/settings.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
 import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
-import { getUsableToken, loginRequiredMessage } from "../sso/token_provider.ts";
-import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
+import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
 
 // The listing's limits, as the tests of this command know them.
 export {
@@ -90,40 +89,6 @@ export interface RolesOptions {
   verbose?: boolean;
 }
 
-/**
- * The token to use for an instance. For an sso-session found by its start URL
- * ({@link FoundInstance.sameUrlLegacy}), the token cache may hold the session's token, the
- * legacy start-URL-keyed one (`aws sso login` of a legacy profile), or both: a fresh one is
- * taken first, and the other is tried when the first needs a login.
- */
-export async function instanceToken(
-  instance: FoundInstance,
-  ssoCacheDir: string,
-  now: number,
-  getToken: (candidate: SsoInstance) => Promise<SsoToken>,
-): Promise<SsoToken> {
-  const candidates: SsoInstance[] = [instance];
-  const legacy = instance.sameUrlLegacy;
-  if (legacy !== undefined) {
-    const fresh = async (i: SsoInstance) => {
-      const token = await readToken(await tokenFilePath(ssoCacheDir, i));
-      return token !== undefined && isTokenFresh(token, now);
-    };
-    if (!await fresh(instance) && await fresh(legacy)) candidates.unshift(legacy);
-    else candidates.push(legacy);
-  }
-  let loginRequired: LoginRequiredError | undefined;
-  for (const candidate of candidates) {
-    try {
-      return await getToken(candidate);
-    } catch (error) {
-      if (!(error instanceof LoginRequiredError)) throw error;
-      loginRequired ??= error;
-    }
-  }
-  throw loginRequired;
-}
-
 /** Resolves the instance and token, lists, filters, sorts and prints the roles on stdout. */
 export async function runRoles(options: RolesOptions, rt: Runtime): Promise<void> {
   const log = new DebugLog(Boolean(options.verbose));
@@ -160,21 +125,15 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   const endpointConfig = profileEndpointConfig(config, options.profile);
   const message = loginRequiredMessage(instance, options.profile);
   const deadline = rt.now() + rt.limits.rolesTokenMs;
-  const token = await instanceToken(
-    instance,
-    paths.ssoCacheDir,
-    rt.now(),
-    (candidate) =>
-      getUsableToken(candidate, {
-        rt,
-        ssoCacheDir: paths.ssoCacheDir,
-        endpointConfig,
-        deadline,
-        log,
-        forceRefresh: options.forceRefresh,
-        loginRequiredMessage: message,
-      }),
-  );
+  const token = await getUsableTokenOfEither(instance, instance.sameUrlLegacy, {
+    rt,
+    ssoCacheDir: paths.ssoCacheDir,
+    endpointConfig,
+    deadline,
+    log,
+    forceRefresh: options.forceRefresh,
+    loginRequiredMessage: message,
+  });
   const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
   log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
   const listing: ListingContext = {

@@ -19,7 +19,7 @@ import {
   type ListingContext,
 } from "./account_listing.ts";
 import { pick } from "../ui/terminal_picker.ts";
-import { getUsableToken, loginRequiredMessage } from "./token_provider.ts";
+import { getUsableTokenOfEither, loginRequiredMessage } from "./token_provider.ts";
 
 /** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
 export type LoginFunction = (
@@ -170,10 +170,9 @@ async function accessToken(
   forceLogin: boolean,
 ): Promise<string> {
   const { endpointConfig } = login;
-  const candidates: SsoInstance[] = [instance];
-  if (instance.sessionName) {
-    candidates.push({ startUrl: instance.startUrl, ssoRegion: instance.ssoRegion });
-  }
+  const legacy = instance.sessionName
+    ? { startUrl: instance.startUrl, ssoRegion: instance.ssoRegion }
+    : undefined;
   const message = loginRequiredMessage(instance);
   const tokenContext = () => ({
     rt: ctx.rt,
@@ -184,12 +183,10 @@ async function accessToken(
     loginRequiredMessage: message,
   });
   if (!forceLogin) {
-    for (const candidate of candidates) {
-      try {
-        return (await getUsableToken(candidate, tokenContext())).accessToken;
-      } catch (error) {
-        if (!(error instanceof LoginRequiredError)) throw error;
-      }
+    try {
+      return (await getUsableTokenOfEither(instance, legacy, tokenContext())).accessToken;
+    } catch (error) {
+      if (!(error instanceof LoginRequiredError)) throw error;
     }
   }
   if (!ctx.login) throw new LoginRequiredError(message);

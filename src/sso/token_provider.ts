@@ -129,6 +129,38 @@ export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): 
   );
 }
 
+/**
+ * A usable token for an instance whose login may be cached under two keys: its own (an
+ * sso-session's) and `legacy`, the start URL's key that `aws sso login` writes for a profile
+ * without `sso_session`. A fresh one is taken first; the other is tried when the first needs a
+ * login. Throws the first LoginRequiredError when neither can be used.
+ */
+export async function getUsableTokenOfEither(
+  instance: SsoInstance,
+  legacy: SsoInstance | undefined,
+  ctx: TokenContext,
+): Promise<SsoToken> {
+  const candidates: SsoInstance[] = [instance];
+  if (legacy !== undefined) {
+    const fresh = async (i: SsoInstance) => {
+      const token = await readToken(await tokenFilePath(ctx.ssoCacheDir, i));
+      return token !== undefined && isTokenFresh(token, ctx.rt.now());
+    };
+    if (!await fresh(instance) && await fresh(legacy)) candidates.unshift(legacy);
+    else candidates.push(legacy);
+  }
+  let loginRequired: LoginRequiredError | undefined;
+  for (const candidate of candidates) {
+    try {
+      return await getUsableToken(candidate, ctx);
+    } catch (error) {
+      if (!(error instanceof LoginRequiredError)) throw error;
+      loginRequired ??= error;
+    }
+  }
+  throw loginRequired;
+}
+
 function isRejected(token: SsoToken, ctx: TokenContext): boolean {
   return ctx.rejectedAccessToken !== undefined && token.accessToken === ctx.rejectedAccessToken;
 }
