@@ -289,40 +289,42 @@ Deno.test("run-as with the default permission set refuses in one sentence (exit 
   assertEquals(result.stderr.split("\n").filter(Boolean).length, 1);
 });
 
-Deno.test({
-  name: "run-as forwards SIGTERM to the child and exits 128+15",
-  ignore: !runAsWorks || !POSIX,
-  fn: async () => {
-    await using fake = await FakeIdentityCenter.start();
-    await using home = await setUp(fake);
-    const child = await spawnCli(
-      [
-        "run-as",
-        "--profile",
-        "legacy",
-        "--",
-        "sh",
-        "-c",
-        "trap 'echo got-term; exit 143' TERM; echo ready; while :; do sleep 0.05; done",
-      ],
-      home,
-      fake.url,
-    );
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!seen.includes("ready")) seen += (await reader.read()).value ?? "";
-    child.kill("SIGTERM");
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
-    const status = await child.status;
-    assertEquals(status.code, 143);
-    assertMatch(seen, /got-term/);
-    await child.stderr.cancel();
-  },
-});
+for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "INT"]] as const) {
+  Deno.test({
+    name: `run-as forwards ${signal} to the child and exits 128+${code - 128}`,
+    ignore: !runAsWorks || !POSIX,
+    fn: async () => {
+      await using fake = await FakeIdentityCenter.start();
+      await using home = await setUp(fake);
+      const child = await spawnCli(
+        [
+          "run-as",
+          "--profile",
+          "legacy",
+          "--",
+          "sh",
+          "-c",
+          `trap 'echo got-${trap}; exit ${code}' ${trap}; echo ready; while :; do sleep 0.05; done`,
+        ],
+        home,
+        fake.url,
+      );
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      while (!seen.includes("ready")) seen += (await reader.read()).value ?? "";
+      child.kill(signal);
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      const status = await child.status;
+      assertEquals(status.code, code);
+      assertMatch(seen, new RegExp(`got-${trap}`));
+      await child.stderr.cancel();
+    },
+  });
+}
 
 const hasBotocore = await hasCommand("python3", ["-c", "import botocore.credentials"]);
 
