@@ -239,7 +239,10 @@ Deno.test({
       await finish(deno(f.worker, [f.lockPath, f.logPath, "W", "1", "0"]));
       assertEquals(await readLog(f.logPath), ["ready W", "start W true", "end W"]);
       assertEquals((await Deno.stat(`${f.dir}/locks`)).mode! & 0o777, 0o700);
-      assertEquals((await Deno.stat(f.lockPath)).mode! & 0o777, 0o600);
+      // The lock file is 0600 while it exists (its holder removes it on release).
+      await withFileLock(f.lockPath, 1_000, async () => {
+        assertEquals((await Deno.stat(f.lockPath)).mode! & 0o777, 0o600);
+      });
     });
   },
 });
@@ -254,4 +257,31 @@ Deno.test("withFileLock() runs fn unlocked when the lock file cannot be created"
     );
     assertEquals(locked, false);
   });
+});
+
+Deno.test({
+  name: "withFileLock() leaves no lock file behind, after busy processes too",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await withFixture(async (f) => {
+      assertEquals(
+        await withFileLock(f.lockPath, 1_000, (locked) => Promise.resolve(locked)),
+        true,
+      );
+      assertEquals(await Deno.stat(f.lockPath).then(() => true, () => false), false);
+      const workers = ["a", "b", "c"].map((label) =>
+        deno(f.worker, [f.lockPath, f.logPath, label, "4", "5"])
+      );
+      for (const w of workers) assertEquals((await w.output()).code, 0);
+      const log = (await Deno.readTextFile(f.logPath)).split("\n").filter((l) =>
+        l.startsWith("start") || l.startsWith("end")
+      );
+      for (let i = 0; i < log.length; i += 2) {
+        assert(log[i].startsWith("start") && log[i].endsWith("true"), log.join("\n"));
+        assertEquals(log[i + 1], `end ${log[i].split(" ")[1]}`, log.join("\n"));
+      }
+      assertEquals(log.length, 24);
+      assertEquals([...Deno.readDirSync(`${f.dir}/locks`)].map((e) => e.name), []);
+    });
+  },
 });

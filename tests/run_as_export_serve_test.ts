@@ -309,9 +309,19 @@ for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "I
         home,
         fake.url,
       );
+      // A stuck run must fail the test, not hang the suite.
+      const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
       const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
       let seen = "";
-      while (!seen.includes("ready")) seen += (await reader.read()).value ?? "";
+      while (!seen.includes("ready")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      if (!seen.includes("ready")) {
+        const stderr = await new Response(child.stderr).text();
+        throw new Error(`run-as ended before its child was ready: ${seen}${stderr}`);
+      }
       child.kill(signal);
       while (true) {
         const { value, done } = await reader.read();
@@ -319,6 +329,7 @@ for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "I
         seen += value;
       }
       const status = await child.status;
+      clearTimeout(guard);
       assertEquals(status.code, code);
       assertMatch(seen, new RegExp(`got-${trap}`));
       await child.stderr.cancel();
@@ -364,6 +375,7 @@ Deno.test("serve prints the two lines, answers only the token, and stops on SIGI
   await using fake = await FakeIdentityCenter.start();
   await using home = await setUp(fake);
   const child = await spawnCli(["serve", "--profile", "legacy"], home, fake.url, {}, "default");
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
   while (out.split("\n").length < 3) {
@@ -388,6 +400,7 @@ Deno.test("serve prints the two lines, answers only the token, and stops on SIGI
   assertEquals(body.AccountId, ACCOUNT_ID);
   child.kill("SIGINT");
   const status = await child.status;
+  clearTimeout(guard);
   assertEquals(status.code, 0);
   await reader.cancel();
   const stderr = await new Response(child.stderr).text();
@@ -419,12 +432,20 @@ Deno.test("serve --token-file uses that token and refuses a bad port in one sent
     {},
     "default",
   );
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
-  while (out.split("\n").length < 3) out += (await reader.read()).value ?? "";
+  while (out.split("\n").length < 3) {
+    const { value, done } = await reader.read();
+    if (done) {
+      throw new Error(`serve ended early: ${out}${await new Response(child.stderr).text()}`);
+    }
+    out += value;
+  }
   assertMatch(out, /\nAWS_CONTAINER_AUTHORIZATION_TOKEN=a-token-from-a-file-0123456789\n/);
   child.kill("SIGTERM");
   assertEquals((await child.status).code, 0);
+  clearTimeout(guard);
   await reader.cancel();
   await child.stderr.cancel();
 });
