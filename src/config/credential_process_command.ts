@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { splitCommandLine } from "../login/browser.ts";
+import { splitCommandLine } from "../ui/shell_split.ts";
 
 /** A `credential_process` line, split. */
 export interface CredentialProcessCommand {

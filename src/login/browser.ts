@@ -4,6 +4,7 @@
  * A command that cannot be started (not installed, or not in Deno's run allowlist) is skipped;
  * when none starts, callers print the URL for the user to open.
  */
+import { splitCommandLine } from "../ui/shell_split.ts";
 import type { Env } from "../config/paths.ts";
 import { isEnvFlagOn } from "../config/truthy.ts";
 
@@ -54,42 +55,6 @@ export function canOpenBrowser(options: BrowserOptions): boolean {
   if (os === "darwin" || os === "windows") return true;
   if (options.wsl ?? isWsl(os)) return true;
   return Boolean(env("DISPLAY") || env("WAYLAND_DISPLAY"));
-}
-
-/**
- * Splits a command line as a POSIX shell would for plain words: blanks separate words, single
- * and double quotes group, a backslash escapes the next character (outside single quotes) unless
- * `backslashEscapes` is false (Windows paths).
- */
-export function splitCommandLine(text: string, backslashEscapes = true): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === "\\" && backslashEscapes && quote === '"' && i + 1 < text.length) {
-        word += text[++i];
-      } else word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === "\\" && backslashEscapes && i + 1 < text.length) {
-      word += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 /**
