@@ -3,8 +3,8 @@
  * applied to its own section, and sections to create are appended in the given order. Same
  * line-preserving rules as `aws_config_edit.ts` (unedited lines byte for byte with their own line
  * terminators, new lines in the file's newline style), plus whole-section deletion; built for
- * `configure populate`, which edits thousands of profiles at once (applying `editConfigText` edit
- * by edit re-parses the whole file each time).
+ * `configure populate`, which edits thousands of profiles at once; `editConfigText` applies its
+ * edits one pass each through it.
  *
  * @module
  */
@@ -18,12 +18,22 @@ function targetKey(target: SectionTarget): string {
   return `${target.kind}\n${target.name}`;
 }
 
-function sectionKey(section: ConfigSection): string | undefined {
-  if (section.kind === "default") return targetKey({ kind: "profile", name: "default" });
-  if (section.kind === "profile" || section.kind === "sso-session") {
-    return targetKey({ kind: section.kind, name: section.name });
+/** The targets a section answers to (`[default]` is the default profile and credentials). */
+function sectionKeys(section: ConfigSection): string[] {
+  switch (section.kind) {
+    case "default":
+      return [
+        targetKey({ kind: "profile", name: "default" }),
+        targetKey({ kind: "credentials", name: "default" }),
+      ];
+    case "profile":
+    case "sso-session":
+      return [targetKey({ kind: section.kind, name: section.name })];
+    case "other":
+      return [targetKey({ kind: "credentials", name: section.name })];
+    default:
+      return [];
   }
-  return undefined;
 }
 
 /**
@@ -51,8 +61,7 @@ export function editConfigBatch(text: string, edits: readonly BatchEdit[]): stri
 
   const byKey = new Map<string, ConfigSection[]>();
   for (const section of doc.sections) {
-    const key = sectionKey(section);
-    if (key !== undefined) byKey.set(key, [...(byKey.get(key) ?? []), section]);
+    for (const key of sectionKeys(section)) byKey.set(key, [...(byKey.get(key) ?? []), section]);
   }
 
   const deleted = new Set<number>();
