@@ -27,7 +27,7 @@ import { loadConfigFile } from "../config/settings.ts";
 import { DebugLog } from "../debug_log.ts";
 import { ConfigError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import { roleCredentials } from "../sso/role_credentials.ts";
+import { roleCredentials, warnOnce } from "../sso/role_credentials.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 
 /** Flags shared by `launch` and `launch-from-config`: how the URL is delivered and credentials got. */
@@ -72,13 +72,7 @@ async function launch(
 ): Promise<void> {
   const log = new DebugLog(Boolean(flags.debug));
   const paths = rt.paths();
-  const said = new Set<string>();
-  const warnings: Promise<void>[] = [];
-  const warn = (sentence: string) => {
-    log.log(`warning: ${sentence}`);
-    if (!said.has(sentence)) warnings.push(rt.stderr.write(sentence + "\n"));
-    said.add(sentence);
-  };
+  const { warn, settled } = warnOnce(rt, log);
   try {
     const { settings, request } = await resolve(log);
     const plan = planLaunch(request, rt); // everything checked before a network call
@@ -96,7 +90,7 @@ async function launch(
     log.log(`failed: ${(error as Error).name}: ${(error as Error).message}`);
     throw error;
   } finally {
-    await Promise.all(warnings);
+    await settled();
     await log.flush(paths.debugLogFile);
   }
 }

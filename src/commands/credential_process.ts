@@ -5,7 +5,7 @@ import { debugEnabled, DebugLog } from "../debug_log.ts";
 import { describeFailure, ExitCode } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
-import { type RoleCredentialRun, roleCredentials } from "../sso/role_credentials.ts";
+import { type RoleCredentialRun, roleCredentials, warnOnce } from "../sso/role_credentials.ts";
 
 export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
   {
@@ -86,18 +86,8 @@ export async function credentialProcess(
     debugEnabled(Boolean(options.debug), rt.env("AWS_SSO_CREDENTIAL_PROCESS_DEBUG")),
   );
   const paths = rt.paths();
-  const said = new Set<string>();
-  const warnings: Promise<void>[] = [];
-  const ctx: Run = {
-    rt,
-    log,
-    paths,
-    warn(sentence) {
-      log.log(`warning: ${sentence}`);
-      if (!said.has(sentence)) warnings.push(rt.stderr.write(sentence + "\n"));
-      said.add(sentence);
-    },
-  };
+  const warnings = warnOnce(rt, log);
+  const ctx: Run = { rt, log, paths, warn: warnings.warn };
   try {
     log.log(`credential-process ${JSON.stringify({ ...options })}`);
     const config = options.profile !== undefined
@@ -113,7 +103,7 @@ export async function credentialProcess(
     log.log(`failed: ${(error as Error).name}: ${(error as Error).message}`);
     throw error;
   } finally {
-    await Promise.all(warnings);
+    await warnings.settled();
     await log.flush(paths.debugLogFile);
   }
 }

@@ -10,7 +10,7 @@ import { DebugLog } from "../debug_log.ts";
 import { resolveRoleTarget } from "../config/role_target.ts";
 import type { Runtime } from "../runtime.ts";
 import type { RoleOptions } from "../ui/role_options.ts";
-import { type RoleCredentialRun, roleCredentials } from "./role_credentials.ts";
+import { type RoleCredentialRun, roleCredentials, warnOnce } from "./role_credentials.ts";
 
 /** The resolved role and a getter of its credentials. */
 export interface TargetCredentials {
@@ -30,25 +30,15 @@ export async function credentialsForTarget(
     region: target.region,
     async getCredentials() {
       const log = new DebugLog(Boolean(options.verbose));
-      const said = new Set<string>();
-      const warnings: Promise<void>[] = [];
-      const run: RoleCredentialRun = {
-        rt,
-        log,
-        paths: rt.paths(),
-        warn(sentence) {
-          log.log(`warning: ${sentence}`);
-          if (!said.has(sentence)) warnings.push(rt.stderr.write(sentence + "\n"));
-          said.add(sentence);
-        },
-      };
+      const warnings = warnOnce(rt, log);
+      const run: RoleCredentialRun = { rt, log, paths: rt.paths(), warn: warnings.warn };
       try {
         // --force-refresh applies to the first fetch; later ones refresh only when needed.
         const forceRefresh = first && Boolean(options.forceRefresh);
         first = false;
         return await roleCredentials(target.settings, { forceRefresh, login: options.login }, run);
       } finally {
-        await Promise.all(warnings);
+        await warnings.settled();
         for (const line of log.lines) await rt.stderr.write(`${line}\n`);
       }
     },

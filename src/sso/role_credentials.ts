@@ -49,6 +49,28 @@ export interface RoleCredentialRun {
 }
 
 /**
+ * The warning sink of one run: each distinct sentence is logged and said once on stderr;
+ * `settled()` waits until those writes are done (call it before the run returns).
+ */
+export function warnOnce(
+  rt: Runtime,
+  log: DebugLog,
+): { warn(sentence: string): void; settled(): Promise<void> } {
+  const said = new Set<string>();
+  const writes: Promise<void>[] = [];
+  return {
+    warn(sentence) {
+      log.log(`warning: ${sentence}`);
+      if (!said.has(sentence)) writes.push(rt.stderr.write(sentence + "\n"));
+      said.add(sentence);
+    },
+    settled: async () => {
+      await Promise.all(writes);
+    },
+  };
+}
+
+/**
  * Cached role credentials with 15+ minutes left, or new ones fetched with a usable SSO token (one
  * fetch shared by concurrent processes) and cached. The network calls are abandoned
  * `rt.limits.credentialProcessMs` after the start (an interactive login restarts the clock).
