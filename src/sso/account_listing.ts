@@ -35,14 +35,25 @@ export function isThrottling(error: unknown): boolean {
     /TooManyRequests|Throttl|SlowDown/i.test(error.errorCode);
 }
 
-/** The listing's limiter: {@link ROLES_RATE}, {@link THROTTLE_RETRY}, retrying throttling. */
+/**
+ * The listing's limiter: {@link ROLES_RATE} and {@link THROTTLE_RETRY} unless given, retrying
+ * throttled calls (while `retryWhile()` holds, when given).
+ */
 export function createRolesLimiter(
-  options: { clock: Clock; random?: () => number; log?: DebugLog },
+  options: {
+    clock: Clock;
+    random?: () => number;
+    log?: DebugLog;
+    rate?: RateLimit;
+    retry?: RetryPolicy;
+    retryWhile?: () => boolean;
+  },
 ): RequestLimiter {
+  const { retryWhile } = options;
   return new RequestLimiter({
-    rate: ROLES_RATE,
-    retry: THROTTLE_RETRY,
-    isRetryable: isThrottling,
+    rate: options.rate ?? ROLES_RATE,
+    retry: options.retry ?? THROTTLE_RETRY,
+    isRetryable: (error) => isThrottling(error) && (retryWhile?.() ?? true),
     clock: options.clock,
     random: options.random,
     onRetry: (error, retry, delay) =>

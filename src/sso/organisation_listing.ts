@@ -10,12 +10,12 @@
 import type { DebugLog } from "../debug_log.ts";
 import { AwsApiError } from "../errors.ts";
 import {
-  isThrottling,
+  createRolesLimiter,
   listAllAccountRoles,
   type ListingContext,
   ROLES_CONCURRENCY,
 } from "./account_listing.ts";
-import { type Clock, type RateLimit, RequestLimiter, Semaphore } from "./concurrency.ts";
+import { type Clock, type RateLimit, type RequestLimiter, Semaphore } from "./concurrency.ts";
 import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
 
 /** Where the listing stands. */
@@ -47,14 +47,13 @@ export function createPatientLimiter(
   log?: DebugLog,
   random?: () => number,
 ): RequestLimiter {
-  return new RequestLimiter({
-    rate: POPULATE_RATE,
-    retry: { retries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1000, maxDelayMs: 8000 },
-    isRetryable: (error) => isThrottling(error) && clock.now() < deadline,
+  return createRolesLimiter({
     clock,
     random,
-    onRetry: (error, retry, delay) =>
-      log?.log(`throttled (${(error as AwsApiError).errorCode}); retry ${retry} in ${delay}ms`),
+    log,
+    rate: POPULATE_RATE,
+    retry: { retries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1000, maxDelayMs: 8000 },
+    retryWhile: () => clock.now() < deadline,
   });
 }
 
