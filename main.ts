@@ -5,7 +5,7 @@
  */
 import { runCredentialProcess } from "./src/commands/credential_process.ts";
 import { describeFailure } from "./src/errors.ts";
-import { systemRuntime } from "./src/runtime.ts";
+import { type Runtime, systemRuntime } from "./src/runtime.ts";
 
 /**
  * Loaded only off the fast path. A variable (not a literal) keeps Deno from loading the whole
@@ -16,26 +16,30 @@ const CLI_MODULE = "./src/cli.ts";
 /** `status` with plain flags also skips the CLI framework: it must be instant on big caches. */
 const STATUS_MODULE = "./src/commands/status.ts";
 
-if (import.meta.main) {
-  const args = Deno.args;
-  const rt = systemRuntime();
-  if (args[0] === "credential-process") {
-    Deno.exit(await runCredentialProcess(args.slice(1), rt));
-  }
+/**
+ * Runs the tool with `args` in `rt`; resolves with the exit code. Every failure ends as one
+ * sentence on `rt.stderr` (see `describeFailure`).
+ */
+export async function main(args: readonly string[], rt: Runtime): Promise<number> {
+  if (args[0] === "credential-process") return await runCredentialProcess(args.slice(1), rt);
   try {
     if (args[0] === "status") {
       const status: typeof import("./src/commands/status.ts") = await import(STATUS_MODULE);
       const options = status.plainStatusOptions(args.slice(1));
       if (options) {
         await status.runStatus(options, rt);
-        Deno.exit(0);
+        return 0;
       }
     }
     const { runCli }: typeof import("./src/cli.ts") = await import(CLI_MODULE);
-    Deno.exit(await runCli(args, rt));
+    return await runCli(args, rt);
   } catch (error) {
     const { message, exitCode } = describeFailure(error);
-    console.error(message);
-    Deno.exit(exitCode);
+    await rt.stderr.write(`${message}\n`).catch(() => {});
+    return exitCode;
   }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args, systemRuntime()));
 }

@@ -18,7 +18,6 @@ import { register as registerRunAs } from "./commands/run_as.ts";
 import { register as registerServe } from "./commands/serve.ts";
 import { register as registerStatus } from "./commands/status.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
-import { writeStdoutSync } from "./ui/output.ts";
 import type { Runtime } from "./runtime.ts";
 import { safeEcho } from "./ui/safe_text.ts";
 
@@ -45,15 +44,29 @@ export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): 
   return command;
 }
 
-/** Builds the program with every command registered, each handed the runtime. */
-export function buildProgram(rt: Runtime): Command {
+/** What a parse leaves to print and to exit with. */
+interface ProgramOutput {
+  /** Help and version text commander wrote (flushed to `rt.stdout` once the parse is over). */
+  stdout: string[];
+  /** The exit code of a command whose success is not 0 (run-as exits with its child's). */
+  code: number;
+}
+
+/**
+ * Builds the program with every command registered, each handed the runtime; `output` collects
+ * what commander prints and what a command exits with.
+ */
+export function buildProgram(
+  rt: Runtime,
+  output: ProgramOutput = { stdout: [], code: ExitCode.ok },
+): Command {
   const program = new Command("aws-sso-util")
     .description("AWS IAM Identity Center (SSO) credentials for every AWS SDK and tool.")
     .version(`aws-sso-util ${VERSION}`, "--version", "print the version")
     // Usage errors are reported by runCli as one sentence: commander itself prints nothing on
     // stderr (no message, no help dump). Subcommands inherit this when they are created.
     .configureOutput({
-      writeOut: writeStdoutSync,
+      writeOut: (text) => void output.stdout.push(text),
       writeErr: () => {},
       outputError: () => {},
     })
@@ -65,10 +78,9 @@ export function buildProgram(rt: Runtime): Command {
     program.command("credential-process")
       .description("print credentials for a profile's credential_process setting"),
     CREDENTIAL_PROCESS_OPTIONS,
-  ).action(async () => {
-    // Real runs take the fast path in main.ts; this keeps `help credential-process` consistent.
-    const index = Deno.args.indexOf("credential-process");
-    Deno.exit(await runCredentialProcess(Deno.args.slice(index + 1), rt));
+  ).action(async (_options, command: Command) => {
+    // runCli takes it before commander does; this keeps the command complete all the same.
+    output.code = await runCredentialProcess(command.args, rt);
   });
   registerCheck(program, rt);
   registerCompletions(program, rt);
@@ -78,7 +90,7 @@ export function buildProgram(rt: Runtime): Command {
   registerLogin(program, rt);
   registerLogout(program, rt);
   registerRoles(program, rt);
-  registerRunAs(program, rt);
+  registerRunAs(program, rt, (code) => output.code = code);
   registerServe(program, rt);
   registerStatus(program, rt);
   markUsageErrors(program, "aws-sso-util");
@@ -134,7 +146,21 @@ function helpAsOption(program: Command, argv: readonly string[]): string[] {
 
 /** Runs the CLI; returns the exit code (2 for usage errors, 0 for help/version). */
 export async function runCli(argv: readonly string[], rt: Runtime): Promise<number> {
-  const program = buildProgram(rt);
+  const output: ProgramOutput = { stdout: [], code: ExitCode.ok };
+  const program = buildProgram(rt, output);
+  try {
+    return await parse(program, argv, output, rt);
+  } finally {
+    if (output.stdout.length > 0) await rt.stdout.write(output.stdout.join(""));
+  }
+}
+
+async function parse(
+  program: Command,
+  argv: readonly string[],
+  output: ProgramOutput,
+  rt: Runtime,
+): Promise<number> {
   if (argv.length === 0) {
     program.outputHelp();
     return ExitCode.ok;
@@ -144,7 +170,7 @@ export async function runCli(argv: readonly string[], rt: Runtime): Promise<numb
   if (args[0] === "credential-process") return await runCredentialProcess(args.slice(1), rt);
   try {
     await program.parseAsync(args, { from: "user" });
-    return ExitCode.ok;
+    return output.code;
   } catch (error) {
     const usage = error instanceof UsageError
       ? error

@@ -1,11 +1,12 @@
 /**
- * Every time limit of the tool, in one place. Commands read them from their {@link Runtime}
+ * Every time limit and pace of the tool, in one place. Commands read them from their {@link Runtime}
  * (`rt.limits`), so tests hand in small ones and never wait out a real limit.
  *
  * @module
  */
+import type { RateLimit, RetryPolicy } from "./sso/concurrency.ts";
 
-/** The time limits, all in milliseconds. */
+/** The time limits (all in milliseconds) and the paces of listings. */
 export interface Limits {
   /** credential-process gives up on the network this long after it started (under 30 s). */
   credentialProcessMs: number;
@@ -44,6 +45,14 @@ export interface Limits {
   maxRetryDelayMs: number;
   /** `configure populate`: throttled listing calls are retried until this long after the start. */
   populateListingMs: number;
+  /** The request rate of `roles` and `configure`'s pickers (under the service's ~20/s). */
+  rolesRate: RateLimit;
+  /** Retries of a listing call still throttled after the API client's own retries. */
+  throttleRetry: RetryPolicy;
+  /** The request rate of `configure populate`'s listing. */
+  populateRate: RateLimit;
+  /** The backoff of `configure populate`'s throttled calls (retried until `populateListingMs`). */
+  populateRetry: Omit<RetryPolicy, "retries">;
 }
 
 /** The real limits. */
@@ -68,4 +77,10 @@ export const LIMITS: Readonly<Limits> = {
   throttlingRetryBaseMs: 500,
   maxRetryDelayMs: 20_000,
   populateListingMs: 15 * 60 * 1000,
+  // At most 4 + 15 = 19 requests in any one-second window: under the service's ~20/s.
+  rolesRate: { perSecond: 15, burst: 4 },
+  throttleRetry: { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 },
+  // At most 1 + 18 = 19 requests in any one-second window.
+  populateRate: { perSecond: 18, burst: 1 },
+  populateRetry: { baseDelayMs: 1000, maxDelayMs: 8000 },
 };

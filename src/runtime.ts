@@ -19,6 +19,8 @@ import {
   type SendOptions,
 } from "./net/http_client.ts";
 import { writeText } from "./ui/output.ts";
+import { LineReader, type LineSource } from "./ui/line_reader.ts";
+import type { RuntimeInfo } from "./config/credential_process_line.ts";
 
 /** A standard output stream. */
 export interface TextSink {
@@ -42,8 +44,17 @@ export interface Runtime {
   readonly limits: Limits;
   readonly stdout: TextSink;
   readonly stderr: TextSink;
+  /** Standard input, line by line (prompts' answers). */
+  readonly stdin: LineSource;
   /** Whether standard input is a terminal (prompts and pickers need one). */
   stdinIsTerminal(): boolean;
+  /**
+   * The controlling terminal an auto-login may talk through when stdin and stderr are taken
+   * (`/dev/tty`); null where there is none to try (Windows, a detached test run).
+   */
+  readonly ttyPath: string | null;
+  /** How this tool was started (the `credential_process` line `configure` writes runs it again). */
+  readonly program: RuntimeInfo;
   /**
    * Opens a URL in the user's browser. `undefined`: the system's opener, used when a browser can
    * be opened at all (`login/browser.ts`); `null`: never open one.
@@ -62,6 +73,12 @@ const stream = (file: typeof Deno.stdout | typeof Deno.stderr): TextSink => ({
   isTerminal: () => file.isTerminal(),
 });
 
+/** The process's stdin lines, its reader made at the first read (the fast path never reads). */
+function lazyStdinLines(): LineSource {
+  let reader: LineReader | undefined;
+  return { readLine: () => (reader ??= new LineReader(Deno.stdin)).readLine() };
+}
+
 /** The real world: the process's environment, clock, streams and network. */
 export function systemRuntime(): Runtime {
   return {
@@ -71,7 +88,10 @@ export function systemRuntime(): Runtime {
     limits: LIMITS,
     stdout: stream(Deno.stdout),
     stderr: stream(Deno.stderr),
+    stdin: lazyStdinLines(),
     stdinIsTerminal: () => Deno.stdin.isTerminal(),
+    ttyPath: Deno.build.os === "windows" ? null : "/dev/tty",
+    program: { execPath: Deno.execPath(), mainModule: Deno.mainModule, os: Deno.build.os },
     http: sendHttp,
     paths() {
       return awsPaths(this.env);

@@ -22,6 +22,7 @@ import {
   declaredPermissionFlags,
   fakeBrowser,
   POSIX,
+  QUICK_PACES,
   realDenoDir,
   REPO_DIR,
   runCli,
@@ -47,7 +48,12 @@ function accounts(count: number, roles = ["Admin", "ReadOnly"]): FakeAccount[] {
 interface Setup extends AsyncDisposable {
   home: TempHome;
   fake: FakeIdentityCenter;
-  run(args: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
+  /** Runs `configure populate`; `subprocess` as in `runCli`'s options. */
+  run(
+    args: string[],
+    env?: Record<string, string>,
+    subprocess?: boolean,
+  ): ReturnType<typeof runCli>;
 }
 
 async function setup(
@@ -62,11 +68,13 @@ async function setup(
   return {
     home,
     fake,
-    run: (args, env = {}) =>
+    run: (args, env = {}, subprocess = false) =>
       runCli(["configure", "populate", ...args], {
         home,
         endpoint: fake.url,
         env: { ...TOOL, ...env },
+        subprocess,
+        limits: QUICK_PACES,
       }),
     async [Symbol.asyncDispose]() {
       await fake.close();
@@ -282,7 +290,8 @@ Deno.test("populate usage errors exit 2 before any network call", async () => {
     ],
   ];
   for (const [args, expected] of cases) {
-    const r = await t.run(args);
+    // Deno's run permission is the declared set's only in a subprocess.
+    const r = await t.run(args, {}, args.includes("--profile-name-process"));
     assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assertMatch(r.stderr, expected);
     assertEquals(r.stderr.split("\n").length, 2, "one line");

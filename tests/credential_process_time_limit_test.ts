@@ -1,10 +1,13 @@
 /**
- * The real 28-second network time limit, through the CLI: in a file of its own so that the
+ * The network time limit of credential-process, through the CLI, on a server that never answers:
+ * in-process with a small limit (a subprocess run, under `AWS_SSO_UTIL_BIN` or
+ * `AWS_SSO_UTIL_TEST_SUBPROCESS=1`, waits out the real 28 s one). In a file of its own so that the
  * parallel test run starts it early instead of ending on it.
  */
 import { assert, assertEquals } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import { cliToken, LEGACY_PROFILE, runCli, TempHome } from "./helpers.ts";
+import { LIMITS } from "../src/limits.ts";
 
 const HOUR = 3_600_000;
 
@@ -19,6 +22,7 @@ Deno.test("credential-process gives up within 30 seconds on a server that does n
   const result = await runCli(["credential-process", "--profile", "legacy"], {
     home,
     endpoint: fake.url,
+    limits: { credentialProcessMs: 1_500, requestTimeoutMs: 600 },
   });
   const elapsed = Date.now() - started;
   assertEquals(result.code, 4);
@@ -27,4 +31,9 @@ Deno.test("credential-process gives up within 30 seconds on a server that does n
     `GetRoleCredentials did not succeed before the time limit (endpoint ${fake.url}); check your network and try again.\n`,
   );
   assert(elapsed < 31_000, `took ${elapsed}ms`);
+});
+
+Deno.test("the real credential-process time limit leaves 2 of its 30 seconds for start-up", () => {
+  assert(LIMITS.credentialProcessMs <= 28_000, `${LIMITS.credentialProcessMs} ms`);
+  assert(LIMITS.requestTimeoutMs < LIMITS.credentialProcessMs);
 });

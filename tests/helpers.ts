@@ -4,12 +4,15 @@ import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.t
 import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { LIMITS, type Limits } from "../src/limits.ts";
 import { type Runtime, systemRuntime, type TextSink, withRuntime } from "../src/runtime.ts";
+import { stringLines } from "../src/ui/line_reader.ts";
+import { main } from "../main.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { DEVICE_CODE_GRANT, type FakeIdentityCenter } from "./fake_server.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
 export const MAIN = `${REPO_ROOT}/main.ts`;
+const MAIN_URL = new URL("../main.ts", import.meta.url).href;
 
 /**
  * A `deno compile`d binary that every test running the CLI as a subprocess starts instead of
@@ -43,6 +46,20 @@ export function cliArgv(args: string[], flags: string[]): [string, ...string[]] 
 
 /** File modes and shell-script stand-ins only exist on POSIX systems. */
 export const POSIX = Deno.build.os !== "windows";
+
+/**
+ * Paces and backoffs quick enough not to count, for in-process runs (`RunOptions.limits`) of
+ * tests that are not about them: the listings' rates, their throttling retries and the API
+ * client's retry delays.
+ */
+export const QUICK_PACES: Partial<Limits> = {
+  rolesRate: { perSecond: 1000, burst: 20 },
+  populateRate: { perSecond: 1000, burst: 20 },
+  throttleRetry: { retries: LIMITS.throttleRetry.retries, baseDelayMs: 5, maxDelayMs: 20 },
+  populateRetry: { baseDelayMs: 5, maxDelayMs: 20 },
+  retryBaseMs: 2,
+  throttlingRetryBaseMs: 5,
+};
 
 /** Asserts a file's permission bits (skipped on Windows, which has no such modes). */
 export async function assertMode(path: string, expected: number): Promise<void> {
@@ -188,6 +205,18 @@ export interface CliResult {
 
 export interface RunOptions {
   home: TempHome;
+  /**
+   * Run `main.ts` as a Deno subprocess (with the declared permissions) even where the suite runs
+   * the CLI in-process: for what only a process shows (permissions, signals, exit, locks shared
+   * between processes, the terminal).
+   */
+  subprocess?: boolean;
+  /**
+   * Limits to use instead of the real ones when the CLI runs in-process (a subprocess keeps the
+   * real ones, and the test then only takes longer): for tests that would wait out a pace or a
+   * time limit they are not about.
+   */
+  limits?: Partial<Limits>;
   /** Extra environment (the env is otherwise cleared). */
   env?: Record<string, string>;
   /** Base URL of the fake Identity Center, set as both SSO endpoints. */
@@ -203,14 +232,47 @@ export interface RunOptions {
 }
 
 /**
- * Runs the CLI (`main.ts` with the declared permissions, or the `AWS_SSO_UTIL_BIN` binary) with
- * a clean environment and a temp HOME.
+ * Whether `runCli` runs the CLI in this process (`main()` with a runtime of its own): yes, unless
+ * `AWS_SSO_UTIL_BIN` names a binary or `AWS_SSO_UTIL_TEST_SUBPROCESS=1` asks for every run to be a
+ * subprocess (as before this switch: slower, the same assertions).
+ */
+export const IN_PROCESS = CLI_BIN === undefined &&
+  Deno.env.get("AWS_SSO_UTIL_TEST_SUBPROCESS") !== "1";
+
+/**
+ * Runs the CLI with a clean environment and a temp HOME: in-process (see {@link IN_PROCESS}), or
+ * as `main.ts` with the declared permissions or the `AWS_SSO_UTIL_BIN` binary.
  */
 export async function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  if (IN_PROCESS && !options.subprocess) return await runInProcess(args, options);
   return await (await startCli(args, options))();
 }
 
-/** Starts the CLI without waiting (for parallel runs). */
+/**
+ * Runs `main()` of main.ts in this process, as a detached subprocess would run it: the same
+ * environment variables, stdin from `options.stdin` (not a terminal), stdout and stderr
+ * captured, no controlling terminal.
+ */
+async function runInProcess(args: string[], options: RunOptions): Promise<CliResult> {
+  const started = performance.now();
+  const vars = cliEnv(options);
+  const stdout = captureSink();
+  const stderr = captureSink();
+  const rt = withRuntime(systemRuntime(), {
+    env: (name) => vars[name],
+    stdout,
+    stderr,
+    stdin: stringLines(options.stdin ?? ""),
+    stdinIsTerminal: () => false,
+    ttyPath: null, // as detached (`options.detach`): no controlling terminal
+    program: { execPath: Deno.execPath(), mainModule: MAIN_URL, os: Deno.build.os },
+    limits: { ...LIMITS, ...options.limits },
+  });
+  const code = await main(args, rt);
+  return { code, stdout: stdout.text, stderr: stderr.text, ms: performance.now() - started };
+}
+
+/** Starts the CLI as a subprocess without waiting (for parallel runs). */
 export async function startCli(
   args: string[],
   options: RunOptions,
@@ -227,6 +289,20 @@ export async function startCli(
   return () => collect(child, started, options.stdin);
 }
 
+/** The CLI's environment variables for `options`, in-process or not. */
+function cliEnv(options: RunOptions): Record<string, string> {
+  return {
+    ...(options.machineNetworkEnv === false ? {} : childNetworkEnv()),
+    HOME: options.home.dir,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    NO_COLOR: "1",
+    ...(options.endpoint
+      ? { AWS_ENDPOINT_URL_SSO: options.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: options.endpoint }
+      : {}),
+    ...options.env,
+  };
+}
+
 function spawnCli(
   args: string[],
   options: RunOptions,
@@ -235,17 +311,10 @@ function spawnCli(
   detach: boolean,
 ): Deno.ChildProcess {
   const env: Record<string, string> = {
-    ...(options.machineNetworkEnv === false ? {} : childNetworkEnv()),
-    HOME: options.home.dir,
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     DENO_DIR: denoDirPath,
     // Deno's own update check would otherwise reach out (through any proxy a test sets).
     DENO_NO_UPDATE_CHECK: "1",
-    NO_COLOR: "1",
-    ...(options.endpoint
-      ? { AWS_ENDPOINT_URL_SSO: options.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: options.endpoint }
-      : {}),
-    ...options.env,
+    ...cliEnv(options),
   };
   const [program, ...argv] = cliArgv(args, flags);
   return new Deno.Command(detach ? "setsid" : program, {

@@ -85,12 +85,14 @@ class Network implements AsyncDisposable {
   }
 
   run(args: string[], way: CaWay | undefined, options: Partial<RunOptions> = {}) {
-    // Only what the test sets: none of this machine's CA bundles or proxies.
+    // Only what the test sets: none of this machine's CA bundles or proxies. Deno's fetch
+    // reads proxies and CAs from its process's environment, so each run is a process of its own.
     return runCli(args, {
       ...options,
       home: this.home,
       env: this.env(way, options.env),
       machineNetworkEnv: false,
+      subprocess: true,
     });
   }
 
@@ -317,6 +319,7 @@ Deno.test("credential-process honours the lower-case https_proxy as botocore doe
     home: net.home,
     env: { ...withoutUpperCase, https_proxy: proxyUrl },
     machineNetworkEnv: false,
+    subprocess: true,
   });
   assertEquals(r.stderr, "");
   assertEquals(r.code, 0);

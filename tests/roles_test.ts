@@ -18,10 +18,9 @@ import {
   createRolesLimiter,
   isThrottling,
   listAvailableRoles,
-  ROLES_RATE,
   runRoles,
-  THROTTLE_RETRY,
 } from "../src/commands/roles.ts";
+import { LIMITS } from "../src/limits.ts";
 import {
   backoffDelay,
   type Clock,
@@ -426,7 +425,7 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
   }
   assert(busiest <= 20, `${busiest} requests within one second`);
   // 37 requests at 15/s after a burst of 4 take at least (37 - 4) / 15 s.
-  assert(performance.now() - started >= ((37 - 4) / ROLES_RATE.perSecond) * 1000 - 50);
+  assert(performance.now() - started >= ((37 - 4) / LIMITS.rolesRate.perSecond) * 1000 - 50);
 });
 
 // ------------------------------------------------------------------ limiter, virtual clock
@@ -462,7 +461,7 @@ const throttled = () => new AwsApiError("Rate exceeded.", "TooManyRequestsExcept
 
 Deno.test("rate limiter allows a burst then spaces requests to the rate", async () => {
   const clock = new VirtualClock();
-  const limiter = new RateLimiter(ROLES_RATE, clock);
+  const limiter = new RateLimiter(LIMITS.rolesRate, clock);
   const times: number[] = [];
   await clock.run(Promise.all(
     Array.from({ length: 60 }, () => limiter.acquire().then(() => times.push(clock.now()))),
@@ -470,7 +469,10 @@ Deno.test("rate limiter allows a burst then spaces requests to the rate", async 
   assertEquals(times.slice(0, 5), [0, 0, 0, 0, 67]);
   for (const t0 of times) {
     const inWindow = times.filter((t) => t >= t0 && t <= t0 + 1000).length;
-    assert(inWindow <= ROLES_RATE.burst + ROLES_RATE.perSecond, `${inWindow} in [${t0}, +1s]`);
+    assert(
+      inWindow <= LIMITS.rolesRate.burst + LIMITS.rolesRate.perSecond,
+      `${inWindow} in [${t0}, +1s]`,
+    );
   }
   // 56 spaced acquisitions at 15/s.
   assert(Math.abs(times[59] - (56 * 1000) / 15) < 20, `last at ${times[59]}`);
@@ -514,7 +516,7 @@ Deno.test("request limiter gives up after its retries with the throttling error"
     ),
   );
   assertEquals(error.exitCode, 4);
-  assertEquals(calls, THROTTLE_RETRY.retries + 1);
+  assertEquals(calls, LIMITS.throttleRetry.retries + 1);
   // Largest jitter: about 1000 + 2000 + 4000 + 8000 ms.
   assert(clock.t >= 14_900 && clock.t <= 15_000, `gave up at ${clock.t}`);
 });

@@ -283,6 +283,7 @@ Deno.test("run-as with the default permission set refuses in one sentence (exit 
   const result = await runCli(["run-as", "--profile", "legacy", "--", "true"], {
     home,
     endpoint: fake.url,
+    subprocess: true, // the declared permission set holds only in a subprocess
   });
   assertEquals(result.code, 126);
   assertMatch(result.stderr, /^run-as needs Deno's permission to run any program/);

@@ -36,7 +36,7 @@ import { deviceCodeConfigured } from "../config/login_config.ts";
 import { DEFAULT_SCOPES, loginInstance } from "../login/oidc_login.ts";
 import type { Runtime } from "../runtime.ts";
 import { register as registerPopulate } from "./configure_populate.ts";
-import { processPromptIO, promptLine } from "../ui/prompt.ts";
+import { promptIO, promptLine } from "../ui/prompt.ts";
 import {
   isRegion,
   loadConfigFile,
@@ -199,7 +199,7 @@ export async function configureProfile(
   const env = rt.env;
   const ctx: AccountRoleContext = {
     rt,
-    io: processPromptIO(),
+    io: promptIO(rt),
     terminal: rt.stdinIsTerminal() && rt.stderr.isTerminal(),
     log: new DebugLog(false),
     login: loginInstance,
@@ -389,11 +389,7 @@ export async function configureProfile(
   if (writeCredentialProcess) {
     values.push([
       "credential_process",
-      credentialProcessCommand(name, env, {
-        execPath: Deno.execPath(),
-        mainModule: Deno.mainModule,
-        os: Deno.build.os,
-      }),
+      credentialProcessCommand(name, env, rt.program),
     ]);
   }
   const plan: ProfilePlan = {

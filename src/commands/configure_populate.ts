@@ -184,11 +184,7 @@ export function register(configure: Command, rt: Runtime): void {
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
     .option("-v, --verbose", "list every profile added, updated and removed; debug lines")
     .action(async (options: PopulateOptions) => {
-      await runPopulate(options, rt, {
-        execPath: Deno.execPath(),
-        mainModule: Deno.mainModule,
-        os: Deno.build.os,
-      });
+      await runPopulate(options, rt);
     });
 }
 
@@ -216,11 +212,10 @@ function regionsOf(options: PopulateOptions, env: Env): string[] {
 export async function runPopulate(
   options: PopulateOptions,
   rt: Runtime,
-  runtime: RuntimeInfo,
 ): Promise<void> {
   const log = new DebugLog(Boolean(options.verbose));
   try {
-    await populate(options, rt, runtime, log);
+    await populate(options, rt, log);
   } finally {
     for (const line of log.lines) await rt.stderr.write(`${line}\n`);
   }
@@ -229,7 +224,6 @@ export async function runPopulate(
 async function populate(
   options: PopulateOptions,
   rt: Runtime,
-  runtime: RuntimeInfo,
   log: DebugLog,
 ): Promise<void> {
   // Every flag, and the name format, is checked before any file or network access.
@@ -358,7 +352,7 @@ async function populate(
     ],
     tail: [
       ...(writeCredentialProcess
-        ? [["credential_process", credentialProcessCommand(n.name, rt.env, runtime)] as const]
+        ? [["credential_process", credentialProcessCommand(n.name, rt.env, rt.program)] as const]
         : []),
       [POPULATED_MARKER, "true"],
     ],
@@ -562,7 +556,7 @@ async function accessToken(
     }
   }
 
-  const channel = await (rt.reachUser ?? (() => probeUserChannel(rt.env, log)))();
+  const channel = await (rt.reachUser ?? (() => probeUserChannel(rt, log)))();
   if (!channel) {
     log.log("no terminal and no browser to reach the user: not logging in");
     throw new LoginRequiredError(message);

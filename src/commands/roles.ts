@@ -30,13 +30,8 @@ import type { AccountInfo } from "../sso/sso_api.ts";
 import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
 import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
 
-// The listing's limits, as the tests of this command know them.
-export {
-  createRolesLimiter,
-  isThrottling,
-  ROLES_RATE,
-  THROTTLE_RETRY,
-} from "../sso/account_listing.ts";
+// The listing's limiter, as the tests of this command know it.
+export { createRolesLimiter, isThrottling } from "../sso/account_listing.ts";
 
 /** Filters applied while listing (accounts are filtered before their roles are listed). */
 export interface RoleFilters {

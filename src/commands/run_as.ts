@@ -69,8 +69,8 @@ export async function runAs(
   }
 }
 
-/** Registers `run-as` on the program. */
-export function register(program: Command, rt: Runtime): void {
+/** Registers `run-as` on the program; `exit` takes the child's exit code. */
+export function register(program: Command, rt: Runtime, exit: (code: number) => void): void {
   addRoleOptions(
     program.command("run-as")
       .usage("[options] [--] COMMAND [ARG...]")
@@ -90,6 +90,6 @@ export function register(program: Command, rt: Runtime): void {
     )
     .passThroughOptions()
     .action(async (command: string, args: string[], options: RunAsOptions) => {
-      Deno.exit(await runAs(command, args, options, rt));
+      exit(await runAs(command, args, options, rt));
     });
 }

@@ -46,7 +46,7 @@ export interface AutoLoginOptions {
 export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
   const { log, rt } = options;
   const channel: UserChannel | undefined = await (rt.reachUser ??
-    (() => probeUserChannel(rt.env, log)))();
+    (() => probeUserChannel(rt, log)))();
   if (!channel) {
     log?.log("auto-login: no terminal and no browser to reach the user");
     throw options.loginRequired;

@@ -95,13 +95,17 @@ export function browserCommands(url: string, options: BrowserOptions): string[][
   }
 }
 
-/** Starts a command without waiting for it; resolves with its exit code. Throws if it cannot start. */
-export type Spawner = (argv: string[]) => { exited: Promise<number> };
+/**
+ * Starts a command without waiting for it; resolves with its exit code. Throws if it cannot
+ * start. `path` is the runtime's `PATH`, when it has one, to find the program on.
+ */
+export type Spawner = (argv: string[], path?: string) => { exited: Promise<number> };
 
 /** Starts a detached-from-our-stdio child: no stdin, its output discarded. */
-export const spawnDetached: Spawner = (argv) => {
+export const spawnDetached: Spawner = (argv, path) => {
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
+    ...(path === undefined ? {} : { env: { PATH: path } }),
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -127,7 +131,7 @@ export function openUrl(
   const failures: string[] = [];
   for (const argv of browserCommands(url, options)) {
     try {
-      const { exited } = spawn(argv);
+      const { exited } = spawn(argv, options.env("PATH"));
       return { opened: true, command: argv, exited };
     } catch (error) {
       const why = error instanceof Deno.errors.NotFound

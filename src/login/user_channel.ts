@@ -18,11 +18,6 @@ export interface PromptOutput {
 /** Opens a URL in the user's browser; true when a browser command was started. */
 export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
 
-/** Prompt output on this process's stderr. */
-export function stderrOutput(): PromptOutput {
-  return fileOutput(Deno.stderr, safeIsTerminal(Deno.stderr));
-}
-
 /** Prompt output on a runtime's stream (`rt.stderr`). */
 export function sinkOutput(sink: TextSink): PromptOutput {
   return { isTerminal: sink.isTerminal(), write: (text) => sink.write(text) };
@@ -87,20 +82,25 @@ export function systemBrowserOpener(env: Env, log?: DebugLog): BrowserOpener {
  * this falls back to stderr when stderr itself is a terminal), and/or a browser that can be
  * opened. Undefined when there is neither: the caller must then fail at once.
  */
-export async function probeUserChannel(env: Env, log?: DebugLog): Promise<UserChannel | undefined> {
+export async function probeUserChannel(
+  rt: Pick<Runtime, "env" | "stderr" | "ttyPath">,
+  log?: DebugLog,
+): Promise<UserChannel | undefined> {
+  const { env } = rt;
   let tty: Deno.FsFile | undefined;
-  if (Deno.build.os !== "windows") {
+  if (rt.ttyPath !== null) {
     try {
-      tty = await Deno.open("/dev/tty", { read: true, write: true });
+      tty = await Deno.open(rt.ttyPath, { read: true, write: true });
     } catch (error) {
-      log?.log(`cannot open /dev/tty for writing: ${(error as Error).message?.split("\n")[0]}`);
+      const why = (error as Error).message?.split("\n")[0];
+      log?.log(`cannot open ${rt.ttyPath} for writing: ${why}`);
     }
   }
   const browser = canOpenBrowser({ env });
-  const stderrTerminal = safeIsTerminal(Deno.stderr);
+  const stderrTerminal = safeIsTerminal(rt.stderr);
   if (!tty && !stderrTerminal && !browser) return undefined;
-  const out = tty ? fileOutput(tty, true) : fileOutput(Deno.stderr, stderrTerminal);
-  const via = tty ? "/dev/tty" : stderrTerminal ? "stderr (terminal)" : "browser";
+  const out = tty ? fileOutput(tty, true) : sinkOutput(rt.stderr);
+  const via = tty ? rt.ttyPath! : stderrTerminal ? "stderr (terminal)" : "browser";
   return {
     out,
     openBrowser: browser ? systemBrowserOpener(env, log) : undefined,

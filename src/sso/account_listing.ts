@@ -11,6 +11,7 @@ import {
   Semaphore,
 } from "./concurrency.ts";
 import type { DebugLog } from "../debug_log.ts";
+import { LIMITS, type Limits } from "../limits.ts";
 import type { CaBundle } from "../net/http_client.ts";
 import { AwsApiError, type CliError } from "../errors.ts";
 import {
@@ -24,10 +25,6 @@ import {
 
 /** ListAccountRoles calls in flight at once. */
 export const ROLES_CONCURRENCY = 4;
-/** At most 4 + 15 = 19 requests in any one-second window: under the service's ~20/s. */
-export const ROLES_RATE: RateLimit = { perSecond: 15, burst: 4 };
-/** Retries of a call still throttled after the API client's own retries. */
-export const THROTTLE_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
 
 /** True for a throttling error (HTTP 429 TooManyRequestsException or a ThrottlingException). */
 export function isThrottling(error: unknown): boolean {
@@ -36,12 +33,14 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /**
- * The listing's limiter: {@link ROLES_RATE} and {@link THROTTLE_RETRY} unless given, retrying
+ * The listing's limiter: `limits.rolesRate` and `limits.throttleRetry` unless given, retrying
  * throttled calls (while `retryWhile()` holds, when given).
  */
 export function createRolesLimiter(
   options: {
     clock: Clock;
+    /** Default: the real {@link LIMITS}. */
+    limits?: Pick<Limits, "rolesRate" | "throttleRetry">;
     random?: () => number;
     log?: DebugLog;
     rate?: RateLimit;
@@ -51,8 +50,8 @@ export function createRolesLimiter(
 ): RequestLimiter {
   const { retryWhile } = options;
   return new RequestLimiter({
-    rate: options.rate ?? ROLES_RATE,
-    retry: options.retry ?? THROTTLE_RETRY,
+    rate: options.rate ?? (options.limits ?? LIMITS).rolesRate,
+    retry: options.retry ?? (options.limits ?? LIMITS).throttleRetry,
     isRetryable: (error) => isThrottling(error) && (retryWhile?.() ?? true),
     clock: options.clock,
     random: options.random,
@@ -95,7 +94,7 @@ function apiContext(ctx: ListingContext): ApiContext {
 }
 
 function limiterOf(ctx: ListingContext): RequestLimiter {
-  ctx.limiter ??= createRolesLimiter({ clock: ctx.rt, log: ctx.log });
+  ctx.limiter ??= createRolesLimiter({ clock: ctx.rt, limits: ctx.rt.limits, log: ctx.log });
   return ctx.limiter;
 }
 

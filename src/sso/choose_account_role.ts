@@ -67,7 +67,7 @@ export async function chooseAccountAndRole(
   const { io } = ctx;
   const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.rt.env, wanted.endpointConfig);
   // One limiter for every listing call, whichever token it carries.
-  const limiter = createRolesLimiter({ clock: ctx.rt, log: ctx.log });
+  const limiter = createRolesLimiter({ clock: ctx.rt, limits: ctx.rt.limits, log: ctx.log });
   const listing = (accessToken: string): ListingContext => ({
     rt: ctx.rt,
     region: instance.ssoRegion,

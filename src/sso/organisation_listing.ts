@@ -8,6 +8,7 @@
  * @module
  */
 import type { DebugLog } from "../debug_log.ts";
+import type { Limits } from "../limits.ts";
 import { AwsApiError } from "../errors.ts";
 import {
   createRolesLimiter,
@@ -15,7 +16,7 @@ import {
   type ListingContext,
   ROLES_CONCURRENCY,
 } from "./account_listing.ts";
-import { type Clock, type RateLimit, type RequestLimiter, Semaphore } from "./concurrency.ts";
+import { type Clock, type RequestLimiter, Semaphore } from "./concurrency.ts";
 import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
 
 /** Where the listing stands. */
@@ -34,25 +35,23 @@ export interface AccountRoles {
   roles: string[];
 }
 
-/** At most 1 + 18 = 19 requests in any one-second window: under the service's ~20/s. */
-export const POPULATE_RATE: RateLimit = { perSecond: 18, burst: 1 };
-
 /**
- * A limiter for a long listing: {@link POPULATE_RATE} for every attempt, throttling retried with
- * backoff (1 s doubling to 8 s, jittered) for as long as the clock is before `deadline`.
+ * A limiter for a long listing: `limits.populateRate` for every attempt, throttling retried with
+ * `limits.populateRetry`'s backoff (jittered) for as long as the clock is before `deadline`.
  */
 export function createPatientLimiter(
-  clock: Clock,
+  rt: Clock & { limits: Pick<Limits, "populateRate" | "populateRetry"> },
   deadline: number,
   log?: DebugLog,
   random?: () => number,
 ): RequestLimiter {
+  const clock = rt;
   return createRolesLimiter({
     clock,
     random,
     log,
-    rate: POPULATE_RATE,
-    retry: { retries: Number.MAX_SAFE_INTEGER, baseDelayMs: 1000, maxDelayMs: 8000 },
+    rate: rt.limits.populateRate,
+    retry: { retries: Number.MAX_SAFE_INTEGER, ...rt.limits.populateRetry },
     retryWhile: () => clock.now() < deadline,
   });
 }

@@ -31,24 +31,3 @@ export async function writeText(
     throw error;
   }
 }
-
-/** Synchronous {@link writeText} to stdout (for commander's help output). */
-export function writeStdoutSync(text: string): void {
-  let bytes = new TextEncoder().encode(text);
-  try {
-    while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
-  } catch (error) {
-    if (isBrokenPipe(error)) exitQuietly();
-    throw error;
-  }
-}
-
-/** Writes a warning on stderr now; a stderr nobody reads is no failure. */
-export function writeStderrSync(text: string): void {
-  let bytes = new TextEncoder().encode(text);
-  try {
-    while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
-  } catch {
-    // Nobody reads stderr: nothing to report, and nowhere to report it.
-  }
-}

@@ -4,54 +4,8 @@
  * share one buffered reader, so piped answers are consumed one line per question.
  */
 import { ConfigError } from "../errors.ts";
-import { writeText } from "./output.ts";
-
-/** Something lines can be read from; `null` at end of input. */
-export interface LineSource {
-  readLine(): Promise<string | null>;
-}
-
-/** Splits a byte stream into lines ("\n" or "\r\n"), buffering what follows the current line. */
-export class LineReader implements LineSource {
-  #buffer = "";
-  #done = false;
-  readonly #decoder = new TextDecoder();
-
-  constructor(private readonly reader: { read(p: Uint8Array): Promise<number | null> }) {}
-
-  async readLine(): Promise<string | null> {
-    while (true) {
-      const newline = this.#buffer.indexOf("\n");
-      if (newline >= 0) {
-        const line = this.#buffer.slice(0, newline).replace(/\r$/, "");
-        this.#buffer = this.#buffer.slice(newline + 1);
-        return line;
-      }
-      if (this.#done) {
-        if (this.#buffer === "") return null;
-        const rest = this.#buffer;
-        this.#buffer = "";
-        return rest;
-      }
-      const chunk = new Uint8Array(4096);
-      const n = await this.reader.read(chunk);
-      if (n === null) {
-        this.#done = true;
-        this.#buffer += this.#decoder.decode();
-      } else {
-        this.#buffer += this.#decoder.decode(chunk.subarray(0, n), { stream: true });
-      }
-    }
-  }
-}
-
-let stdinReader: LineReader | undefined;
-
-/** The process's one reader of stdin lines. */
-export function stdinLines(): LineReader {
-  stdinReader ??= new LineReader(Deno.stdin);
-  return stdinReader;
-}
+import type { LineSource } from "./line_reader.ts";
+import type { Runtime } from "../runtime.ts";
 
 /** Where prompts read and write. */
 export interface PromptIO {
@@ -62,12 +16,12 @@ export interface PromptIO {
   echoes: boolean;
 }
 
-/** The process's prompt I/O: stdin lines, stderr. */
-export function processPromptIO(): PromptIO {
+/** A runtime's prompt I/O: its stdin lines, its stderr. */
+export function promptIO(rt: Pick<Runtime, "stdin" | "stderr" | "stdinIsTerminal">): PromptIO {
   return {
-    lines: stdinLines(),
-    write: (text) => writeText(Deno.stderr, text),
-    echoes: Deno.stdin.isTerminal(),
+    lines: rt.stdin,
+    write: (text) => rt.stderr.write(text),
+    echoes: rt.stdinIsTerminal(),
   };
 }
 

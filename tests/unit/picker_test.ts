@@ -12,7 +12,8 @@ import {
   type PickerState,
   renderPicker,
 } from "../../src/ui/picker.ts";
-import { LineReader, type PromptIO, promptLine } from "../../src/ui/prompt.ts";
+import { LineReader } from "../../src/ui/line_reader.ts";
+import { type PromptIO, promptLine } from "../../src/ui/prompt.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 
 const ACCOUNTS: PickerItem<string>[] = [
