@@ -18,7 +18,7 @@ import {
   CONFIGURE_START_URL_VARS,
   firstEnv,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand, type RuntimeInfo } from "../config/credential_process_line.ts";
+import { credentialProcessCommand } from "../config/credential_process_line.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginDeniedError, LoginRequiredError } from "../errors.ts";
 import {
