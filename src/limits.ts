@@ -28,6 +28,8 @@ export interface Limits {
   loginCallMs: number;
   /** How long a login waits for the browser's redirect (PKCE). */
   authCodeMs: number;
+  /** The shortest wait between two device-code polls, whatever interval the service names. */
+  devicePollMinMs: number;
   /** What a device-code poll adds to its interval when the service says `slow_down`. */
   slowDownStepMs: number;
   /**
@@ -67,6 +69,7 @@ export const LIMITS: Readonly<Limits> = {
   logoutMs: 5_000,
   loginCallMs: 30_000,
   authCodeMs: 10 * 60 * 1000,
+  devicePollMinMs: 1_000,
   slowDownStepMs: 5_000,
   endpointRefreshAheadMs: 20 * 60 * 1000,
   consoleSigninMs: 15_000,

@@ -7,17 +7,13 @@ import {
   readTarGz,
   readZip,
 } from "../scripts/archive.ts";
-import { hasCommand, run, tempDir } from "./script_helpers.ts";
+import { hasCommand, pythonExecutable, run, tempDir } from "./script_helpers.ts";
 
 const encoder = new TextEncoder();
 const WINDOWS = Deno.build.os === "windows";
 const HAS_TAR = await hasCommand("tar", ["--version"]);
 const HAS_UNZIP = await hasCommand("unzip", ["-v"]);
-const PYTHON = (await hasCommand("python3", ["--version"]))
-  ? "python3"
-  : (await hasCommand("python", ["--version"]))
-  ? "python"
-  : undefined;
+const PYTHON = await pythonExecutable();
 
 /** A pseudo-random, poorly compressible payload of `size` bytes. */
 function payload(size: number): Uint8Array {

@@ -1,8 +1,8 @@
 /**
  * Bad input stays harmless: echoed values are short and escaped, the config and cache files must
  * be small regular files, impossible dates are rejected, and a start URL with a password is
- * refused without showing or logging the password. Unit tests of the helpers, then the CLI as a
- * subprocess for each kind.
+ * refused without showing or logging the password. Unit tests of the helpers, then the CLI (`runCli`)
+ * for each kind.
  */
 import { readJsonObject } from "../src/cache/atomic_file.ts";
 import {

@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of `aws-sso-util check`, run as a subprocess against the fake Identity Center
+ * End-to-end tests of `aws-sso-util check`, run through `runCli` against the fake Identity Center
  * with a temp HOME: every exit code (0, 2, 4 is the shared AWS-call code, 101–204) and every
  * diagnostic.
  */

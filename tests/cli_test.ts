@@ -1,7 +1,8 @@
 /**
- * Tests of the CLI's shared behaviour, run as a subprocess: usage errors are one line with exit
- * 2 in every command, `help X` prints what `X --help` prints, a closed stdout ends a command
- * quietly, and the home directory comes from the OS when HOME is unset.
+ * Tests of the CLI's shared behaviour, through `runCli` (a subprocess where only a process shows
+ * it): usage errors are one line with exit 2 in every command, `help X` prints what `X --help`
+ * prints, a closed stdout ends a command quietly, and the home directory comes from the OS when
+ * HOME is unset.
  */
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";

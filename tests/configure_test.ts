@@ -1,6 +1,6 @@
 /**
  * Tests of `aws-sso-util configure profile`: the --config-default parsing as a unit; the command
- * end to end as a subprocess (non-interactive with flags and env defaults, failures, file modes,
+ * end to end through `runCli` (non-interactive with flags and env defaults, failures, file modes,
  * and an interactive run answered through stdin against the fake server), and botocore reading
  * what we wrote when python3 with botocore is installed.
  */
@@ -8,6 +8,7 @@ import { shellQuote } from "../scripts/permissions.ts";
 import { parseConfigDefaults } from "../src/commands/configure.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { childNetworkEnv } from "./child_env.ts";
+import { pythonExecutable } from "./script_helpers.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {
   ACCOUNT_ID,
@@ -626,9 +627,11 @@ if sys.argv[2] == "1":
     out["accessKeyId"] = creds.access_key
 print(json.dumps(out))
 `;
+  const python = await pythonExecutable();
+  if (python === undefined) return undefined;
   let output: Deno.CommandOutput;
   try {
-    output = await new Deno.Command("python3", {
+    output = await new Deno.Command(python, {
       args: ["-c", script, profile, loadCredentials ? "1" : "0"],
       env: { ...env, AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
       stdout: "piped",

@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of `aws-sso-util console`, run as a subprocess against the fake IAM Identity
+ * End-to-end tests of `aws-sso-util console`, run through `runCli` against the fake IAM Identity
  * Center and the fake sign-in (federation) endpoint (`tests/fake/signin.ts`).
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";

@@ -8,7 +8,7 @@ import type { RoleCredentials } from "../src/cache/credential_cache.ts";
 import { CredentialEndpoint, randomEndpointToken } from "../src/net/credential_endpoint.ts";
 import { LoginRequiredError } from "../src/errors.ts";
 import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts";
-import { hasCommand } from "./script_helpers.ts";
+import { pythonExecutable, pythonHas } from "./script_helpers.ts";
 
 const MINUTE = 60_000;
 
@@ -160,7 +160,7 @@ Deno.test("the AWS SDK for JavaScript's HTTP credential provider reads the endpo
   assert(error !== undefined, "a wrong token must not give credentials");
 });
 
-const hasBotocore = await hasCommand("python3", ["-c", "import botocore.credentials"]);
+const hasBotocore = await pythonHas("botocore.credentials");
 
 /** Loads credentials with botocore's ContainerProvider from `url` and `token`. */
 async function botocoreLoad(url: string, token: string) {
@@ -173,7 +173,7 @@ async function botocoreLoad(url: string, token: string) {
     "except Exception as e:",
     "    print(json.dumps({'error': type(e).__name__, 'message': str(e)}))",
   ].join("\n");
-  const out = await new Deno.Command("python3", {
+  const out = await new Deno.Command((await pythonExecutable())!, {
     args: ["-c", script],
     env: {
       AWS_CONTAINER_CREDENTIALS_FULL_URI: url,

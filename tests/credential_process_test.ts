@@ -1,4 +1,7 @@
-/** End-to-end tests of `aws-sso-util credential-process`, run as a subprocess against the fake server. */
+/**
+ * End-to-end tests of `aws-sso-util credential-process`, run with `runCli` (in-process, or a
+ * subprocess where processes share locks) against the fake server.
+ */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {

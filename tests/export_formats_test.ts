@@ -11,7 +11,7 @@ import {
 } from "../src/ui/credential_exports.ts";
 import { ConfigError } from "../src/errors.ts";
 import { assertEquals, assertMatch, assertThrows } from "./assert.ts";
-import { hasCommand, withTempDir } from "./script_helpers.ts";
+import { hasCommand, pythonExecutable, pythonHas, withTempDir } from "./script_helpers.ts";
 
 const PLAIN: RoleCredentials = {
   accessKeyId: "ASIAEXAMPLEKEY",
@@ -190,7 +190,7 @@ Deno.test("dotenv round-trips through an npm-dotenv-rules parser", () => {
   }
 });
 
-const hasPythonDotenv = await hasCommand("python3", ["-c", "import dotenv"]);
+const hasPythonDotenv = await pythonHas("dotenv");
 
 Deno.test({
   name: "dotenv round-trips through python-dotenv",
@@ -200,7 +200,7 @@ Deno.test({
       for (const creds of DOTENV_VALUES) {
         await Deno.writeTextFile(`${dir}/.env`, formatCredentialExports(creds, "dotenv"));
         const out = await shellOutput(
-          "python3",
+          (await pythonExecutable())!,
           ["-c"],
           `import dotenv, json, sys; sys.stdout.write(json.dumps(dotenv.dotenv_values("${dir}/.env")))`,
         );

@@ -49,8 +49,8 @@ export const POSIX = Deno.build.os !== "windows";
 
 /**
  * Paces and backoffs quick enough not to count, for in-process runs (`RunOptions.limits`) of
- * tests that are not about them: the listings' rates, their throttling retries and the API
- * client's retry delays.
+ * tests that are not about them: the listings' rates, their throttling retries, the API
+ * client's retry delays and the device-code polls.
  */
 export const QUICK_PACES: Partial<Limits> = {
   rolesRate: { perSecond: 1000, burst: 20 },
@@ -59,6 +59,8 @@ export const QUICK_PACES: Partial<Limits> = {
   populateRetry: { baseDelayMs: 5, maxDelayMs: 20 },
   retryBaseMs: 2,
   throttlingRetryBaseMs: 5,
+  devicePollMinMs: 20,
+  slowDownStepMs: 20,
 };
 
 /** Asserts a file's permission bits (skipped on Windows, which has no such modes). */

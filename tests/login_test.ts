@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of `aws-sso-util login`, run as a subprocess against the fake server. The
+ * End-to-end tests of `aws-sso-util login`, run through `runCli` against the fake server. The
  * user is simulated by approving device authorizations on the fake, or by a fake `xdg-open`
  * (first on PATH) that loads the URL with `curl -sL` like a browser would.
  */
@@ -11,13 +11,19 @@ import {
   fakeBrowser,
   LEGACY_PROFILE,
   POSIX,
+  QUICK_PACES,
   runCli,
+  type RunOptions,
   SESSION_PROFILE,
   START_URL,
   TempHome,
 } from "./helpers.ts";
 
 const HOUR = 3_600_000;
+
+/** Runs the CLI with quick device-code polls: these tests are not about their pace. */
+const run = (args: string[], options: RunOptions) =>
+  runCli(args, { limits: QUICK_PACES, ...options });
 const OTHER_URL = "https://other.awsapps.com/start";
 
 /** Acts as the user: approves (or denies) each device authorization once it was shown. */
@@ -57,7 +63,7 @@ Deno.test("login signs in a legacy profile with the device code flow when --head
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(LEGACY_PROFILE);
   const [result] = await Promise.all([
-    runCli(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
+    run(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
     actOnDevices(fake, 1),
   ]);
   assertEquals(result.code, 0, result.stderr);
@@ -90,7 +96,7 @@ Deno.test("login opens the browser and completes the PKCE flow for an sso-sessio
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
   const bin = await fakeBrowser(home);
-  const result = await runCli(["login", "--profile", "dev"], {
+  const result = await run(["login", "--profile", "dev"], {
     home,
     endpoint: fake.url,
     env: browserEnv(bin),
@@ -131,7 +137,7 @@ Deno.test(
       await home.writeConfig(config);
       const bin = await fakeBrowser(home);
       const [result] = await Promise.all([
-        runCli(["login", "--profile", "dev"], {
+        run(["login", "--profile", "dev"], {
           home,
           endpoint: fake.url,
           env: { ...browserEnv(bin), ...env },
@@ -156,7 +162,7 @@ Deno.test("login reports a fresh token as already logged in and logs in again wi
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
   await home.writeToken({ sessionName: "my-sso" }, cliToken("at-fresh", 8 * HOUR));
-  const skipped = await runCli(["login", "--profile", "dev"], { home, endpoint: fake.url });
+  const skipped = await run(["login", "--profile", "dev"], { home, endpoint: fake.url });
   assertEquals(skipped.code, 0, skipped.stderr);
   assertMatch(
     skipped.stderr,
@@ -165,7 +171,7 @@ Deno.test("login reports a fresh token as already logged in and logs in again wi
   assertEquals(fake.requests.length, 0);
 
   const [forced] = await Promise.all([
-    runCli(["login", "--profile", "dev", "--force", "--no-browser"], { home, endpoint: fake.url }),
+    run(["login", "--profile", "dev", "--force", "--no-browser"], { home, endpoint: fake.url }),
     actOnDevices(fake, 1),
   ]);
   assertEquals(forced.code, 0, forced.stderr);
@@ -183,7 +189,7 @@ Deno.test("login --all signs in to every configured instance", async () => {
     `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
   );
   const [result] = await Promise.all([
-    runCli(["login", "--all", "--headless"], { home, endpoint: fake.url }),
+    run(["login", "--all", "--headless"], { home, endpoint: fake.url }),
     actOnDevices(fake, 2),
   ]);
   assertEquals(result.code, 0, result.stderr);
@@ -198,7 +204,7 @@ Deno.test("login with a start URL that a session uses writes the session's token
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(SESSION_PROFILE);
   const [result] = await Promise.all([
-    runCli(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
+    run(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
     actOnDevices(fake, 1),
   ]);
   assertEquals(result.code, 0, result.stderr);
@@ -210,7 +216,7 @@ Deno.test("login with a start URL that a session shares fills the legacy token t
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(`${SESSION_PROFILE}\n${LEGACY_PROFILE}`);
   const [result] = await Promise.all([
-    runCli(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
+    run(["login", START_URL, "us-east-1", "--use-device-code"], { home, endpoint: fake.url }),
     actOnDevices(fake, 1),
   ]);
   assertEquals(result.code, 0, result.stderr);
@@ -225,7 +231,7 @@ Deno.test("login with a start URL that a session shares fills the legacy token t
   // Already logged in (fresh session token): the missing legacy token is filled from it.
   await Deno.remove(legacyPath(home));
   const before = fake.requests.length;
-  const again = await runCli(["login", "example"], { home, endpoint: fake.url });
+  const again = await run(["login", "example"], { home, endpoint: fake.url });
   assertEquals(again.code, 0, again.stderr);
   assertMatch(again.stderr, /^Already logged in to /);
   const filled = await home.readToken({});
@@ -241,23 +247,23 @@ function legacyPath(home: TempHome): string {
 
 Deno.test("login exits 1 with one sentence when no instance, several or an unknown profile match", async () => {
   await using home = await TempHome.create();
-  const none = await runCli(["login"], { home });
+  const none = await run(["login"], { home });
   assertEquals(none.code, 1);
   assertMatch(none.stderr, /^No SSO instance found: .*\.\n$/);
 
   await home.writeConfig(
     `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
   );
-  const several = await runCli(["login"], { home });
+  const several = await run(["login"], { home });
   assertEquals(several.code, 1);
   assertEquals(
     several.stderr,
     `Several SSO instances are configured (${START_URL}, ${OTHER_URL}); choose one with a start URL or --profile.\n`,
   );
-  const unknown = await runCli(["login", "--profile", "nope"], { home });
+  const unknown = await run(["login", "--profile", "nope"], { home });
   assertEquals(unknown.code, 1);
   assertEquals(unknown.stderr, `Profile nope was not found in ${home.configPath}.\n`);
-  const nomatch = await runCli(["login", "nothing-like-this"], { home });
+  const nomatch = await run(["login", "nothing-like-this"], { home });
   assertEquals(nomatch.code, 1);
   assertEquals(nomatch.stderr, "No configured SSO start URL matches nothing-like-this.\n");
 });
@@ -267,7 +273,7 @@ Deno.test("login exits 3 when the device authorization is denied", async () => {
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(LEGACY_PROFILE);
   const [result] = await Promise.all([
-    runCli(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
+    run(["login", "--profile", "legacy", "--headless"], { home, endpoint: fake.url }),
     actOnDevices(fake, 1, "deny"),
   ]);
   assertEquals(result.code, 3);
@@ -278,7 +284,7 @@ Deno.test("login exits 2 when the device authorization expires before approval",
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start({ deviceExpiresInSec: 2, deviceInterval: 1 });
   await home.writeConfig(LEGACY_PROFILE);
-  const result = await runCli(["login", "--profile", "legacy", "--headless"], {
+  const result = await run(["login", "--profile", "legacy", "--headless"], {
     home,
     endpoint: fake.url,
   });
@@ -294,7 +300,7 @@ Deno.test("login exits 4 when IAM Identity Center rejects the client registratio
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(LEGACY_PROFILE);
   fake.failAlways("RegisterClient", { errorType: "InvalidClientMetadataException" });
-  const result = await runCli(["login", "--profile", "legacy", "--headless"], {
+  const result = await run(["login", "--profile", "legacy", "--headless"], {
     home,
     endpoint: fake.url,
   });
@@ -310,7 +316,7 @@ Deno.test("login prints the URL when the browser command cannot be started", asy
   await using fake = await FakeIdentityCenter.start();
   await home.writeConfig(LEGACY_PROFILE);
   const [result] = await Promise.all([
-    runCli(["login", "--profile", "legacy"], {
+    run(["login", "--profile", "legacy"], {
       home,
       endpoint: fake.url,
       env: { DISPLAY: ":99", BROWSER: `${home.dir}/not-a-browser` },

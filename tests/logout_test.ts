@@ -1,4 +1,4 @@
-/** End-to-end tests of `aws-sso-util logout`, run as a subprocess against the fake server. */
+/** End-to-end tests of `aws-sso-util logout`, run through `runCli` against the fake server. */
 import { assert, assertEquals, assertMatch, assertNotMatch } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import {

@@ -1,6 +1,7 @@
 /** pythonJsonDumps() must lay JSON out exactly as Python's json.dumps does. */
 import { pythonJsonDumps } from "../src/cache/python_json.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
+import { pythonExecutable } from "./script_helpers.ts";
 
 Deno.test("pythonJsonDumps() uses ', ' and ': ' separators by default", () => {
   assertEquals(
@@ -102,23 +103,7 @@ Deno.test("pythonJsonDumps() rejects values JSON cannot hold", () => {
   assertThrows(() => pythonJsonDumps({ f: () => 1 }), TypeError);
 });
 
-async function findPython(): Promise<string | undefined> {
-  for (const name of ["python3", "python"]) {
-    try {
-      const out = await new Deno.Command(name, {
-        args: ["-c", "import json; print(json.dumps(1))"],
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      if (out.success) return name;
-    } catch {
-      // not installed
-    }
-  }
-  return undefined;
-}
-
-const PYTHON = await findPython();
+const PYTHON = await pythonExecutable();
 
 Deno.test({
   name: "pythonJsonDumps() agrees with the installed python3's json.dumps on mixed values",

@@ -1,5 +1,5 @@
 /**
- * Tests of `aws-sso-util roles`: end to end as a subprocess against the fake Identity Center, the
+ * Tests of `aws-sso-util roles`: end to end through `runCli` against the fake Identity Center, the
  * listing in-process against the fake (request rate), and the limiter with a virtual clock.
  */
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";

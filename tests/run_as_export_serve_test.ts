@@ -20,7 +20,7 @@ import {
   START_URL,
   TempHome,
 } from "./helpers.ts";
-import { hasCommand } from "./script_helpers.ts";
+import { pythonExecutable, pythonHas } from "./script_helpers.ts";
 
 const HOUR = 3_600_000;
 const PROFILE = `${LEGACY_PROFILE}region = eu-west-3\n`;
@@ -338,7 +338,7 @@ for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "I
   });
 }
 
-const hasBotocore = await hasCommand("python3", ["-c", "import botocore.credentials"]);
+const hasBotocore = await pythonHas("botocore.credentials");
 
 Deno.test({
   name:
@@ -356,7 +356,16 @@ Deno.test({
     ].join("\n");
     const result = await finish(
       await spawnCli(
-        ["run-as", "--profile", "legacy", "--container-credentials", "--", "python3", "-c", script],
+        [
+          "run-as",
+          "--profile",
+          "legacy",
+          "--container-credentials",
+          "--",
+          (await pythonExecutable())!,
+          "-c",
+          script,
+        ],
         home,
         fake.url,
       ),

@@ -93,3 +93,37 @@ export async function fileSha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+let python: Promise<string | undefined> | undefined;
+
+/**
+ * The Python 3 interpreter's own path (`python3`, else `python`), or undefined when there is
+ * none. A version manager's shim (pyenv, asdf) costs a third of a second of CPU at every start,
+ * so tests run the interpreter it resolves to.
+ */
+export function pythonExecutable(): Promise<string | undefined> {
+  python ??= (async () => {
+    for (const name of ["python3", "python"]) {
+      try {
+        const out = await new Deno.Command(name, {
+          args: ["-c", "import sys; assert sys.version_info[0] == 3; print(sys.executable)"],
+          stdout: "piped",
+          stderr: "null",
+        }).output();
+        const path = new TextDecoder().decode(out.stdout).trim();
+        if (out.success) return path || name;
+      } catch {
+        // not installed
+      }
+    }
+    return undefined;
+  })();
+  return python;
+}
+
+/** Whether Python 3 is installed and can `import` each module (e.g. `botocore.credentials`). */
+export async function pythonHas(...modules: string[]): Promise<boolean> {
+  const exe = await pythonExecutable();
+  return exe !== undefined &&
+    await hasCommand(exe, ["-c", modules.map((m) => `import ${m}`).join("; ")]);
+}

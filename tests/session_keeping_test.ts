@@ -12,6 +12,7 @@ import {
   LEGACY_PROFILE,
   loginOnFake,
   parseCredentialOutput,
+  QUICK_PACES,
   runCli,
   SESSION_PROFILE,
   START_URL,
@@ -120,6 +121,7 @@ Deno.test("credential-process reports an SSO OIDC outage with exit 4 when an exp
     const result = await runCli(["credential-process", "--profile", "dev"], {
       home,
       endpoint: fake.url,
+      limits: QUICK_PACES, // the retries' backoff
     });
     assertEquals(
       [name, result.code, result.stderr],

@@ -1,5 +1,5 @@
 /**
- * `aws-sso-util status` as a subprocess: tokens in the AWS CLI's layout and in ours, the role
+ * `aws-sso-util status` through `runCli`: tokens in the AWS CLI's layout and in ours, the role
  * credentials cached from them, `--profile` exit codes checked against what `credential-process`
  * then really does, config errors, hostile cache entries, a large cache, and no network at all.
  */

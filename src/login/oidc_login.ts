@@ -465,7 +465,8 @@ async function deviceFlow(
     startUrl: instance.startUrl,
   });
   const expiresAt = deps.rt.now() + auth.expiresIn * 1000;
-  let interval = Math.max(1, auth.interval || 5) * 1000;
+  // The interval the service asks for, never under the floor.
+  let interval = Math.max(deps.rt.limits.devicePollMinMs, auth.interval * 1000);
   deps.log?.log(`device authorization started, expires in ${auth.expiresIn}s`);
   const poll = async (): Promise<CreatedToken | "pending" | "slow"> => {
     try {

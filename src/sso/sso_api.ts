@@ -154,7 +154,7 @@ export interface DeviceAuthorization {
   verificationUriComplete: string;
   /** Seconds. */
   expiresIn: number;
-  /** Seconds between polls. */
+  /** Seconds between polls (5 when the service names none). */
   interval: number;
 }
 
@@ -183,7 +183,8 @@ export async function startDeviceAuthorization(
       ? out.verificationUriComplete
       : out.verificationUri,
     expiresIn: positive(out.expiresIn) ?? 600,
-    interval: positive(out.interval) ?? 5,
+    // 0 asks for no wait at all (the login's floor, `devicePollMinMs`, still applies).
+    interval: out.interval === 0 ? 0 : positive(out.interval) ?? 5,
   };
 }
 

@@ -64,7 +64,10 @@ export interface FakeOptions {
   registrationLifetimeSec: number;
   /** `expiresIn` of device authorizations in seconds (default 600). */
   deviceExpiresInSec: number;
-  /** `interval` of device authorizations in seconds (default 1). */
+  /**
+   * `interval` of device authorizations in seconds (default 0: as often as the client's floor,
+   * `devicePollMinMs`, allows; AWS names 1).
+   */
   deviceInterval: number;
   /**
    * Approve a device authorization automatically once it has been polled this many times while
@@ -168,7 +171,7 @@ export function defaultFakeOptions(): FakeOptions {
     accessTokenLifetimeSec: 28_800,
     registrationLifetimeSec: 90 * DAY_SEC,
     deviceExpiresInSec: 600,
-    deviceInterval: 1,
+    deviceInterval: 0,
     autoApproveDeviceAfterPolls: undefined,
     rotateRefreshToken: true,
     omitRefreshTokenOnRefresh: false,
