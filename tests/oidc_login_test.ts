@@ -346,6 +346,17 @@ Deno.test("login slows polling down by 5 seconds when asked to", async () => {
   assertEquals(t.fake.calls.CreateToken, 3);
 });
 
+Deno.test("login polls at the service's interval, but never more often than devicePollMinMs", async () => {
+  for (
+    const [interval, floor, expected] of [[0, undefined, 1000], [2, undefined, 2000], [0, 30, 30]]
+  ) {
+    await using t = await setup({ autoApproveDeviceAfterPolls: 2, deviceInterval: interval });
+    const limits = floor === undefined ? {} : { devicePollMinMs: floor };
+    await performLogin({ instance: LEGACY }, t.deps({ limits }));
+    assertEquals(t.clock.sleeps, [expected, expected], `interval ${interval}, floor ${floor}`);
+  }
+});
+
 Deno.test("login gives up with exit 2 when the device authorization's lifetime is over", async () => {
   await using t = await setup({ deviceExpiresInSec: 10, deviceInterval: 3 });
   const error = await assertRejects(
