@@ -1,6 +1,6 @@
 /**
- * Every time limit and pace of the tool, in one place. Commands read them from their {@link Runtime}
- * (`rt.limits`), so tests hand in small ones and never wait out a real limit.
+ * Every time limit and pace of the tool, in one place. Commands read them from their
+ * {@link Runtime} (`rt.limits`), so tests hand in small ones and never wait out a real limit.
  *
  * @module
  */

@@ -4,7 +4,7 @@ import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.t
 import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { LIMITS, type Limits } from "../src/limits.ts";
 import { type Runtime, systemRuntime, type TextSink, withRuntime } from "../src/runtime.ts";
-import { stringLines } from "../src/ui/line_reader.ts";
+import { LineReader, type LineSource } from "../src/ui/line_reader.ts";
 import { main } from "../main.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { DEVICE_CODE_GRANT, type FakeIdentityCenter } from "./fake_server.ts";
@@ -391,6 +391,20 @@ export function parseCredentialOutput(stdout: string): Record<string, unknown> {
   const lines = stdout.split("\n").filter((l) => l !== "");
   if (lines.length !== 1) throw new Error(`expected one line on stdout, got: ${stdout}`);
   return JSON.parse(lines[0]);
+}
+
+/** A runtime's stdin that reads the lines of `text`. */
+export function stringLines(text: string): LineSource {
+  let rest = new TextEncoder().encode(text);
+  return new LineReader({
+    read(p) {
+      if (rest.length === 0) return Promise.resolve(null);
+      const n = Math.min(rest.length, p.length);
+      p.set(rest.subarray(0, n));
+      rest = rest.subarray(n);
+      return Promise.resolve(n);
+    },
+  });
 }
 
 /** A stream that keeps what is written to it (`text`). */

@@ -45,14 +45,13 @@ export function createPatientLimiter(
   log?: DebugLog,
   random?: () => number,
 ): RequestLimiter {
-  const clock = rt;
   return createRolesLimiter({
-    clock,
+    clock: rt,
     random,
     log,
     rate: rt.limits.populateRate,
     retry: { retries: Number.MAX_SAFE_INTEGER, ...rt.limits.populateRetry },
-    retryWhile: () => clock.now() < deadline,
+    retryWhile: () => rt.now() < deadline,
   });
 }
 

@@ -44,17 +44,3 @@ export class LineReader implements LineSource {
     }
   }
 }
-
-/** Lines of a string (tests, and answers given up front). */
-export function stringLines(text: string): LineSource {
-  let rest = new TextEncoder().encode(text);
-  return new LineReader({
-    read(p) {
-      if (rest.length === 0) return Promise.resolve(null);
-      const n = Math.min(rest.length, p.length);
-      p.set(rest.subarray(0, n));
-      rest = rest.subarray(n);
-      return Promise.resolve(n);
-    },
-  });
-}
