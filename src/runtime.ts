@@ -91,7 +91,10 @@ export function systemRuntime(): Runtime {
     stdin: lazyStdinLines(),
     stdinIsTerminal: () => Deno.stdin.isTerminal(),
     ttyPath: Deno.build.os === "windows" ? null : "/dev/tty",
-    program: { execPath: Deno.execPath(), mainModule: Deno.mainModule, os: Deno.build.os },
+    // Read when asked: only `configure` needs it, and never on the credential-process fast path.
+    get program() {
+      return { execPath: Deno.execPath(), mainModule: Deno.mainModule, os: Deno.build.os };
+    },
     http: sendHttp,
     paths() {
       return awsPaths(this.env);

@@ -17,6 +17,7 @@ import {
   cliToken,
   declaredPermissionFlags,
   MAIN,
+  makeReadOnly,
   ROLE,
   runCli,
   START_URL,
@@ -383,18 +384,6 @@ Deno.test("configure profile exits 2 and leaves the file alone when the config c
   assertMatch(malformed.stderr, /^The AWS config file .*broken is malformed: line 2 /);
   assertEquals(await Deno.readTextFile(broken), "[profile x]\nthis line is not a key\n");
 });
-
-/** Makes `dir` unwritable: chmod 0500, or (as root, who ignores modes) `chattr +i` if it works. */
-async function makeReadOnly(dir: string): Promise<(() => Promise<void>) | undefined> {
-  if (Deno.uid() !== 0) {
-    await Deno.chmod(dir, 0o500);
-    return () => Deno.chmod(dir, 0o700);
-  }
-  const chattr = (flag: string) =>
-    new Deno.Command("chattr", { args: [flag, dir], stdout: "null", stderr: "null" }).output()
-      .then((o) => o.success, () => false);
-  return await chattr("+i") ? async () => void await chattr("-i") : undefined;
-}
 
 Deno.test({
   name: "configure profile exits 2 when the config directory is read-only",

@@ -9,11 +9,11 @@ import {
   assertMode,
   cliToken,
   LEGACY_PROFILE,
-  loginOnFake,
   parseCredentialOutput,
   ROLE,
   runCli,
   SESSION_PROFILE,
+  sessionToken,
   START_URL,
   startCli,
   TempHome,
@@ -29,28 +29,6 @@ const LEGACY_LOGIN =
 async function legacyToken(home: TempHome, fake: FakeIdentityCenter, validMs = 8 * HOUR) {
   fake.addAccessToken("at-legacy");
   return await home.writeToken({}, cliToken("at-legacy", validMs));
-}
-
-/**
- * Writes a refreshable token for sso-session `my-sso`, valid for `validMs`, as `aws sso login`
- * writes it; returns the login's values and the token file path.
- */
-async function sessionToken(
-  home: TempHome,
-  fake: FakeIdentityCenter,
-  validMs: number,
-  extra: Record<string, unknown> = {},
-) {
-  const seed = await loginOnFake(fake);
-  const path = await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, validMs),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-    ...extra,
-  });
-  return { ...seed, path };
 }
 
 Deno.test("credential-process fetches, prints and caches credentials when the cache is cold", async () => {

@@ -260,15 +260,13 @@ async function runInProcess(args: string[], options: RunOptions): Promise<CliRes
   const vars = cliEnv(options);
   const stdout = captureSink();
   const stderr = captureSink();
-  const rt = withRuntime(systemRuntime(), {
-    env: (name) => vars[name],
+  const rt = testRuntime(vars, {
     stdout,
     stderr,
     stdin: stringLines(options.stdin ?? ""),
-    stdinIsTerminal: () => false,
     ttyPath: null, // as detached (`options.detach`): no controlling terminal
     program: { execPath: Deno.execPath(), mainModule: MAIN_URL, os: Deno.build.os },
-    limits: { ...LIMITS, ...options.limits },
+    limits: options.limits,
   });
   const code = await main(args, rt);
   return { code, stdout: stdout.text, stderr: stderr.text, ms: performance.now() - started };
@@ -475,4 +473,38 @@ export async function loginOnFake(fake: FakeIdentityCenter) {
     refreshToken: tok.refreshToken as string,
     registrationExpiresAt: formatAwsTimestamp(reg.clientSecretExpiresAt * 1000),
   };
+}
+
+/**
+ * Writes a refreshable token for sso-session `my-sso`, valid for `validMs`, as `aws sso login`
+ * writes it; returns the login's values and the token file path.
+ */
+export async function sessionToken(
+  home: TempHome,
+  fake: FakeIdentityCenter,
+  validMs: number,
+  extra: Record<string, unknown> = {},
+) {
+  const seed = await loginOnFake(fake);
+  const path = await home.writeToken({ sessionName: "my-sso" }, {
+    ...cliToken(seed.accessToken, validMs),
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    registrationExpiresAt: seed.registrationExpiresAt,
+    refreshToken: seed.refreshToken,
+    ...extra,
+  });
+  return { ...seed, path };
+}
+
+/** Makes `dir` unwritable: chmod 0500, or (as root, who ignores modes) `chattr +i` if it works. */
+export async function makeReadOnly(dir: string): Promise<(() => Promise<void>) | undefined> {
+  if (Deno.uid() !== 0) {
+    await Deno.chmod(dir, 0o500);
+    return () => Deno.chmod(dir, 0o700);
+  }
+  const chattr = (flag: string) =>
+    new Deno.Command("chattr", { args: [flag, dir], stdout: "null", stderr: "null" }).output()
+      .then((o) => o.success, () => false);
+  return await chattr("+i") ? async () => void await chattr("-i") : undefined;
 }

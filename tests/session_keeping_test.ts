@@ -10,11 +10,12 @@ import {
   captureSink,
   cliToken,
   LEGACY_PROFILE,
-  loginOnFake,
+  makeReadOnly,
   parseCredentialOutput,
   QUICK_PACES,
   runCli,
   SESSION_PROFILE,
+  sessionToken,
   START_URL,
   TempHome,
   testRuntime,
@@ -35,19 +36,6 @@ const SESSION: SsoInstance = {
 };
 const DEV_LOGIN =
   "Login required. Use `aws-sso-util login --profile dev` or `aws sso login --profile dev` and try again.";
-
-/** A refreshable token of sso-session `my-sso` valid for `validMs`, as `aws sso login` writes it. */
-async function sessionToken(home: TempHome, fake: FakeIdentityCenter, validMs: number) {
-  const seed = await loginOnFake(fake);
-  const path = await home.writeToken({ sessionName: "my-sso" }, {
-    ...cliToken(seed.accessToken, validMs),
-    clientId: seed.clientId,
-    clientSecret: seed.clientSecret,
-    registrationExpiresAt: seed.registrationExpiresAt,
-    refreshToken: seed.refreshToken,
-  });
-  return { ...seed, path };
-}
 
 /** The access tokens GetRoleCredentials was called with, in order. */
 function bearers(fake: FakeIdentityCenter): string[] {
@@ -197,18 +185,6 @@ Deno.test("credential-process drops the cached registration the service forgot s
   assertEquals(await Deno.stat(regPath).then(() => true, () => false), false);
   assertEquals(await Deno.readTextFile(otherReg), registration);
 });
-
-/** Makes `dir` unwritable: chmod 0500, or (as root, who ignores modes) `chattr +i` if it works. */
-async function makeReadOnly(dir: string): Promise<(() => Promise<void>) | undefined> {
-  if (Deno.uid() !== 0) {
-    await Deno.chmod(dir, 0o500);
-    return () => Deno.chmod(dir, 0o700);
-  }
-  const chattr = (flag: string) =>
-    new Deno.Command("chattr", { args: [flag, dir], stdout: "null", stderr: "null" }).output()
-      .then((o) => o.success, () => false);
-  return await chattr("+i") ? async () => void await chattr("-i") : undefined;
-}
 
 Deno.test({
   name:

@@ -50,8 +50,13 @@ import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { relativeTime } from "../ui/status_report.ts";
 import { loginState, usableWithoutLogin } from "./login_state.ts";
 import { getUsableToken } from "./token_provider.ts";
-import { accountsWithRoles, listAllAccountRoles, listAllAccounts } from "./account_listing.ts";
-import type { ListingContext } from "./account_listing.ts";
+import {
+  accountsWithRoles,
+  listAllAccountRoles,
+  listAllAccounts,
+  listingApiContext,
+  type ListingContext,
+} from "./account_listing.ts";
 import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
 
 /** What to check (the command's flags). */
@@ -138,18 +143,12 @@ export async function checkAccess(
     unauthorized: rejected,
   };
   if (account === undefined && roleName === undefined) {
-    const page = await listAccountsPage({
-      rt,
-      region: instance.ssoRegion,
-      endpoint: endpoint.url,
-      caBundle: endpoint.caBundle,
-      deadline: rt.now() + rt.limits.listingPageMs,
-      log,
-    }, token.accessToken).catch((error) => {
-      const unauthorized = error instanceof AwsApiError &&
-        error.errorCode === "UnauthorizedException";
-      throw unauthorized ? rejected() : error;
-    });
+    const page = await listAccountsPage(listingApiContext(listing), token.accessToken)
+      .catch((error) => {
+        const unauthorized = error instanceof AwsApiError &&
+          error.errorCode === "UnauthorizedException";
+        throw unauthorized ? rejected() : error;
+      });
     report({
       level: "ok",
       text:

@@ -82,7 +82,8 @@ export interface ListingContext {
   unauthorized?: () => CliError;
 }
 
-function apiContext(ctx: ListingContext): ApiContext {
+/** The API context of one listing call: its page gets `listingPageMs` from now. */
+export function listingApiContext(ctx: ListingContext): ApiContext {
   return {
     rt: ctx.rt,
     region: ctx.region,
@@ -108,10 +109,13 @@ async function allPages<T>(
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const result = await limiter.run(() => page(apiContext(ctx), nextToken)).catch((error) => {
-      const rejected = error instanceof AwsApiError && error.errorCode === "UnauthorizedException";
-      throw rejected && ctx.unauthorized ? ctx.unauthorized() : error;
-    });
+    const result = await limiter.run(() => page(listingApiContext(ctx), nextToken)).catch(
+      (error) => {
+        const rejected = error instanceof AwsApiError &&
+          error.errorCode === "UnauthorizedException";
+        throw rejected && ctx.unauthorized ? ctx.unauthorized() : error;
+      },
+    );
     items.push(...result.items);
     nextToken = result.nextToken;
     pages++;

@@ -13,6 +13,7 @@ import { AwsApiError } from "../errors.ts";
 import {
   createRolesLimiter,
   listAllAccountRoles,
+  listingApiContext,
   type ListingContext,
   ROLES_CONCURRENCY,
 } from "./account_listing.ts";
@@ -87,18 +88,7 @@ export async function listOrganisation(
     let nextToken: string | undefined;
     do {
       const page = await ctx.limiter.run(() =>
-        listAccountsPage(
-          {
-            rt: ctx.rt,
-            region: ctx.region,
-            endpoint: ctx.endpoint,
-            caBundle: ctx.caBundle,
-            deadline: ctx.rt.now() + ctx.rt.limits.listingPageMs,
-            log: ctx.log,
-          },
-          ctx.accessToken,
-          nextToken,
-        )
+        listAccountsPage(listingApiContext(ctx), ctx.accessToken, nextToken)
       ).catch((error) => {
         throw rejected(error);
       });
