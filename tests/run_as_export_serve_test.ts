@@ -311,29 +311,36 @@ for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "I
         fake.url,
       );
       // A stuck run must fail the test, not hang the suite.
-      const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      while (!seen.includes("ready")) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += value;
+      const guard = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* it ended meanwhile */ }
+      }, 30_000);
+      try {
+        const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        let seen = "";
+        while (!seen.includes("ready")) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen += value;
+        }
+        if (!seen.includes("ready")) {
+          const stderr = await new Response(child.stderr).text();
+          throw new Error(`run-as ended before its child was ready: ${seen}${stderr}`);
+        }
+        child.kill(signal);
+        while (true) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen += value;
+        }
+        const status = await child.status;
+        assertEquals(status.code, code);
+        assertMatch(seen, new RegExp(`got-${trap}`));
+        await child.stderr.cancel();
+      } finally {
+        clearTimeout(guard);
       }
-      if (!seen.includes("ready")) {
-        const stderr = await new Response(child.stderr).text();
-        throw new Error(`run-as ended before its child was ready: ${seen}${stderr}`);
-      }
-      child.kill(signal);
-      while (true) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += value;
-      }
-      const status = await child.status;
-      clearTimeout(guard);
-      assertEquals(status.code, code);
-      assertMatch(seen, new RegExp(`got-${trap}`));
-      await child.stderr.cancel();
     },
   });
 }
