@@ -139,12 +139,18 @@ export async function generate(): Promise<string> {
 
 if (import.meta.main) {
   try {
-    const flags = parseFlags(Deno.args, { check: { type: "boolean" } }, "usage: gen_endpoint_rules.ts [--check]");
+    const flags = parseFlags(
+      Deno.args,
+      { check: { type: "boolean" } },
+      "usage: gen_endpoint_rules.ts [--check]",
+    );
     const text = await generate();
     if (flags.check) {
       const current = await Deno.readTextFile(OUTPUT).catch(() => "");
       if (current !== text) {
-        console.error("src/config/endpoint_rules.json is not what the pinned SDK gives; regenerate it.");
+        console.error(
+          "src/config/endpoint_rules.json is not what the pinned SDK gives; regenerate it.",
+        );
         Deno.exit(1);
       }
     } else {

@@ -39,9 +39,16 @@ export class EndpointRuleError extends Error {
   }
 }
 
-type Expression = string | boolean | number | { ref: string } | { fn: string; argv: Expression[] } | {
-  [key: string]: Expression;
-} | Expression[];
+type Expression =
+  | string
+  | boolean
+  | number
+  | { ref: string }
+  | { fn: string; argv: Expression[] }
+  | {
+    [key: string]: Expression;
+  }
+  | Expression[];
 
 interface Diagram {
   params: string[];
@@ -61,12 +68,7 @@ const RESULT = 100_000_000;
 /** Evaluates one service's rules for `params`; throws EndpointRuleError when they refuse. */
 export function resolveRuleEndpoint(service: RuleService, params: EndpointParams): RuleEndpoint {
   const diagram = DIAGRAMS[service];
-  const scope: Record<string, unknown> = {
-    UseFIPS: false,
-    UseDualStack: false,
-    UseGlobalEndpoint: false,
-    ...params,
-  };
+  const scope: Record<string, unknown> = { UseGlobalEndpoint: false, ...params };
   let ref = diagram.root;
   while (ref !== 1 && ref !== -1 && ref < RESULT) {
     const at = 3 * (Math.abs(ref) - 1);

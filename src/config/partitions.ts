@@ -28,7 +28,7 @@ export interface Partition {
 }
 
 /** Every partition, in the SDK's order (the first match wins). */
-export const PARTITIONS: readonly Partition[] = rules.partitions as Partition[];
+export const PARTITIONS: readonly Partition[] = rules.partitions as unknown as Partition[];
 
 const patterns = new Map<string, RegExp>();
 
