@@ -128,14 +128,23 @@ export const DEFAULT_PERMISSION_SET: PermissionSet = {
     "TERM",
   ],
   net: [
+    // Every host the endpoint rules can give: each partition's DNS suffix, plain and dual-stack
+    // (a test compares this with the generated partition data; widen it by hand, on purpose).
     "*.amazonaws.com",
-    "*.amazonaws.com.cn",
-    "*.amazonaws.eu",
     "*.api.aws",
+    "*.amazonaws.com.cn",
+    "*.api.amazonwebservices.com.cn",
+    "*.amazonaws.eu",
+    "*.api.amazonwebservices.eu",
     "*.c2s.ic.gov",
+    "*.api.aws.ic.gov",
     "*.sc2s.sgov.gov",
-    "*.csp.hci.ic.gov",
+    "*.api.aws.scloud",
     "*.cloud.adc-e.uk",
+    "*.api.cloud-aws.adc-e.uk",
+    "*.csp.hci.ic.gov",
+    "*.api.aws.hci.ic.gov",
+    // The console's federation endpoints (console/signin_endpoint.ts).
     "*.signin.aws.amazon.com",
     "signin.amazonaws-us-gov.com",
     "us-gov-east-1.signin.amazonaws-us-gov.com",

@@ -1,8 +1,9 @@
 /**
  * A small HTTP proxy for tests: answers `CONNECT host:port` by tunnelling to a local port, as a
  * corporate proxy would, and logs each target and the `Proxy-Authorization` header it saw.
- * Every `CONNECT` to `*.amazonaws.com:443` goes to one upstream port (the TLS fake), so a client
- * that uses the default AWS host names reaches the fake. Plain-HTTP absolute-form requests
+ * Every `CONNECT` to an AWS host on port 443 (any partition's DNS suffix, plain or dual-stack)
+ * goes to one upstream port (the TLS fake), so a client that uses the default AWS host names
+ * reaches the fake. Plain-HTTP absolute-form requests
  * (`GET http://host:port/path`) are forwarded too, with the same routing.
  *
  * On Linux it listens on 127.0.0.2, which is not on the CLI's `--allow-net` list: a CLI that
@@ -10,6 +11,10 @@
  *
  * @module
  */
+
+import { partitionDnsSuffixes } from "../src/config/partitions.ts";
+
+const AWS_SUFFIXES = partitionDnsSuffixes();
 
 /** One request the proxy received. */
 export interface ProxyLogEntry {
@@ -25,7 +30,7 @@ export interface ProxyLogEntry {
 
 /** Options of {@link ConnectProxy.start}. */
 export interface ConnectProxyOptions {
-  /** Where `*.amazonaws.com:443` is tunnelled to, on 127.0.0.1. */
+  /** Where AWS hosts' port 443 is tunnelled to, on 127.0.0.1. */
   upstreamPort: number;
   /** Require these basic credentials (407 otherwise). */
   credentials?: { username: string; password: string };
@@ -70,7 +75,7 @@ export class ConnectProxy implements AsyncDisposable {
     this.#acceptDone = this.#acceptLoop();
   }
 
-  /** Starts a proxy that tunnels `*.amazonaws.com:443` to `upstreamPort` on 127.0.0.1. */
+  /** Starts a proxy that tunnels AWS hosts' port 443 to `upstreamPort` on 127.0.0.1. */
   static start(options: ConnectProxyOptions): Promise<ConnectProxy> {
     return Promise.resolve(new ConnectProxy(options));
   }
@@ -83,7 +88,7 @@ export class ConnectProxy implements AsyncDisposable {
   /** Where a target goes: the upstream port for AWS host names, loopback as is, else nowhere. */
   route(host: string, port: number): { hostname: string; port: number } | undefined {
     const name = host.toLowerCase();
-    if (name.endsWith(".amazonaws.com") && port === 443) {
+    if (AWS_SUFFIXES.some((suffix) => name.endsWith(`.${suffix}`)) && port === 443) {
       return { hostname: "127.0.0.1", port: this.#options.upstreamPort };
     }
     if (name === "127.0.0.1" || name === "localhost") return { hostname: "127.0.0.1", port };

@@ -736,8 +736,8 @@ Deno.test({
   name: "FakeIdentityCenter is wire-compatible with the AWS SDK for JavaScript v3",
   async fn() {
     // Pinned inline on purpose: only this test needs the SDK (deno.json has no import map entry).
-    const sso = await import("npm:@aws-sdk/client-sso@3.1164.0");
-    const ssoOidc = await import("npm:@aws-sdk/client-sso-oidc@3.1164.0");
+    const sso = await import("npm:@aws-sdk/client-sso@3.1178.0");
+    const ssoOidc = await import("npm:@aws-sdk/client-sso-oidc@3.1178.0");
     await using fake = await FakeIdentityCenter.start({ accounts: FIVE_ACCOUNTS });
     const config = {
       region: "us-east-1",

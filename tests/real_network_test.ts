@@ -24,7 +24,8 @@ import {
   START_URL,
   TempHome,
 } from "./helpers.ts";
-import { type TlsFixture, tlsFixture } from "./tls_fixture.ts";
+import { TLS_VARIANTS, type TlsFixture, tlsFixture } from "./tls_fixture.ts";
+import { resolveEndpoint } from "../src/config/endpoints.ts";
 
 const HOUR = 3_600_000;
 const PORTAL = "portal.sso.us-east-1.amazonaws.com";
@@ -408,4 +409,70 @@ Deno.test("credential-process exits 4 naming the host when its certificate is no
   assertMatch(other.stderr, /not trusted/i);
   assert(other.stderr.includes(net.tls.otherCaPem), other.stderr);
   assertEquals(net.fake.calls.GetRoleCredentials, 0);
+});
+
+Deno.test("credential-process follows FIPS and dual-stack hosts of every partition through HTTPS_PROXY", async () => {
+  for (const { region, env } of TLS_VARIANTS) {
+    await using net = await Network.create();
+    // Half the cases set the variant as profile keys (use_fips_endpoint = true), half by env.
+    const asKeys = Object.keys(env).length === 1;
+    const keys = asKeys
+      ? Object.entries(env).map(([k, v]) => `${k.replace(/^AWS_/, "").toLowerCase()} = ${v}\n`)
+        .join("")
+      : "";
+    await net.home.writeConfig(
+      LEGACY_PROFILE.replace("sso_region = us-east-1", `sso_region = ${region}`) + keys,
+    );
+    net.fake.addAccessToken("at-legacy");
+    await net.home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+    const r = await net.run(
+      ["credential-process", "--profile", "legacy"],
+      "AWS_CA_BUNDLE",
+      { env: asKeys ? {} : env },
+    );
+    const label = `${region} ${JSON.stringify(env)}`;
+    assertEquals(r.stderr, "", label);
+    assertEquals(r.code, 0, label);
+    const portal = new URL(resolveEndpoint("sso", region, (n) => env[n]).url).hostname;
+    assertEquals(net.connectedHosts(), [`${portal}:443`], label);
+    assertEquals(
+      net.fake.requests.find((q) => q.op === "GetRoleCredentials")!.headers.host,
+      portal,
+    );
+  }
+});
+
+Deno.test("a FIPS token refresh goes to SSO OIDC's FIPS host, then the portal's, through HTTPS_PROXY", async () => {
+  await using net = await Network.create();
+  await net.home.writeConfig(
+    SESSION_PROFILE.replace("[profile dev]\n", "[profile dev]\nuse_fips_endpoint = true\n"),
+  );
+  await seedSessionToken(net, -HOUR);
+  const r = await net.run(["credential-process", "--profile", "dev"], "NODE_EXTRA_CA_CERTS");
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  assertEquals(net.connectedHosts(), [
+    "oidc-fips.us-east-1.amazonaws.com:443",
+    "portal.sso-fips.us-east-1.amazonaws.com:443",
+  ]);
+});
+
+Deno.test("a plain-HTTP endpoint is reached directly: HTTP_PROXY never sees its bearer token", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await using proxy = await ConnectProxy.start({ upstreamPort: Number(new URL(fake.url).port) });
+  await home.writeConfig(LEGACY_PROFILE);
+  fake.addAccessToken("at-legacy");
+  await home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+  const r = await runCli(["credential-process", "--profile", "legacy"], {
+    home,
+    endpoint: fake.url,
+    env: { HTTP_PROXY: proxy.url, http_proxy: proxy.url, ALL_PROXY: proxy.url },
+    machineNetworkEnv: false,
+    subprocess: true,
+  });
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  assertEquals(proxy.log, []);
+  assertEquals(fake.calls.GetRoleCredentials, 1);
 });

@@ -41,8 +41,8 @@ function wire(request: RecordedRequest) {
 
 Deno.test("sso_api sends every operation exactly as the AWS SDK for JavaScript v3 does", async () => {
   // Pinned inline on purpose: only the tests load the SDK, as the reference for the wire format.
-  const sso = await import("npm:@aws-sdk/client-sso@3.1164.0");
-  const oidc = await import("npm:@aws-sdk/client-sso-oidc@3.1164.0");
+  const sso = await import("npm:@aws-sdk/client-sso@3.1178.0");
+  const oidc = await import("npm:@aws-sdk/client-sso-oidc@3.1178.0");
   await using fake = await FakeIdentityCenter.start({ autoApproveDeviceAfterPolls: 0 });
   fake.addAccessToken("tok");
   const config = {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { resolveEndpoint } from "../src/config/endpoints.ts";
+
 /** Regions whose default SSO portal and SSO OIDC host names the server certificate covers. */
 export const TLS_REGIONS: readonly string[] = ["us-east-1", "eu-west-1", "us-west-2", "eu-test-9"];
 
@@ -36,6 +38,22 @@ export function tlsFixture(): Promise<TlsFixture> {
   return fixture;
 }
 
+/**
+ * Endpoint variants the certificate also covers (AWS settings → the region they apply to), so
+ * the network tests can follow FIPS and dual-stack hosts of several partitions.
+ */
+export const TLS_VARIANTS: readonly { region: string; env: Record<string, string> }[] = [
+  { region: "us-east-1", env: { AWS_USE_FIPS_ENDPOINT: "true" } },
+  { region: "us-east-1", env: { AWS_USE_DUALSTACK_ENDPOINT: "true" } },
+  {
+    region: "us-east-1",
+    env: { AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true" },
+  },
+  { region: "us-gov-west-1", env: { AWS_USE_FIPS_ENDPOINT: "true" } },
+  { region: "cn-north-1", env: { AWS_USE_DUALSTACK_ENDPOINT: "true" } },
+  { region: "eusc-de-east-1", env: { AWS_USE_DUALSTACK_ENDPOINT: "true" } },
+];
+
 /** The DNS names the server certificate covers. */
 export function serverDnsNames(): string[] {
   const names = ["localhost"];
@@ -46,7 +64,13 @@ export function serverDnsNames(): string[] {
       `*.sso.${region}.amazonaws.com`,
     );
   }
-  return names;
+  for (const { region, env } of TLS_VARIANTS) {
+    for (const service of ["sso", "sso-oidc"] as const) {
+      const url = resolveEndpoint(service, region, (name) => env[name]).url;
+      names.push(new URL(url).hostname);
+    }
+  }
+  return [...new Set(names)];
 }
 
 async function openssl(dir: string, args: string[]): Promise<void> {

@@ -9,6 +9,7 @@ import { type Command, Option } from "../ui/commander.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
+import { resolveClientSettings } from "../config/client_settings.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
 import {
@@ -131,6 +132,9 @@ export async function login(
   const headless = Boolean(options.headless) || options.browser === false ||
     browserDisabledByEnv(rt.env);
   const openBrowser = runtimeBrowser(rt, log, headless);
+  // A bad AWS setting is one sentence (exit 2) before anything is read or sent.
+  const active = profileEndpointConfig(config, options.profile);
+  resolveClientSettings(rt.env, active.profile, active.profileName);
   const outcomes: InstanceOutcome[] = [];
   for (const instance of instances) {
     if (instances.length > 1) await out.write(`Logging in to ${instanceLabel(instance)}\n`);

@@ -1,10 +1,12 @@
 /**
  * The one way this tool talks HTTP: Deno's own `fetch`. It honours, with no extra permission,
- * `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`, `NO_PROXY` (proxy credentials in the URL included),
+ * `HTTPS_PROXY`/`https_proxy`, `NO_PROXY` (proxy credentials in the URL included),
  * `NODE_EXTRA_CA_CERTS`, `DENO_CERT` and `DENO_TLS_CA_STORE=system`; a CA bundle named by
  * `AWS_CA_BUNDLE` or a profile's `ca_bundle` is added to the trusted roots through
- * `Deno.createHttpClient`, which keeps the proxy settings. Responses are read up to a size
- * limit, so a huge or endless body is refused instead of buffered.
+ * `Deno.createHttpClient`, which keeps the proxy settings. A plain-HTTP endpoint (a local fake)
+ * is always reached directly, never through `HTTP_PROXY`, so no token crosses a proxy in clear
+ * text. Responses are read up to a size limit, so a huge or endless body is refused instead of
+ * buffered.
  *
  * @module
  */
@@ -91,6 +93,17 @@ function clientFor(bundle: CaBundle): Deno.HttpClient {
   return client;
 }
 
+/**
+ * The client that reaches a plain-HTTP endpoint (a local fake or emulator) directly, never
+ * through `HTTP_PROXY`: a bearer token or client secret must not cross a proxy in clear text.
+ */
+function directClient(url: URL): Deno.HttpClient {
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return Deno.createHttpClient({
+    proxy: { transport: "tcp", hostname, port: Number(url.port || 80) },
+  });
+}
+
 /** Closes the clients made for CA bundles (tests call it; a CLI run simply exits). */
 export function closeHttpClients(): void {
   for (const client of clients.values()) client.close();
@@ -132,7 +145,8 @@ export async function sendHttp(request: HttpRequest, options: SendOptions): Prom
     // Refused before fetch, which would look the name up in DNS before refusing it.
     throw new NetworkFailure("notAllowed", "not in --allow-net", host);
   }
-  const client = options.caBundle ? clientFor(options.caBundle) : undefined;
+  using direct = request.url.startsWith("http:") ? directClient(new URL(request.url)) : undefined;
+  const client = direct ?? (options.caBundle ? clientFor(options.caBundle) : undefined);
   let response: Response;
   try {
     response = await fetch(request.url, {

@@ -9,4 +9,5 @@ import "../credential_process_test.ts";
 import "../session_keeping_test.ts";
 import "../credential_process_time_limit_test.ts";
 import "../bad_input_test.ts";
+import "../aws_settings_test.ts";
 import "../python_json_test.ts";
