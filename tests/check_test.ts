@@ -86,7 +86,8 @@ Deno.test("check: a valid token passes the live ListAccounts test (exit 0), one 
   assertEquals(r.code, 0);
   assertMatch(
     r.stdout,
-    /^info: aws-sso-util \d+\.\d+\.\d+ check at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\n/,
+    // The --version line, then the time.
+    /^info: aws-sso-util \d+\.\d+\.\d+ \([a-z0-9_-]+, Deno \S+, commit [0-9a-z-]+\) check at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\n/,
   );
   assertStringIncludes(
     r.stdout,
