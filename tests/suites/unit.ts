@@ -33,6 +33,7 @@ import "../unit/populate_plan_test.ts";
 import "../unit/profile_diagnostics_test.ts";
 import "../unit/profile_naming_test.ts";
 import "../unit/readme_test.ts";
+import "../unit/release_workflow_test.ts";
 import "../unit/registration_cache_test.ts";
 import "../unit/roles_table_test.ts";
 import "../unit/run_as_permissions_test.ts";
