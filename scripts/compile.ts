@@ -4,8 +4,9 @@
  * `deno task compile [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH]
  * [--commit SHA]`
  *
- * For each target (default: the six release targets) it runs `deno compile` on `main.ts`
- * with the explicit flags of the deno.json permission set `run-as` (`RELEASE_PERMISSION_SET`;
+ * For each target (default: the six release targets) it runs `deno compile` on
+ * `aws-sso-util.ts` (`COMPILE_ENTRY`: main.ts's `main()` with its lazy modules embedded) with
+ * the explicit flags of the deno.json permission set `run-as` (`RELEASE_PERMISSION_SET`;
  * never `-A`), then packs the binary with README.md and LICENSE into
  * `aws-sso-util-<version>-<target>.tar.gz` (or `.zip` for Windows) and writes `SHA256SUMS` for
  * the archives. Everything is built in a temporary folder inside the output folder and moved
@@ -33,11 +34,11 @@ import {
   artifactStem,
   BIN_NAME,
   binaryFileName,
+  COMPILE_ENTRY,
   hostTarget,
   isKnownTarget,
   isWindowsTarget,
   KNOWN_TARGETS,
-  LAZY_MODULES,
   RELEASE_PERMISSION_SET,
   RELEASE_TARGETS,
   type Target,
@@ -56,7 +57,7 @@ export class CompileError extends Error {
 export interface CompileOptions {
   /** Targets to build, in order. */
   targets: Target[];
-  /** Project root holding deno.json, main.ts, README.md and LICENSE. */
+  /** Project root holding deno.json, the compile entry, README.md and LICENSE. */
   root: string;
   /** Where the artifacts end up (default `<root>/dist`). */
   outDir: string;
@@ -135,9 +136,12 @@ export async function compile(options: CompileOptions): Promise<string[]> {
       fail(`${config}: ${(error as Error).message}`, 2);
     }
   })();
-  for (const file of ["main.ts", "README.md", "LICENSE"]) {
+  for (const file of [COMPILE_ENTRY, "README.md", "LICENSE"]) {
     if (!(await isFile(`${root}/${file}`))) {
-      fail(`${root}/${file} is missing; a release needs main.ts, README.md and LICENSE.`, 2);
+      fail(
+        `${root}/${file} is missing; a release needs ${COMPILE_ENTRY}, README.md and LICENSE.`,
+        2,
+      );
     }
   }
   const denort = Deno.env.get("DENORT_BIN");
@@ -186,12 +190,11 @@ export async function compile(options: CompileOptions): Promise<string[]> {
         ...flags,
         "--import-map",
         importMap,
-        ...LAZY_MODULES.flatMap((m) => ["--include", `${root}/${m}`]),
         "--target",
         target,
         "--output",
         `${tmp}/${binary}`,
-        `${root}/main.ts`,
+        `${root}/${COMPILE_ENTRY}`,
       ]);
       const data = await Deno.readFile(`${tmp}/${binary}`).catch(() =>
         fail(`deno compile reported success for ${target} but wrote no ${binary}.`, 1)

@@ -20,13 +20,20 @@ export type Target = typeof KNOWN_TARGETS[number];
 
 /**
  * Modules main.ts loads through a non-literal dynamic import (to keep them out of the start-up
- * module graph); `deno compile` only embeds them when named with `--include`.
+ * module graph); `deno compile` only embeds them because {@link COMPILE_ENTRY} imports them
+ * literally.
  */
 export const LAZY_MODULES: readonly string[] = [
   "src/cli.ts",
   "src/login/auto_login.ts",
   "src/commands/status.ts",
 ];
+
+/**
+ * The module binaries are compiled from: main.ts's `main()`, plus literal imports of
+ * {@link LAZY_MODULES} so that `deno compile` and `deno install --compile` embed them.
+ */
+export const COMPILE_ENTRY = "aws-sso-util.ts";
 
 /** The targets a release ships, in the order they are built: every target Deno can build. */
 export const RELEASE_TARGETS: readonly Target[] = KNOWN_TARGETS;

@@ -3,8 +3,15 @@ import { readTarGz, readZip } from "../scripts/archive.ts";
 import { parseSha256Sums } from "../scripts/checksums.ts";
 import { buildInfoModule, writeBuildInfo } from "../scripts/compile.ts";
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
-import { hostTarget, RELEASE_PERMISSION_SET, RELEASE_TARGETS } from "../scripts/release_info.ts";
+import {
+  COMPILE_ENTRY,
+  hostTarget,
+  LAZY_MODULES,
+  RELEASE_PERMISSION_SET,
+  RELEASE_TARGETS,
+} from "../scripts/release_info.ts";
 import { readVersion } from "../scripts/version.ts";
+import { shellSplit } from "../src/ui/shell_split.ts";
 import { fileSha256, hasCommand, REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 /** The flags `deno task compile` runs scripts/compile.ts with. */
@@ -84,7 +91,7 @@ if [ -n "$map" ]; then
 fi
 `;
 
-/** A throwaway project with deno.json, main.ts, README.md, LICENSE and a fake deno. */
+/** A throwaway project with deno.json, aws-sso-util.ts, README.md, LICENSE and a fake deno. */
 async function project(config: Record<string, unknown> = { version: VERSION }) {
   const dir = await tempDir();
   await Deno.writeTextFile(
@@ -94,7 +101,10 @@ async function project(config: Record<string, unknown> = { version: VERSION }) {
       ...config,
     }),
   );
-  await Deno.writeTextFile(`${dir.path}/main.ts`, `console.log("aws-sso-util ${VERSION}");\n`);
+  await Deno.writeTextFile(
+    `${dir.path}/aws-sso-util.ts`,
+    `console.log("aws-sso-util ${VERSION}");\n`,
+  );
   await Deno.writeTextFile(`${dir.path}/README.md`, "# readme\n");
   await Deno.writeTextFile(`${dir.path}/LICENSE`, "license text\n");
   await Deno.writeTextFile(`${dir.path}/fake-deno`, FAKE_DENO, { mode: 0o755 });
@@ -275,12 +285,11 @@ Deno.test({
       assertEquals(args.slice(0, 3), ["compile", "--quiet", "--no-prompt"]);
       assertEquals(args.slice(3, 3 + EXPECTED_FLAGS[target].length), EXPECTED_FLAGS[target]);
       assert(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
-      for (const lazy of ["src/cli.ts", "src/login/auto_login.ts"]) {
-        assertStrictEquals(args[args.indexOf(`${p.path}/${lazy}`) - 1], "--include", binary);
-      }
+      // The entry embeds the lazily loaded modules itself (see the test at the end).
+      assert(!args.includes("--include"), binary);
       assertStrictEquals(args[args.indexOf("--target") + 1], target);
       assertMatch(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
-      assertStrictEquals(args.at(-1), `${p.path}/main.ts`);
+      assertStrictEquals(args.at(-1), `${p.path}/aws-sso-util.ts`);
 
       // The import map replaces src/build_info.ts by a module with this target and commit.
       const [mapText, module] = mapAndModule.split("--- build_info.ts\n");
@@ -360,7 +369,7 @@ Deno.test({
         cwd: p.path,
       });
     await git("init", "-q");
-    await git("add", "deno.json", "main.ts", "README.md", "LICENSE");
+    await git("add", "deno.json", "aws-sso-util.ts", "README.md", "LICENSE");
     await git("commit", "-q", "-m", "x");
     const head = (await git("rev-parse", "HEAD")).stdout.trim();
     assertMatch(head, /^[0-9a-f]{40}$/);
@@ -401,7 +410,7 @@ Deno.test({
   },
 });
 
-Deno.test("main.ts --version prints the target and commit that compile.ts's import map bakes in", async () => {
+Deno.test("the compile entry's --version prints the target and commit the import map bakes in", async () => {
   await using dir = await tempDir();
   const map = await writeBuildInfo(dir.path, REPO_ROOT, {
     target: "aarch64-pc-windows-msvc",
@@ -415,7 +424,7 @@ Deno.test("main.ts --version prints the target and commit that compile.ts's impo
     "--import-map",
     map,
     ...permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET)),
-    `${REPO_ROOT}/main.ts`,
+    `${REPO_ROOT}/${COMPILE_ENTRY}`,
     "--version",
   ], { cwd: REPO_ROOT });
   assertStrictEquals(baked.stderr, "");
@@ -423,4 +432,70 @@ Deno.test("main.ts --version prints the target and commit that compile.ts's impo
     baked.stdout,
     `aws-sso-util ${await readVersion()} (aarch64-pc-windows-msvc, Deno ${Deno.version.deno}, commit ${COMMIT})\n`,
   );
+});
+
+Deno.test("the compile entry's module graph holds every lazily loaded module as code", async () => {
+  // `deno compile` and `deno install --compile` embed the code dependencies of this graph,
+  // dynamic ones with a literal specifier included; main.ts names these only as types.
+  const out = await run(Deno.execPath(), ["info", "--json", `${REPO_ROOT}/${COMPILE_ENTRY}`], {
+    cwd: REPO_ROOT,
+  });
+  assertStrictEquals(out.code, 0, out.stderr);
+  type Dependency = { code?: { specifier: string }; isDynamic?: boolean };
+  const modules = JSON.parse(out.stdout).modules as {
+    specifier: string;
+    dependencies?: Dependency[];
+  }[];
+  const entry = modules.find((m) => m.specifier.endsWith(`/${COMPILE_ENTRY}`))!;
+  const code = (entry.dependencies ?? []).filter((d) => d.code);
+  for (const lazy of LAZY_MODULES) {
+    const url = new URL(`file://${REPO_ROOT}/${lazy}`).href;
+    const dependency = code.find((d) => d.code!.specifier === url);
+    assert(dependency?.isDynamic, `${COMPILE_ENTRY} does not import ${lazy} as code`);
+  }
+  assert(modules.some((m) => /^npm:\/?commander@/.test(m.specifier)), "commander is embedded");
+});
+
+Deno.test("the README's deno install --compile line is accepted by this Deno and builds the binary", async () => {
+  // The line as the README shows it, continuation lines joined.
+  const readme = await Deno.readTextFile(`${REPO_ROOT}/README.md`);
+  const line = readme.replace(/\\\n\s*/g, "").split("\n").find((l) =>
+    l.startsWith("deno install --global --compile ")
+  );
+  assert(line, "README has no deno install --global --compile line");
+  const words = shellSplit(line);
+  const url = words.pop()!;
+  assertMatch(
+    url,
+    new RegExp(`^https://raw\\.githubusercontent\\.com/.*/v[^/]+/${COMPILE_ENTRY}$`),
+  );
+  // Its flags are the release binaries' (tests/unit/readme_test.ts checks that too).
+  assertEquals(
+    words.filter((w) => w.startsWith("--allow-")).sort(),
+    permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET)).sort(),
+  );
+  // Run it on this checkout's entry, into a temp root. Where denort cannot be downloaded (here),
+  // Deno gets as far as fetching it; where it is at hand, the binary is built and runs.
+  await using root = await tempDir();
+  const result = await run(Deno.execPath(), [
+    ...words.slice(1),
+    "--root",
+    root.path,
+    `${REPO_ROOT}/${COMPILE_ENTRY}`,
+  ], {
+    cwd: REPO_ROOT,
+    env: { HTTPS_PROXY: "http://127.0.0.1:9", https_proxy: "http://127.0.0.1:9" },
+  });
+  const binary = `${root.path}/bin/aws-sso-util${WINDOWS ? ".exe" : ""}`;
+  if (result.code === 0) {
+    const version = await run(binary, ["--version"]);
+    assertMatch(version.stdout, /^aws-sso-util \S+ \(\S+, Deno \S+, commit unknown\)\n$/);
+  } else {
+    assertMatch(
+      result.stderr,
+      /Setting up base binary[\s\S]*dl\.deno\.land\/release\/v[^/]+\/denort-/,
+    );
+    assertNotMatch(result.stderr, /unexpected argument|error: .*flag/i);
+    assertStrictEquals(await exists(binary), false);
+  }
 });
