@@ -1,13 +1,14 @@
 /**
- * The version line that `--version` and `check` print, for bug reports: the version (deno.json,
- * its single source of truth), the target, the Deno version and the commit the build came from.
+ * The tool's version, from deno.json (its single source of truth; the release workflow checks
+ * that the tag matches it), and the version line that `--version` and `check` print for bug
+ * reports: the version, the target, the Deno version and the commit the build came from.
  *
  * @module
  */
 import denoJson from "../deno.json" with { type: "json" };
 import { BUILD_COMMIT, BUILD_TARGET } from "./build_info.ts";
 
-/** The version, from deno.json. */
+/** The release version, e.g. `0.1.0`. */
 export const VERSION: string = denoJson.version;
 
 /** What the version line is made of (see {@link versionLine}). */

@@ -304,9 +304,7 @@ async function populate(
     try {
       return await listOrganisation({
         rt,
-        region: instance.ssoRegion,
-        endpoint: endpoint.url,
-        caBundle: endpoint.caBundle,
+        endpoint,
         accessToken,
         log,
         limiter,
