@@ -1,14 +1,21 @@
 /**
  * Builds the release binaries and archives:
  *
- * `deno task compile [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH]`
+ * `deno task compile [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH]
+ * [--commit SHA]`
  *
- * For each target (default: the five release targets) it runs `deno compile` on `main.ts`
- * with the explicit flags of the deno.json permission set `default` (never `-A`), then packs
- * the binary with README.md and LICENSE into `aws-sso-util-<version>-<target>.tar.gz` (or
- * `.zip` for Windows) and writes `SHA256SUMS` for the archives. Everything is built in a
- * temporary folder inside the output folder and moved into place only when every target
- * succeeded, so a failed run leaves no half-written `dist/`.
+ * For each target (default: the six release targets) it runs `deno compile` on
+ * `aws-sso-util.ts` (`COMPILE_ENTRY`: main.ts's `main()` with its lazy modules embedded) with
+ * the explicit flags of the deno.json permission set `run-as` (`RELEASE_PERMISSION_SET`;
+ * never `-A`), then packs the binary with README.md and LICENSE into
+ * `aws-sso-util-<version>-<target>.tar.gz` (or `.zip` for Windows) and writes `SHA256SUMS` for
+ * the archives. Everything is built in a temporary folder inside the output folder and moved
+ * into place only when every target succeeded, so a failed run leaves no half-written `dist/`.
+ *
+ * Each binary has its target and commit baked in (`--version` prints them): `deno compile` gets
+ * an import map that replaces `src/build_info.ts` by a generated module holding them. The
+ * commit is `--commit`, else the checkout's `git rev-parse HEAD` (with `-dirty` when tracked
+ * files have changes), else none (`commit unknown`).
  *
  * `DENORT_BIN` (a local `denort` runtime base) is passed through to `deno compile`, which then
  * uses it for whatever target it builds: so with it set, build one target at a time.
@@ -21,20 +28,20 @@
 import { type ArchiveEntry, createTarGz, createZip } from "./archive.ts";
 import { formatSha256Sums, sha256Hex } from "./checksums.ts";
 import { parseFlags, UsageError } from "./cli_args.ts";
-import { permissionFlags, permissionSetForOs, readPermissionSet } from "./permissions.ts";
+import { permissionFlags, readPermissionSet } from "./permissions.ts";
 import {
   archiveFileName,
   artifactStem,
   BIN_NAME,
   binaryFileName,
+  COMPILE_ENTRY,
   hostTarget,
   isKnownTarget,
   isWindowsTarget,
   KNOWN_TARGETS,
-  LAZY_MODULES,
+  RELEASE_PERMISSION_SET,
   RELEASE_TARGETS,
   type Target,
-  targetOs,
 } from "./release_info.ts";
 import { readVersion } from "./version.ts";
 
@@ -50,16 +57,21 @@ export class CompileError extends Error {
 export interface CompileOptions {
   /** Targets to build, in order. */
   targets: Target[];
-  /** Project root holding deno.json, main.ts, README.md and LICENSE. */
+  /** Project root holding deno.json, the compile entry, README.md and LICENSE. */
   root: string;
   /** Where the artifacts end up (default `<root>/dist`). */
   outDir: string;
   /** The `deno` executable to run `deno compile` with. */
   deno: string;
+  /** The commit to bake in (`--commit`); else found with git at build time. */
+  commit?: string;
 }
 
 const USAGE =
-  "usage: compile.ts [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH]";
+  "usage: compile.ts [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH] [--commit SHA]";
+
+/** A commit id as `--commit` takes it: 7 to 40 hex digits. */
+const COMMIT = /^[0-9a-f]{7,40}$/;
 
 /**
  * Parses the command line; throws a {@link UsageError} on a bad flag and a
@@ -72,7 +84,11 @@ export function parseArgs(args: string[], cwd = Deno.cwd()): CompileOptions {
     "out-dir": { type: "string" },
     root: { type: "string" },
     deno: { type: "string" },
+    commit: { type: "string" },
   }, USAGE);
+  if (values.commit !== undefined && !COMMIT.test(values.commit)) {
+    throw new CompileError("--commit must be a git commit id (7 to 40 lower-case hex digits).", 2);
+  }
   const targets: Target[] = [];
   for (const value of values.target) {
     if (!isKnownTarget(value)) {
@@ -98,6 +114,7 @@ export function parseArgs(args: string[], cwd = Deno.cwd()): CompileOptions {
     root: trimSlash(root),
     outDir: trimSlash(outDir ?? `${trimSlash(root)}/dist`),
     deno,
+    ...(values.commit === undefined ? {} : { commit: values.commit }),
   };
 }
 
@@ -109,10 +126,22 @@ export async function compile(options: CompileOptions): Promise<string[]> {
   const { root, outDir } = options;
   const config = `${root}/deno.json`;
   const version = await readVersion(config).catch((e) => fail(e.message, 2));
-  const permissions = await readPermissionSet(config).catch((e) => fail(e.message, 2));
-  for (const file of ["main.ts", "README.md", "LICENSE"]) {
+  const permissions = await readPermissionSet(config, RELEASE_PERMISSION_SET).catch((e) =>
+    fail(e.message, 2)
+  );
+  const flags = (() => {
+    try {
+      return permissionFlags(permissions);
+    } catch (error) {
+      fail(`${config}: ${(error as Error).message}`, 2);
+    }
+  })();
+  for (const file of [COMPILE_ENTRY, "README.md", "LICENSE"]) {
     if (!(await isFile(`${root}/${file}`))) {
-      fail(`${root}/${file} is missing; a release needs main.ts, README.md and LICENSE.`, 2);
+      fail(
+        `${root}/${file} is missing; a release needs ${COMPILE_ENTRY}, README.md and LICENSE.`,
+        2,
+      );
     }
   }
   const denort = Deno.env.get("DENORT_BIN");
@@ -127,6 +156,7 @@ export async function compile(options: CompileOptions): Promise<string[]> {
   }
   const lockFlags = (await isFile(`${root}/deno.lock`)) ? ["--frozen"] : [];
   const mtime = sourceDate();
+  const commit = options.commit ?? await gitCommit(root);
 
   const createdOutDir = !(await exists(outDir));
   await Deno.mkdir(outDir, { recursive: true });
@@ -151,18 +181,20 @@ export async function compile(options: CompileOptions): Promise<string[]> {
     for (const target of options.targets) {
       const binary = binaryFileName(version, target);
       console.error(`Compiling ${binary}`);
+      const importMap = await writeBuildInfo(`${tmp}/build-${target}`, root, { target, commit });
       await runDenoCompile(options.deno, root, target, [
         "compile",
         "--quiet",
         "--no-prompt",
         ...lockFlags,
-        ...permissionFlags(permissionSetForOs(permissions, targetOs(target))),
-        ...LAZY_MODULES.flatMap((m) => ["--include", `${root}/${m}`]),
+        ...flags,
+        "--import-map",
+        importMap,
         "--target",
         target,
         "--output",
         `${tmp}/${binary}`,
-        `${root}/main.ts`,
+        `${root}/${COMPILE_ENTRY}`,
       ]);
       const data = await Deno.readFile(`${tmp}/${binary}`).catch(() =>
         fail(`deno compile reported success for ${target} but wrote no ${binary}.`, 1)
@@ -196,6 +228,71 @@ export async function compile(options: CompileOptions): Promise<string[]> {
     if (succeeded) await Deno.remove(tmp, { recursive: true }).catch(() => {});
     else cleanUp();
   }
+}
+
+/** The module that `src/build_info.ts` is replaced by in one binary. */
+export function buildInfoModule(info: { target: Target; commit?: string }): string {
+  return [
+    "// Generated by scripts/compile.ts for one release binary; replaces src/build_info.ts.",
+    `export const BUILD_TARGET: string | undefined = ${JSON.stringify(info.target)};`,
+    `export const BUILD_COMMIT: string | undefined = ${
+      info.commit === undefined ? "undefined" : JSON.stringify(info.commit)
+    };`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Writes `build_info.ts` (see {@link buildInfoModule}) and `import_map.json` into `dir`, the map
+ * replacing `<root>/src/build_info.ts` by that module; returns the map's path.
+ */
+export async function writeBuildInfo(
+  dir: string,
+  root: string,
+  info: { target: Target; commit?: string },
+): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/build_info.ts`, buildInfoModule(info));
+  const map = {
+    imports: { [fileUrl(`${root}/src/build_info.ts`)]: fileUrl(`${dir}/build_info.ts`) },
+  };
+  await Deno.writeTextFile(`${dir}/import_map.json`, JSON.stringify(map, null, 2) + "\n");
+  return `${dir}/import_map.json`;
+}
+
+/** A `file:` URL for an absolute POSIX or Windows path. */
+function fileUrl(path: string): string {
+  const slashed = path.replaceAll("\\", "/");
+  return new URL(
+    `file://${/^[A-Za-z]:/.test(slashed) ? "/" : ""}${
+      slashed.replace(/[?#%]/g, encodeURIComponent)
+    }`,
+  ).href;
+}
+
+/**
+ * The checkout's commit (`git rev-parse HEAD` in `root`), with `-dirty` when tracked files have
+ * uncommitted changes; undefined when git or the repository is missing.
+ */
+async function gitCommit(root: string): Promise<string | undefined> {
+  const git = async (args: string[]) => {
+    try {
+      const out = await new Deno.Command("git", {
+        args,
+        cwd: root,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+    } catch {
+      return undefined; // no git
+    }
+  };
+  const head = await git(["rev-parse", "HEAD"]);
+  if (head === undefined || !/^[0-9a-f]{40}$/.test(head)) return undefined;
+  const changes = await git(["status", "--porcelain", "--untracked-files=no"]);
+  return changes ? `${head}-dirty` : head;
 }
 
 /** Matches deno compile's stderr when fetching the `denort` runtime base failed. */

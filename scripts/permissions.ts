@@ -1,8 +1,9 @@
 /**
  * Turns a deno.json permission set (`"permissions": { "default": { ... } }`) into explicit
- * `deno run`/`deno compile` flags, so the same set can be used where `-P` cannot: in
- * `deno compile`d binaries' build step, in tests that launch the CLI, and in README lines
- * for running from a URL. Never produces `-A`/`--allow-all`. Dependency-free on purpose.
+ * `deno run`/`deno compile` flags, so the same set can be used where `-P` cannot: in the build
+ * step of the `deno compile`d binaries (the `run-as` set), in tests that launch the CLI, and in
+ * README lines for running from a URL. Never produces `-A`/`--allow-all`. Dependency-free on
+ * purpose.
  *
  * Run: `deno run --allow-read scripts/permissions.ts [--set NAME] [--config FILE] [--quote]`
  * prints the flags, space-joined (`--quote` quotes them for POSIX shells).
@@ -23,26 +24,6 @@ export {
 export { shellQuote } from "../src/ui/shell_quote.ts";
 
 const DEFAULT_CONFIG = new URL("../deno.json", import.meta.url);
-
-/** Browser openers that exist on one OS only (`run` entries of the CLI's permission set). */
-const OS_ONLY_PROGRAMS: Readonly<Record<string, "linux" | "darwin" | "windows">> = {
-  "xdg-open": "linux",
-  "wslview": "linux",
-  "open": "darwin",
-  "rundll32": "windows",
-};
-
-/**
- * The set as a binary for one OS needs it: `run` entries that only exist on other OSes are
- * dropped, so the binary neither grants them nor reports them as unresolvable at start-up.
- */
-export function permissionSetForOs(
-  set: PermissionSet,
-  os: "linux" | "darwin" | "windows",
-): PermissionSet {
-  if (!Array.isArray(set.run)) return set;
-  return { ...set, run: set.run.filter((p) => (OS_ONLY_PROGRAMS[p] ?? os) === os) };
-}
 
 /**
  * Reads the permission set `name` from the deno.json at `configPath` (default: the

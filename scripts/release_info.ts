@@ -20,7 +20,8 @@ export type Target = typeof KNOWN_TARGETS[number];
 
 /**
  * Modules main.ts loads through a non-literal dynamic import (to keep them out of the start-up
- * module graph); `deno compile` only embeds them when named with `--include`.
+ * module graph); `deno compile` only embeds them because {@link COMPILE_ENTRY} imports them
+ * literally.
  */
 export const LAZY_MODULES: readonly string[] = [
   "src/cli.ts",
@@ -28,14 +29,21 @@ export const LAZY_MODULES: readonly string[] = [
   "src/commands/status.ts",
 ];
 
-/** The targets a release ships, in the order they are built. */
-export const RELEASE_TARGETS: readonly Target[] = [
-  "x86_64-unknown-linux-gnu",
-  "aarch64-unknown-linux-gnu",
-  "x86_64-apple-darwin",
-  "aarch64-apple-darwin",
-  "x86_64-pc-windows-msvc",
-];
+/**
+ * The module binaries are compiled from: main.ts's `main()`, plus literal imports of
+ * {@link LAZY_MODULES} so that `deno compile` and `deno install --compile` embed them.
+ */
+export const COMPILE_ENTRY = "aws-sso-util.ts";
+
+/** The targets a release ships, in the order they are built: every target Deno can build. */
+export const RELEASE_TARGETS: readonly Target[] = KNOWN_TARGETS;
+
+/**
+ * The deno.json permission set the release binaries are compiled with: `run-as` (the default set
+ * with `run` of any program), so that every command, `run-as` included, works in the binary
+ * users install (docs/permissions.md).
+ */
+export const RELEASE_PERMISSION_SET = "run-as";
 
 /** The command name, and the name of the binary inside every archive. */
 export const BIN_NAME = "aws-sso-util";
@@ -58,12 +66,6 @@ export function isKnownTarget(name: string): name is Target {
 /** Whether binaries for `target` are Windows executables. */
 export function isWindowsTarget(target: Target): boolean {
   return target.endsWith("-windows-msvc");
-}
-
-/** The operating system a target runs on. */
-export function targetOs(target: Target): "linux" | "darwin" | "windows" {
-  if (isWindowsTarget(target)) return "windows";
-  return target.endsWith("-apple-darwin") ? "darwin" : "linux";
 }
 
 /** The target matching the machine this runs on (`Deno.build.target`). */

@@ -19,35 +19,38 @@ import {
 
 const USAGE = "usage: scoop.ts [--sums FILE] [--version V] [--repo owner/name] [--out FILE]";
 
-const WINDOWS_X64: Target = "x86_64-pc-windows-msvc";
+/** Scoop's architecture names, and the Windows target each installs. */
+const ARCHITECTURES: readonly (readonly ["64bit" | "arm64", Target])[] = [
+  ["64bit", "x86_64-pc-windows-msvc"],
+  ["arm64", "aarch64-pc-windows-msvc"],
+];
 
-/** The manifest's JSON text; throws when SHA256SUMS lacks the Windows archive. */
+/** The manifest's JSON text; throws when SHA256SUMS lacks one of the Windows archives. */
 export function renderScoopManifest(inputs: PackageInputs): string {
   const { version, repo } = inputs;
-  const { file, sha256 } = archiveFor(inputs, WINDOWS_X64);
+  const architecture: Record<string, unknown> = {};
+  const autoupdate: Record<string, unknown> = {};
+  for (const [name, target] of ARCHITECTURES) {
+    const { file, sha256 } = archiveFor(inputs, target);
+    architecture[name] = {
+      url: releaseAssetUrl(repo, version, file),
+      hash: sha256,
+      extract_dir: artifactStem(version, target),
+    };
+    autoupdate[name] = {
+      url: releaseAssetUrl(repo, "$version", `${artifactStem("$version", target)}.zip`),
+      extract_dir: artifactStem("$version", target),
+    };
+  }
   const manifest = {
     version,
     description: DESCRIPTION,
     homepage: `https://github.com/${repo}`,
     license: LICENSE_ID,
-    architecture: {
-      "64bit": {
-        url: releaseAssetUrl(repo, version, file),
-        hash: sha256,
-        extract_dir: artifactStem(version, WINDOWS_X64),
-      },
-    },
+    architecture,
     bin: `${BIN_NAME}.exe`,
     checkver: { github: `https://github.com/${repo}` },
-    autoupdate: {
-      architecture: {
-        "64bit": {
-          url: releaseAssetUrl(repo, "$version", `${artifactStem("$version", WINDOWS_X64)}.zip`),
-          extract_dir: artifactStem("$version", WINDOWS_X64),
-        },
-      },
-      hash: { url: "$baseurl/SHA256SUMS" },
-    },
+    autoupdate: { architecture: autoupdate, hash: { url: "$baseurl/SHA256SUMS" } },
   };
   return JSON.stringify(manifest, null, 2) + "\n";
 }

@@ -19,7 +19,7 @@ import { register as registerStatus } from "./commands/status.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
 import type { Runtime } from "./runtime.ts";
 import { safeEcho } from "./ui/safe_text.ts";
-import { VERSION } from "./version.ts";
+import { versionLine } from "./version.ts";
 
 /** Adds options described by specs (aliases shown in the description) to a command. */
 export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): Command {
@@ -59,7 +59,7 @@ export function buildProgram(
 ): Command {
   const program = new Command("aws-sso-util")
     .description("AWS IAM Identity Center (SSO) credentials for every AWS SDK and tool.")
-    .version(`aws-sso-util ${VERSION}`, "--version", "print the version")
+    .version(versionLine(), "--version", "print the version, target, Deno version and commit")
     // Usage errors are reported by runCli as one sentence: commander itself prints nothing on
     // stderr (no message, no help dump). Subcommands inherit this when they are created.
     .configureOutput({

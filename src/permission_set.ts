@@ -166,6 +166,7 @@ export function defaultPermissionFlags(): string[] {
 /**
  * The set `run-as` needs (`permissions["run-as"]` in deno.json, a test checks they are equal):
  * the default set with `run` of any program, because the program to run is only known at run
- * time. Only `deno run -P=run-as` grants it; see docs/permissions.md.
+ * time. The release binaries are compiled with it (`RELEASE_PERMISSION_SET` in
+ * scripts/release_info.ts); with `deno run`, `-P=run-as` grants it. See docs/permissions.md.
  */
 export const RUN_AS_PERMISSION_SET: PermissionSet = { ...DEFAULT_PERMISSION_SET, run: true };

@@ -17,6 +17,7 @@ import {
   LEGACY_PROFILE,
   loginOnFake,
   POSIX,
+  REPO_DIR,
   ROLE,
   runCli,
   SESSION_PROFILE,
@@ -86,7 +87,8 @@ Deno.test("check: a valid token passes the live ListAccounts test (exit 0), one 
   assertEquals(r.code, 0);
   assertMatch(
     r.stdout,
-    /^info: aws-sso-util \d+\.\d+\.\d+ check at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\n/,
+    // The --version line, then the time.
+    /^info: aws-sso-util \d+\.\d+\.\d+ \([a-z0-9_-]+, Deno \S+, commit [0-9a-z-]+\) check at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.\n/,
   );
   assertStringIncludes(
     r.stdout,
@@ -502,15 +504,81 @@ async function canDropRoot(): Promise<boolean> {
   }
 }
 
+/** Whether the user `nobody` (uid 65534, no groups) may traverse every folder above `path`. */
+async function othersCanReach(path: string): Promise<boolean> {
+  for (let dir = path.slice(0, path.lastIndexOf("/")); dir !== "";) {
+    const mode = (await Deno.stat(dir)).mode ?? 0;
+    if ((mode & 0o001) === 0) return false;
+    dir = dir.slice(0, dir.lastIndexOf("/"));
+  }
+  return true;
+}
+
+/**
+ * A new folder, mode 0755, that `nobody` can reach: in TMPDIR, else /tmp or /var/tmp (the
+ * checkout itself may sit in a private folder, e.g. one made by `mktemp -d`). Returns why not
+ * when there is none, or when `nobody` cannot run this Deno.
+ */
+async function folderForNobody(): Promise<string | { reason: string }> {
+  const deno = Deno.execPath();
+  if (!(await othersCanReach(deno)) || ((await Deno.stat(deno)).mode! & 0o001) === 0) {
+    return { reason: `the user nobody cannot run ${deno}` };
+  }
+  for (const parent of [undefined, "/tmp", "/var/tmp"]) {
+    const dir = await Deno.makeTempDir(parent ? { dir: parent } : {}).catch(() => undefined);
+    if (dir === undefined) continue;
+    await Deno.chmod(dir, 0o755);
+    if (await othersCanReach(dir)) return dir;
+    await Deno.remove(dir, { recursive: true });
+  }
+  return { reason: "no temp folder (TMPDIR, /tmp, /var/tmp) is reachable by the user nobody" };
+}
+
+/**
+ * Copies the local module graph of `module` (a path in this checkout) into `dir`, keeping the
+ * paths relative to the checkout, world-readable; returns the copy's path.
+ */
+async function copyModuleGraph(module: string, dir: string): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "--no-config", `${REPO_DIR}/${module}`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr));
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const root = new URL(`file://${REPO_DIR}/`).href;
+  for (const { specifier } of graph.modules) {
+    if (specifier.startsWith("node:")) continue; // built into Deno
+    assert(specifier.startsWith(root), `${specifier} is outside the checkout`);
+    const relative = decodeURIComponent(specifier.slice(root.length));
+    const target = `${dir}/${relative}`;
+    const parent = target.slice(0, target.lastIndexOf("/"));
+    await Deno.mkdir(parent, { recursive: true, mode: 0o755 });
+    for (let d = parent; d.length > dir.length; d = d.slice(0, d.lastIndexOf("/"))) {
+      await Deno.chmod(d, 0o755); // mkdir's mode is masked by the umask
+    }
+    await Deno.copyFile(`${REPO_DIR}/${relative}`, target);
+    await Deno.chmod(target, 0o644);
+  }
+  assert(graph.modules.length > 1, "the module has imports");
+  return `${dir}/${module}`;
+}
+
 Deno.test({
   name: "a token file another user owns is unreadable, with its owner's uid and name (as nobody)",
   ignore: !(await canDropRoot()),
   async fn() {
-    // As root every file is readable: read the file as `nobody` in a child (module only: the
-    // CLI's Deno cache lives under root's home, which nobody may read).
-    const dir = await Deno.makeTempDir();
+    // As root every file is readable: read the file as `nobody` in a child. The child runs a copy
+    // of the module (and what it imports) in a folder nobody can read, since the checkout may be
+    // private; its Deno cache is there too (the CLI's lives under root's home).
+    const dir = await folderForNobody();
+    if (typeof dir !== "string") {
+      console.log(`skipped: ${dir.reason}`);
+      return;
+    }
     try {
-      await Deno.chmod(dir, 0o755);
       await Deno.writeTextFile(
         `${dir}/t.json`,
         '{"accessToken":"a","expiresAt":"2030-01-01T00:00:00Z"}',
@@ -518,7 +586,8 @@ Deno.test({
       await Deno.chmod(`${dir}/t.json`, 0o600);
       await Deno.mkdir(`${dir}/deno`, { mode: 0o777 });
       await Deno.chmod(`${dir}/deno`, 0o777);
-      const module = new URL("../src/cache/token_file_inspection.ts", import.meta.url).href;
+      const copy = await copyModuleGraph("src/cache/token_file_inspection.ts", `${dir}/code`);
+      const module = new URL(`file://${copy}`).href;
       const out = await new Deno.Command("setpriv", {
         args: [
           "--reuid=65534",
@@ -532,6 +601,7 @@ Deno.test({
             JSON.stringify(`${dir}/t.json`)
           })));`,
         ],
+        cwd: dir,
         env: { HOME: dir, DENO_DIR: `${dir}/deno`, DENO_NO_UPDATE_CHECK: "1" },
         clearEnv: true,
         stdout: "piped",

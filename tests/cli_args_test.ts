@@ -54,7 +54,7 @@ Deno.test("the scripts exit 2 with one sentence on stderr when given a bad flag"
       "compile.ts",
       ["--allow-read", "--allow-env"],
       ["--host=yes"],
-      "--host takes no value; usage: compile.ts [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH].\n",
+      "--host takes no value; usage: compile.ts [--target T ...] [--host] [--out-dir DIR] [--root DIR] [--deno PATH] [--commit SHA].\n",
     ],
     [
       "bench.ts",

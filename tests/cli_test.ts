@@ -1,8 +1,8 @@
 /**
  * Tests of the CLI's shared behaviour, through `runCli` (a subprocess where only a process shows
  * it): usage errors are one line with exit 2 in every command, `help X` prints what `X --help`
- * prints, a closed stdout ends a command quietly, and the home directory comes from the OS when
- * HOME is unset.
+ * prints, `--version` is the one line for bug reports, a closed stdout ends a command quietly, and
+ * the home directory comes from the OS when HOME is unset.
  */
 import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
@@ -19,6 +19,8 @@ import {
 } from "./helpers.ts";
 import { ConfigError } from "../src/errors.ts";
 import { homeDir } from "../src/config/paths.ts";
+import { VERSION, versionLine } from "../src/version.ts";
+import { KNOWN_TARGETS } from "../scripts/release_info.ts";
 
 const HOUR = 3_600_000;
 
@@ -95,6 +97,27 @@ Deno.test("cli help X and X --help print the same text on stdout with exit 0", a
     assertEquals([viaFlag.code, viaFlag.stderr], [0, ""], name);
     assertEquals(viaHelp.stdout, viaFlag.stdout, name);
     assertMatch(viaHelp.stdout, new RegExp(`^Usage: aws-sso-util ${command.join(" ")}`), name);
+  }
+});
+
+Deno.test("--version prints the version, target, Deno version and commit on one line", async () => {
+  await using home = await TempHome.create();
+  const r = await runCli(["--version"], { home });
+  assertEquals([r.code, r.stderr], [0, ""]);
+  if (CLI_BIN === undefined) {
+    // Not a release build: the running Deno's target, and no commit baked in.
+    assertEquals(r.stdout, `${versionLine()}\n`);
+    assertEquals(
+      r.stdout,
+      `aws-sso-util ${VERSION} (${Deno.build.target}, Deno ${Deno.version.deno}, commit unknown)\n`,
+    );
+  } else {
+    // A binary from `deno task compile`: its target and the commit it was built from.
+    const m = /^aws-sso-util (\S+) \((\S+), Deno (\S+), commit ([0-9a-f]{7,40}(?:-dirty)?)\)\n$/
+      .exec(r.stdout);
+    assert(m, r.stdout);
+    assertEquals(m[1], VERSION);
+    assert((KNOWN_TARGETS as readonly string[]).includes(m[2]), m[2]);
   }
 });
 

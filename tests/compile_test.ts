@@ -1,13 +1,24 @@
 import { assert, assertEquals, assertMatch, assertNotMatch, assertStrictEquals } from "./assert.ts";
 import { readTarGz, readZip } from "../scripts/archive.ts";
 import { parseSha256Sums } from "../scripts/checksums.ts";
-import { hostTarget, RELEASE_TARGETS } from "../scripts/release_info.ts";
-import { fileSha256, hasCommand, run, runScript, tempDir } from "./script_helpers.ts";
+import { buildInfoModule, writeBuildInfo } from "../scripts/compile.ts";
+import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
+import {
+  COMPILE_ENTRY,
+  hostTarget,
+  LAZY_MODULES,
+  RELEASE_PERMISSION_SET,
+  RELEASE_TARGETS,
+} from "../scripts/release_info.ts";
+import { readVersion } from "../scripts/version.ts";
+import { shellSplit } from "../src/ui/shell_split.ts";
+import { fileSha256, hasCommand, REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 /** The flags `deno task compile` runs scripts/compile.ts with. */
 const TASK_FLAGS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run", "--allow-net"];
 const WINDOWS = Deno.build.os === "windows";
 const VERSION = "1.2.3";
+/** The project's `default` set: what `deno task cli` and the `deno run` lines grant. */
 const PERMISSIONS = {
   read: true,
   env: ["AWS_*", "HOME"],
@@ -15,18 +26,29 @@ const PERMISSIONS = {
   sys: ["homedir"],
   run: ["xdg-open", "open", "rundll32"],
 };
-const EXPECTED_FLAGS = [
-  "--allow-read",
-  "--allow-net=*.amazonaws.com,127.0.0.1",
-  "--allow-env=AWS_*,HOME",
-  "--allow-sys=homedir",
-];
-/** The browser opener each OS's binary may run (the others are dropped from its set). */
-const EXPECTED_RUN: Record<string, string> = {
-  linux: "--allow-run=xdg-open",
-  darwin: "--allow-run=open",
-  windows: "--allow-run=rundll32",
-};
+/** The project's `run-as` set, which the release binaries are compiled with. */
+const RUN_AS_PERMISSIONS = { ...PERMISSIONS, run: true };
+/**
+ * The permission flags each release target is compiled with: the `run-as` set, the same for
+ * every target (with `run` of any program there is no per-OS browser opener list to trim).
+ */
+const EXPECTED_FLAGS: Record<string, string[]> = Object.fromEntries(
+  [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "x86_64-apple-darwin",
+    "aarch64-apple-darwin",
+    "x86_64-pc-windows-msvc",
+    "aarch64-pc-windows-msvc",
+  ].map((target) => [target, [
+    "--allow-read",
+    "--allow-net=*.amazonaws.com,127.0.0.1",
+    "--allow-env=AWS_*,HOME",
+    "--allow-sys=homedir",
+    "--allow-run",
+  ]]),
+);
+const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const DOWNLOAD_SENTENCE =
   /^Could not download the Deno runtime base \(denort\) for [a-z0-9_-]+; set DENORT_BIN to a local denort binary or run the compile where dl\.deno\.land is reachable\.$/m;
 
@@ -41,16 +63,19 @@ Caused by:
 
 /**
  * A stand-in for `deno` that writes its own argument list (one a line) to the `--output`
- * path, or prints `$FAKE_DENO_STDERR` and exits 1 when that variable is set (and, if
+ * path, then a line `--- import map`, the `--import-map` file and the `build_info.ts` beside it;
+ * or prints `$FAKE_DENO_STDERR` and exits 1 when that variable is set (and, if
  * `$FAKE_DENO_FAIL_TARGET` is set too, only for that `--target`).
  */
 const FAKE_DENO = `#!/bin/sh
 out=""
 target=""
+map=""
 prev=""
 for arg in "$@"; do
   if [ "$prev" = "--output" ]; then out="$arg"; fi
   if [ "$prev" = "--target" ]; then target="$arg"; fi
+  if [ "$prev" = "--import-map" ]; then map="$arg"; fi
   prev="$arg"
 done
 if [ -n "$FAKE_DENO_STDERR" ] && [ -z "$FAKE_DENO_FAIL_TARGET" -o "$FAKE_DENO_FAIL_TARGET" = "$target" ]; then
@@ -58,16 +83,28 @@ if [ -n "$FAKE_DENO_STDERR" ] && [ -z "$FAKE_DENO_FAIL_TARGET" -o "$FAKE_DENO_FA
   exit 1
 fi
 printf '%s\\n' "$@" > "$out"
+if [ -n "$map" ]; then
+  printf '%s\\n' "--- import map" >> "$out"
+  cat "$map" >> "$out"
+  printf '%s\\n' "--- build_info.ts" >> "$out"
+  cat "$(dirname "$map")/build_info.ts" >> "$out"
+fi
 `;
 
-/** A throwaway project with deno.json, main.ts, README.md, LICENSE and a fake deno. */
+/** A throwaway project with deno.json, aws-sso-util.ts, README.md, LICENSE and a fake deno. */
 async function project(config: Record<string, unknown> = { version: VERSION }) {
   const dir = await tempDir();
   await Deno.writeTextFile(
     `${dir.path}/deno.json`,
-    JSON.stringify({ permissions: { default: PERMISSIONS }, ...config }),
+    JSON.stringify({
+      permissions: { default: PERMISSIONS, "run-as": RUN_AS_PERMISSIONS },
+      ...config,
+    }),
   );
-  await Deno.writeTextFile(`${dir.path}/main.ts`, `console.log("aws-sso-util ${VERSION}");\n`);
+  await Deno.writeTextFile(
+    `${dir.path}/aws-sso-util.ts`,
+    `console.log("aws-sso-util ${VERSION}");\n`,
+  );
   await Deno.writeTextFile(`${dir.path}/README.md`, "# readme\n");
   await Deno.writeTextFile(`${dir.path}/LICENSE`, "license text\n");
   await Deno.writeTextFile(`${dir.path}/fake-deno`, FAKE_DENO, { mode: 0o755 });
@@ -190,9 +227,11 @@ Deno.test({
   ignore: WINDOWS,
   fn: async () => {
     await using p = await project();
-    const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno], {
-      SOURCE_DATE_EPOCH: "1767225600",
-    });
+    const result = await compileScript(
+      p.path,
+      ["--out-dir", p.out, "--deno", p.fakeDeno, "--commit", COMMIT],
+      { SOURCE_DATE_EPOCH: "1767225600" },
+    );
     assertStrictEquals(result.code, 0, result.stderr);
 
     const names = [];
@@ -241,24 +280,25 @@ Deno.test({
       // The fake deno wrote its arguments as the "binary": check the compile command line.
       const binary = await Deno.readTextFile(`${p.out}/${folder}${windows ? ".exe" : ""}`);
       assertStrictEquals(new TextDecoder().decode(entries[1].data), binary);
-      const args = binary.trim().split("\n");
+      const [argText, mapAndModule] = binary.split("--- import map\n");
+      const args = argText.trim().split("\n");
       assertEquals(args.slice(0, 3), ["compile", "--quiet", "--no-prompt"]);
-      const os = target.includes("windows")
-        ? "windows"
-        : target.includes("darwin")
-        ? "darwin"
-        : "linux";
-      assertEquals(args.slice(3, 4 + EXPECTED_FLAGS.length), [
-        ...EXPECTED_FLAGS,
-        EXPECTED_RUN[os],
-      ]);
+      assertEquals(args.slice(3, 3 + EXPECTED_FLAGS[target].length), EXPECTED_FLAGS[target]);
       assert(!args.some((a) => a === "-A" || a.startsWith("--allow-all")), binary);
-      for (const lazy of ["src/cli.ts", "src/login/auto_login.ts"]) {
-        assertStrictEquals(args[args.indexOf(`${p.path}/${lazy}`) - 1], "--include", binary);
-      }
+      // The entry embeds the lazily loaded modules itself (see the test at the end).
+      assert(!args.includes("--include"), binary);
       assertStrictEquals(args[args.indexOf("--target") + 1], target);
       assertMatch(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
-      assertStrictEquals(args.at(-1), `${p.path}/main.ts`);
+      assertStrictEquals(args.at(-1), `${p.path}/aws-sso-util.ts`);
+
+      // The import map replaces src/build_info.ts by a module with this target and commit.
+      const [mapText, module] = mapAndModule.split("--- build_info.ts\n");
+      const map = JSON.parse(mapText);
+      assertEquals(Object.keys(map.imports), [`file://${p.path}/src/build_info.ts`]);
+      assertMatch(map.imports[`file://${p.path}/src/build_info.ts`], /\/build_info\.ts$/);
+      assertStrictEquals(module, buildInfoModule({ target, commit: COMMIT }));
+      assertMatch(module, new RegExp(`BUILD_TARGET: string \\| undefined = "${target}";`));
+      assertMatch(module, new RegExp(`BUILD_COMMIT: string \\| undefined = "${COMMIT}";`));
     }
   },
 });
@@ -282,4 +322,180 @@ Deno.test({
     for await (const entry of Deno.readDir(p.out)) left.push(entry.name);
     assert(!left.some((n) => n.startsWith(".tmp-")), left.join(", "));
   },
+});
+
+Deno.test("the release targets are the six deno compile targets, each with its flags above", () => {
+  assertEquals([...RELEASE_TARGETS], Object.keys(EXPECTED_FLAGS));
+});
+
+Deno.test("compile.ts exits 2 with one sentence when deno.json has no run-as permission set", async () => {
+  await using p = await project();
+  await Deno.writeTextFile(
+    `${p.path}/deno.json`,
+    JSON.stringify({ version: VERSION, permissions: { default: PERMISSIONS } }),
+  );
+  const result = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno]);
+  assertStrictEquals(result.code, 2);
+  assertMatch(
+    result.stderr,
+    /^\S+deno\.json has no permission set "run-as" under "permissions"\.\n$/,
+  );
+  assertStrictEquals(await exists(p.out), false);
+});
+
+Deno.test("compile.ts exits 2 with one sentence when --commit is not a commit id", async () => {
+  await using p = await project();
+  const result = await compileScript(p.path, ["--out-dir", p.out, "--commit", "HEAD"]);
+  assertStrictEquals(result.code, 2);
+  assertStrictEquals(
+    result.stderr,
+    "--commit must be a git commit id (7 to 40 lower-case hex digits).\n",
+  );
+});
+
+/** The build_info.ts module the fake deno saw for the only target of a `--host` build. */
+async function bakedModule(p: { path: string; out: string }): Promise<string> {
+  const binary = await Deno.readTextFile(`${p.out}/aws-sso-util-${VERSION}-${hostTarget()}`);
+  return binary.split("--- build_info.ts\n")[1];
+}
+
+Deno.test({
+  name: "compile.ts bakes in the checkout's commit, with -dirty when tracked files changed",
+  ignore: WINDOWS || !(await hasCommand("git", ["--version"])),
+  fn: async () => {
+    await using p = await project();
+    const git = (...args: string[]) =>
+      run("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: p.path,
+      });
+    await git("init", "-q");
+    await git("add", "deno.json", "aws-sso-util.ts", "README.md", "LICENSE");
+    await git("commit", "-q", "-m", "x");
+    const head = (await git("rev-parse", "HEAD")).stdout.trim();
+    assertMatch(head, /^[0-9a-f]{40}$/);
+    const clean = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno, "--host"]);
+    assertStrictEquals(clean.code, 0, clean.stderr);
+    assertStrictEquals(
+      await bakedModule(p),
+      buildInfoModule({ target: hostTarget(), commit: head }),
+    );
+
+    await Deno.writeTextFile(`${p.path}/README.md`, "# changed\n");
+    await Deno.remove(p.out, { recursive: true });
+    const dirty = await compileScript(p.path, ["--out-dir", p.out, "--deno", p.fakeDeno, "--host"]);
+    assertStrictEquals(dirty.code, 0, dirty.stderr);
+    assertStrictEquals(
+      await bakedModule(p),
+      buildInfoModule({ target: hostTarget(), commit: `${head}-dirty` }),
+    );
+  },
+});
+
+Deno.test({
+  name: "compile.ts bakes in no commit when the project is not a git checkout",
+  ignore: WINDOWS,
+  fn: async () => {
+    await using p = await project();
+    const result = await compileScript(
+      p.path,
+      ["--out-dir", p.out, "--deno", p.fakeDeno, "--host"],
+      {
+        GIT_CEILING_DIRECTORIES: p.path.slice(0, p.path.lastIndexOf("/")) || "/",
+      },
+    );
+    assertStrictEquals(result.code, 0, result.stderr);
+    const module = await bakedModule(p);
+    assertStrictEquals(module, buildInfoModule({ target: hostTarget() }));
+    assertMatch(module, /BUILD_COMMIT: string \| undefined = undefined;/);
+  },
+});
+
+Deno.test("the compile entry's --version prints the target and commit the import map bakes in", async () => {
+  await using dir = await tempDir();
+  const map = await writeBuildInfo(dir.path, REPO_ROOT, {
+    target: "aarch64-pc-windows-msvc",
+    commit: COMMIT,
+  });
+  const baked = await run(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--no-prompt",
+    "--cached-only",
+    "--import-map",
+    map,
+    ...permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET)),
+    `${REPO_ROOT}/${COMPILE_ENTRY}`,
+    "--version",
+  ], { cwd: REPO_ROOT });
+  assertStrictEquals(baked.stderr, "");
+  assertStrictEquals(
+    baked.stdout,
+    `aws-sso-util ${await readVersion()} (aarch64-pc-windows-msvc, Deno ${Deno.version.deno}, commit ${COMMIT})\n`,
+  );
+});
+
+Deno.test("the compile entry's module graph holds every lazily loaded module as code", async () => {
+  // `deno compile` and `deno install --compile` embed the code dependencies of this graph,
+  // dynamic ones with a literal specifier included; main.ts names these only as types.
+  const out = await run(Deno.execPath(), ["info", "--json", `${REPO_ROOT}/${COMPILE_ENTRY}`], {
+    cwd: REPO_ROOT,
+  });
+  assertStrictEquals(out.code, 0, out.stderr);
+  type Dependency = { code?: { specifier: string }; isDynamic?: boolean };
+  const modules = JSON.parse(out.stdout).modules as {
+    specifier: string;
+    dependencies?: Dependency[];
+  }[];
+  const entry = modules.find((m) => m.specifier.endsWith(`/${COMPILE_ENTRY}`))!;
+  const code = (entry.dependencies ?? []).filter((d) => d.code);
+  for (const lazy of LAZY_MODULES) {
+    const url = new URL(`file://${REPO_ROOT}/${lazy}`).href;
+    const dependency = code.find((d) => d.code!.specifier === url);
+    assert(dependency?.isDynamic, `${COMPILE_ENTRY} does not import ${lazy} as code`);
+  }
+  assert(modules.some((m) => /^npm:\/?commander@/.test(m.specifier)), "commander is embedded");
+});
+
+Deno.test("the README's deno install --compile line is accepted by this Deno and builds the binary", async () => {
+  // The line as the README shows it, continuation lines joined.
+  const readme = await Deno.readTextFile(`${REPO_ROOT}/README.md`);
+  const line = readme.replace(/\\\n\s*/g, "").split("\n").find((l) =>
+    l.startsWith("deno install --global --compile ")
+  );
+  assert(line, "README has no deno install --global --compile line");
+  const words = shellSplit(line);
+  const url = words.pop()!;
+  assertMatch(
+    url,
+    new RegExp(`^https://raw\\.githubusercontent\\.com/.*/v[^/]+/${COMPILE_ENTRY}$`),
+  );
+  // Its flags are the release binaries' (tests/unit/readme_test.ts checks that too).
+  assertEquals(
+    words.filter((w) => w.startsWith("--allow-")).sort(),
+    permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET)).sort(),
+  );
+  // Run it on this checkout's entry, into a temp root. Where denort cannot be downloaded (here),
+  // Deno gets as far as fetching it; where it is at hand, the binary is built and runs.
+  await using root = await tempDir();
+  const result = await run(Deno.execPath(), [
+    ...words.slice(1),
+    "--root",
+    root.path,
+    `${REPO_ROOT}/${COMPILE_ENTRY}`,
+  ], {
+    cwd: REPO_ROOT,
+    env: { HTTPS_PROXY: "http://127.0.0.1:9", https_proxy: "http://127.0.0.1:9" },
+  });
+  const binary = `${root.path}/bin/aws-sso-util${WINDOWS ? ".exe" : ""}`;
+  if (result.code === 0) {
+    const version = await run(binary, ["--version"]);
+    assertMatch(version.stdout, /^aws-sso-util \S+ \(\S+, Deno \S+, commit unknown\)\n$/);
+  } else {
+    assertMatch(
+      result.stderr,
+      /Setting up base binary[\s\S]*dl\.deno\.land\/release\/v[^/]+\/denort-/,
+    );
+    assertNotMatch(result.stderr, /unexpected argument|error: .*flag/i);
+    assertStrictEquals(await exists(binary), false);
+  }
 });

@@ -3,7 +3,7 @@
  * `AWS_SSO_UTIL_BIN=<path>` (which also makes every other CLI test run that binary, see
  * `cliArgv` in helpers.ts); skipped when the variable is not set (binaries cannot be built here).
  */
-import { assertEquals, assertMatch } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { CLI_BIN, cliToken, LEGACY_PROFILE, parseCredentialOutput, TempHome } from "./helpers.ts";
@@ -28,7 +28,11 @@ Deno.test({
     await using fake = await FakeIdentityCenter.start();
     const version = await runBinary(["--version"], home);
     assertEquals(version.code, 0);
-    assertMatch(version.stdout, /^aws-sso-util \d+\.\d+\.\d+/);
+    // Version, the target and commit baked in by `deno task compile`, the Deno it was built with.
+    assertMatch(
+      version.stdout,
+      /^aws-sso-util \d+\.\d+\.\d+\S* \([a-z0-9_]+-[a-z0-9_-]+, Deno \d+\.\d+\.\d+\S*, commit [0-9a-f]{7,40}(-dirty)?\)\n$/,
+    );
 
     await home.writeConfig(LEGACY_PROFILE);
     fake.addAccessToken("at-bin");
@@ -42,5 +46,23 @@ Deno.test({
       parseCredentialOutput(result.stdout).AccessKeyId,
       fake.issuedCredentials[0].accessKeyId,
     );
+
+    // The binary has the run-as permission set: run-as starts the program with the credentials.
+    const child = await runBinary(
+      [
+        "run-as",
+        "--profile",
+        "legacy",
+        "--",
+        Deno.execPath(),
+        "eval",
+        "console.log(Deno.env.get('AWS_ACCESS_KEY_ID')); Deno.exit(7)",
+      ],
+      home,
+      { AWS_ENDPOINT_URL_SSO: fake.url },
+    );
+    assertEquals([child.code, child.stderr], [7, ""]);
+    const key = child.stdout.trim();
+    assert(fake.issuedCredentials.some((c) => c.accessKeyId === key), child.stdout);
   },
 });

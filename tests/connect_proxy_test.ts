@@ -6,7 +6,9 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { ConnectProxy, PROXY_HOST } from "./connect_proxy.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
-import { tlsFixture } from "./tls_fixture.ts";
+import { NO_OPENSSL, skipNotice, tlsFixture } from "./tls_fixture.ts";
+
+skipNotice("connect_proxy_test.ts", "the tests over TLS", NO_OPENSSL);
 
 const PORTAL = "portal.sso.us-east-1.amazonaws.com";
 
@@ -49,92 +51,106 @@ async function childFetch(
   };
 }
 
-Deno.test("tlsFixture() makes a server certificate for the default AWS host names, signed by its CA", async () => {
-  const tls = await tlsFixture();
-  const again = await tlsFixture();
-  assertEquals(again, tls, "made once per process");
-  for (const name of [PORTAL, "oidc.us-east-1.amazonaws.com", "oidc.eu-west-1.amazonaws.com"]) {
-    assert(tls.dnsNames.includes(name), name);
-  }
-  const verify = await new Deno.Command("openssl", {
-    args: ["verify", "-CAfile", tls.caPem, `${tls.dir}/server.pem`],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(verify.code, 0, new TextDecoder().decode(verify.stderr));
-  const other = await new Deno.Command("openssl", {
-    args: ["verify", "-CAfile", tls.otherCaPem, `${tls.dir}/server.pem`],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(!other.success, "the unrelated CA did not sign it");
-  const bundle = await Deno.readTextFile(tls.bundle);
-  assertEquals(bundle.match(/-----BEGIN CERTIFICATE-----/g)?.length, 2);
-  assertMatch(tls.key, /^-----BEGIN PRIVATE KEY-----/);
-});
-
-Deno.test("FakeIdentityCenter.start() serves HTTPS with the test certificate and still drops connections", async () => {
-  const tls = await tlsFixture();
-  await using fake = await FakeIdentityCenter.start({}, tls);
-  assertMatch(fake.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-  fake.addAccessToken("at");
-  const ca = await Deno.readTextFile(tls.caPem);
-  // A first request on a fresh connection, so that the client does not retry it elsewhere.
-  fake.closeConnectionNext("ListAccounts");
-  let dropped: unknown;
-  {
-    using client = Deno.createHttpClient({ caCerts: [ca] });
-    try {
-      const r = await fetch(`${fake.url}/assignment/accounts`, {
-        client,
-        headers: { "x-amz-sso_bearer_token": "at" },
-      });
-      await r.body?.cancel();
-    } catch (e) {
-      dropped = e;
+Deno.test(
+  "tlsFixture() makes a server certificate for the default AWS host names, signed by its CA",
+  { ignore: NO_OPENSSL !== undefined },
+  async () => {
+    const tls = await tlsFixture();
+    const again = await tlsFixture();
+    assertEquals(again, tls, "made once per process");
+    for (const name of [PORTAL, "oidc.us-east-1.amazonaws.com", "oidc.eu-west-1.amazonaws.com"]) {
+      assert(tls.dnsNames.includes(name), name);
     }
-  }
-  assert(dropped instanceof TypeError, `a network error, got ${dropped}`);
-  assertEquals(fake.calls.ListAccounts, 1);
+    const verify = await new Deno.Command("openssl", {
+      args: ["verify", "-CAfile", tls.caPem, `${tls.dir}/server.pem`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(verify.code, 0, new TextDecoder().decode(verify.stderr));
+    const other = await new Deno.Command("openssl", {
+      args: ["verify", "-CAfile", tls.otherCaPem, `${tls.dir}/server.pem`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(!other.success, "the unrelated CA did not sign it");
+    const bundle = await Deno.readTextFile(tls.bundle);
+    assertEquals(bundle.match(/-----BEGIN CERTIFICATE-----/g)?.length, 2);
+    assertMatch(tls.key, /^-----BEGIN PRIVATE KEY-----/);
+  },
+);
 
-  using client = Deno.createHttpClient({ caCerts: [ca] });
-  const ok = await fetch(`${fake.url}/assignment/accounts?max_result=10`, {
-    client,
-    headers: { "x-amz-sso_bearer_token": "at" },
-  });
-  assertEquals(ok.status, 200);
-  assertEquals((await ok.json()).accountList.length, 1);
-  assertEquals(fake.calls.ListAccounts, 2);
+Deno.test(
+  "FakeIdentityCenter.start() serves HTTPS with the test certificate and still drops connections",
+  { ignore: NO_OPENSSL !== undefined },
+  async () => {
+    const tls = await tlsFixture();
+    await using fake = await FakeIdentityCenter.start({}, tls);
+    assertMatch(fake.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    fake.addAccessToken("at");
+    const ca = await Deno.readTextFile(tls.caPem);
+    // A first request on a fresh connection, so that the client does not retry it elsewhere.
+    fake.closeConnectionNext("ListAccounts");
+    let dropped: unknown;
+    {
+      using client = Deno.createHttpClient({ caCerts: [ca] });
+      try {
+        const r = await fetch(`${fake.url}/assignment/accounts`, {
+          client,
+          headers: { "x-amz-sso_bearer_token": "at" },
+        });
+        await r.body?.cancel();
+      } catch (e) {
+        dropped = e;
+      }
+    }
+    assert(dropped instanceof TypeError, `a network error, got ${dropped}`);
+    assertEquals(fake.calls.ListAccounts, 1);
 
-  // Without the CA, the certificate is refused.
-  let refused: unknown;
-  try {
-    await (await fetch(`${fake.url}/assignment/accounts`)).body?.cancel();
-  } catch (e) {
-    refused = e;
-  }
-  assert(refused instanceof TypeError);
-  assertMatch(String((refused as Error).cause ?? refused), /certificate|UnknownIssuer/i);
-});
+    using client = Deno.createHttpClient({ caCerts: [ca] });
+    const ok = await fetch(`${fake.url}/assignment/accounts?max_result=10`, {
+      client,
+      headers: { "x-amz-sso_bearer_token": "at" },
+    });
+    assertEquals(ok.status, 200);
+    assertEquals((await ok.json()).accountList.length, 1);
+    assertEquals(fake.calls.ListAccounts, 2);
 
-Deno.test("ConnectProxy tunnels HTTPS_PROXY fetches for AWS host names to the TLS fake and logs them", async () => {
-  const tls = await tlsFixture();
-  await using fake = await FakeIdentityCenter.start({}, tls);
-  await using proxy = await ConnectProxy.start({ upstreamPort: Number(new URL(fake.url).port) });
-  fake.addAccessToken("at");
-  assertEquals(proxy.hostname, PROXY_HOST);
-  const r = await childFetch(`https://${PORTAL}/assignment/accounts?max_result=10`, {
-    HTTPS_PROXY: proxy.url,
-    NODE_EXTRA_CA_CERTS: tls.caPem,
-  });
-  assertMatch(r.stdout, /^200 \{"accountList":\[/, r.stderr);
-  assertEquals(proxy.connectTargets(), [`${PORTAL}:443`]);
-  assertEquals(proxy.log[0].proxyAuthorization, undefined);
-  assertEquals(fake.calls.ListAccounts, 1);
-  assertEquals(fake.requests[0].headers.host, PORTAL);
-});
+    // Without the CA, the certificate is refused.
+    let refused: unknown;
+    try {
+      await (await fetch(`${fake.url}/assignment/accounts`)).body?.cancel();
+    } catch (e) {
+      refused = e;
+    }
+    assert(refused instanceof TypeError);
+    assertMatch(String((refused as Error).cause ?? refused), /certificate|UnknownIssuer/i);
+  },
+);
 
-Deno.test("ConnectProxy receives the proxy URL's credentials and answers 407 without them", async () => {
+Deno.test(
+  "ConnectProxy tunnels HTTPS_PROXY fetches for AWS host names to the TLS fake and logs them",
+  { ignore: NO_OPENSSL !== undefined },
+  async () => {
+    const tls = await tlsFixture();
+    await using fake = await FakeIdentityCenter.start({}, tls);
+    await using proxy = await ConnectProxy.start({ upstreamPort: Number(new URL(fake.url).port) });
+    fake.addAccessToken("at");
+    assertEquals(proxy.hostname, PROXY_HOST);
+    const r = await childFetch(`https://${PORTAL}/assignment/accounts?max_result=10`, {
+      HTTPS_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: tls.caPem,
+    });
+    assertMatch(r.stdout, /^200 \{"accountList":\[/, r.stderr);
+    assertEquals(proxy.connectTargets(), [`${PORTAL}:443`]);
+    assertEquals(proxy.log[0].proxyAuthorization, undefined);
+    assertEquals(fake.calls.ListAccounts, 1);
+    assertEquals(fake.requests[0].headers.host, PORTAL);
+  },
+);
+
+Deno.test("ConnectProxy receives the proxy URL's credentials and answers 407 without them", {
+  ignore: NO_OPENSSL !== undefined,
+}, async () => {
   const tls = await tlsFixture();
   await using fake = await FakeIdentityCenter.start({}, tls);
   await using proxy = await ConnectProxy.start({
@@ -157,18 +173,22 @@ Deno.test("ConnectProxy receives the proxy URL's credentials and answers 407 wit
   assertEquals(fake.calls.ListAccounts, 1);
 });
 
-Deno.test("ConnectProxy fetches through it fail on the certificate when the test CA is not trusted", async () => {
-  const tls = await tlsFixture();
-  await using fake = await FakeIdentityCenter.start({}, tls);
-  await using proxy = await ConnectProxy.start({ upstreamPort: Number(new URL(fake.url).port) });
-  const r = await childFetch(`https://${PORTAL}/assignment/accounts`, {
-    HTTPS_PROXY: proxy.url,
-    NODE_EXTRA_CA_CERTS: tls.otherCaPem,
-  });
-  assertMatch(r.stdout, /^ERROR .*(certificate|UnknownIssuer)/i);
-  assertEquals(proxy.connectTargets(), [`${PORTAL}:443`]);
-  assertEquals(fake.calls.ListAccounts, 0);
-});
+Deno.test(
+  "ConnectProxy fetches through it fail on the certificate when the test CA is not trusted",
+  { ignore: NO_OPENSSL !== undefined },
+  async () => {
+    const tls = await tlsFixture();
+    await using fake = await FakeIdentityCenter.start({}, tls);
+    await using proxy = await ConnectProxy.start({ upstreamPort: Number(new URL(fake.url).port) });
+    const r = await childFetch(`https://${PORTAL}/assignment/accounts`, {
+      HTTPS_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: tls.otherCaPem,
+    });
+    assertMatch(r.stdout, /^ERROR .*(certificate|UnknownIssuer)/i);
+    assertEquals(proxy.connectTargets(), [`${PORTAL}:443`]);
+    assertEquals(fake.calls.ListAccounts, 0);
+  },
+);
 
 Deno.test("ConnectProxy forwards plain-HTTP absolute-form requests", async () => {
   await using fake = await FakeIdentityCenter.start();

@@ -22,7 +22,7 @@ const MAIN_URL = new URL("../main.ts", import.meta.url).href;
 /**
  * A `deno compile`d binary that every test running the CLI as a subprocess starts instead of
  * `deno run main.ts`, named by `AWS_SSO_UTIL_BIN` (the release workflow sets it to run the suite
- * against the Linux x64 binary); undefined when the variable is unset or empty.
+ * against the binaries of three OSes); undefined when the variable is unset or empty.
  */
 export const CLI_BIN: string | undefined = (() => {
   const bin = Deno.env.get("AWS_SSO_UTIL_BIN");

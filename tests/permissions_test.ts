@@ -7,12 +7,7 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "./assert.ts";
-import {
-  permissionFlags,
-  permissionSetForOs,
-  readPermissionSet,
-  shellQuote,
-} from "../scripts/permissions.ts";
+import { permissionFlags, readPermissionSet, shellQuote } from "../scripts/permissions.ts";
 import { REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 Deno.test("permissionFlags() emits a bare --allow flag when a kind is true", () => {
@@ -176,12 +171,4 @@ Deno.test("shellQuote() quotes an argument when it holds shell wildcards or quot
   assertStrictEquals(shellQuote("--allow-read"), "--allow-read");
   assertStrictEquals(shellQuote("--allow-env=AWS_*,HOME"), "'--allow-env=AWS_*,HOME'");
   assertStrictEquals(shellQuote("it's"), `'it'\\''s'`);
-});
-
-Deno.test("permissionSetForOs() keeps only the browser openers of that OS", () => {
-  const set = { read: true, run: ["xdg-open", "wslview", "open", "rundll32", "other"] };
-  assertEquals(permissionSetForOs(set, "linux").run, ["xdg-open", "wslview", "other"]);
-  assertEquals(permissionSetForOs(set, "darwin").run, ["open", "other"]);
-  assertEquals(permissionSetForOs(set, "windows").run, ["rundll32", "other"]);
-  assertEquals(permissionSetForOs({ read: true }, "linux"), { read: true });
 });

@@ -5,13 +5,16 @@ import { runScript, tempDir } from "./script_helpers.ts";
 const VERSION = "1.2.3";
 const REPO = "octo/aws-sso-util-deno";
 const ZIP = `aws-sso-util-${VERSION}-x86_64-pc-windows-msvc.zip`;
+const ARM_ZIP = `aws-sso-util-${VERSION}-aarch64-pc-windows-msvc.zip`;
 const HASH = "ab".repeat(32);
+const ARM_HASH = "ef".repeat(32);
 const SUMS = new Map([
   [ZIP, HASH],
+  [ARM_ZIP, ARM_HASH],
   [`aws-sso-util-${VERSION}-x86_64-unknown-linux-gnu.tar.gz`, "cd".repeat(32)],
 ]);
 
-Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS has the Windows zip", () => {
+Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS has both Windows zips", () => {
   const manifest = JSON.parse(renderScoopManifest({ version: VERSION, repo: REPO, sums: SUMS }));
   assertEquals(Object.keys(manifest), [
     "version",
@@ -33,6 +36,11 @@ Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS h
       hash: HASH,
       extract_dir: `aws-sso-util-${VERSION}-x86_64-pc-windows-msvc`,
     },
+    arm64: {
+      url: `https://github.com/${REPO}/releases/download/v${VERSION}/${ARM_ZIP}`,
+      hash: ARM_HASH,
+      extract_dir: `aws-sso-util-${VERSION}-aarch64-pc-windows-msvc`,
+    },
   });
   assertStrictEquals(manifest.bin, "aws-sso-util.exe");
   assertEquals(manifest.checkver, { github: `https://github.com/${REPO}` });
@@ -43,6 +51,11 @@ Deno.test("renderScoopManifest() fills every field Scoop needs when SHA256SUMS h
           `https://github.com/${REPO}/releases/download/v$version/aws-sso-util-$version-x86_64-pc-windows-msvc.zip`,
         extract_dir: "aws-sso-util-$version-x86_64-pc-windows-msvc",
       },
+      arm64: {
+        url:
+          `https://github.com/${REPO}/releases/download/v$version/aws-sso-util-$version-aarch64-pc-windows-msvc.zip`,
+        extract_dir: "aws-sso-util-$version-aarch64-pc-windows-msvc",
+      },
     },
     hash: { url: "$baseurl/SHA256SUMS" },
   });
@@ -52,14 +65,16 @@ Deno.test("renderScoopManifest() output ends with a newline when rendered", () =
   assert(renderScoopManifest({ version: VERSION, repo: REPO, sums: SUMS }).endsWith("}\n"));
 });
 
-Deno.test("renderScoopManifest() throws one sentence when the Windows zip is missing", () => {
-  const sums = new Map(SUMS);
-  sums.delete(ZIP);
-  assertStrictEquals(
-    (assertThrows(() => renderScoopManifest({ version: VERSION, repo: REPO, sums })) as Error)
-      .message,
-    `SHA256SUMS has no entry for ${ZIP}; build the x86_64-pc-windows-msvc target before rendering.`,
-  );
+Deno.test("renderScoopManifest() throws one sentence when a Windows zip is missing", () => {
+  for (const [zip, target] of [[ZIP, "x86_64"], [ARM_ZIP, "aarch64"]]) {
+    const sums = new Map(SUMS);
+    sums.delete(zip);
+    assertStrictEquals(
+      (assertThrows(() => renderScoopManifest({ version: VERSION, repo: REPO, sums })) as Error)
+        .message,
+      `SHA256SUMS has no entry for ${zip}; build the ${target}-pc-windows-msvc target before rendering.`,
+    );
+  }
 });
 
 Deno.test("scoop.ts writes a JSON manifest to --out when given a SHA256SUMS file", async () => {
@@ -77,6 +92,7 @@ Deno.test("scoop.ts writes a JSON manifest to --out when given a SHA256SUMS file
   assertStrictEquals(result.code, 0, result.stderr);
   const manifest = JSON.parse(await Deno.readTextFile(out));
   assertStrictEquals(manifest.architecture["64bit"].hash, HASH);
+  assertStrictEquals(manifest.architecture.arm64.hash, ARM_HASH);
 });
 
 Deno.test("scoop.ts exits 1 with one sentence when SHA256SUMS lacks the Windows zip", async () => {

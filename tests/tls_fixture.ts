@@ -29,6 +29,33 @@ export interface TlsFixture {
   dnsNames: string[];
 }
 
+/**
+ * Why the tests that need `tools` cannot run on this machine ("openssl is not installed"), or
+ * undefined when every tool starts. A module whose tests need them skips them with this reason
+ * (see {@link skipNotice}); a tool that is there but fails still fails the tests.
+ */
+export async function missingTools(...tools: string[]): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (const tool of tools) {
+    try {
+      await new Deno.Command(tool, { args: ["--version"], stdout: "null", stderr: "null" })
+        .output();
+    } catch {
+      missing.push(tool); // not found (or not runnable): its exit code does not matter
+    }
+  }
+  if (missing.length === 0) return undefined;
+  return `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not installed`;
+}
+
+/** Prints, once per module, which of its tests are skipped and why. */
+export function skipNotice(module: string, what: string, reason: string | undefined): void {
+  if (reason !== undefined) console.log(`${module}: skipping ${what}: ${reason}.`);
+}
+
+/** Why the TLS tests (the generated CA needs `openssl`) are skipped here, or undefined. */
+export const NO_OPENSSL: string | undefined = await missingTools("openssl");
+
 let fixture: Promise<TlsFixture> | undefined;
 let tempDir: string | undefined;
 

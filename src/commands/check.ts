@@ -5,7 +5,6 @@
  * config file, `AWS_PROFILE`), which never change the exit code. One line per finding on stdout.
  */
 import type { Command } from "../ui/commander.ts";
-import denoJson from "../../deno.json" with { type: "json" };
 import { profileNames } from "../config/aws_config_file.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { credentialsFilePath } from "../config/credentials_file.ts";
@@ -19,6 +18,7 @@ import { ConfigError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
 import { checkAccess, checkedProfile } from "../sso/access_check.ts";
 import { type Finding, findingLine } from "../ui/check_finding.ts";
+import { versionLine } from "../version.ts";
 
 /** Parsed options (commander's names). */
 export interface CheckOptions {
@@ -68,7 +68,7 @@ export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void
   try {
     const findings: Finding[] = [{
       level: "info",
-      text: `aws-sso-util ${denoJson.version} check at ${formatAwsTimestamp(rt.now())}.`,
+      text: `${versionLine()} check at ${formatAwsTimestamp(rt.now())}.`,
     }];
     const paths = rt.paths();
     let config: AwsConfigDocument | undefined;

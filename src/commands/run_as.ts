@@ -18,9 +18,12 @@ export interface RunAsOptions extends RoleOptions {
   containerCredentials?: boolean;
 }
 
-/** The sentence when Deno may not run programs (the default permission set). */
+/**
+ * The sentence when Deno may not run programs: under the default set (`deno task cli`, the
+ * `deno run` lines), never in a release binary, which has the `run-as` set.
+ */
 export const RUN_PERMISSION_MISSING =
-  "run-as needs Deno's permission to run any program, which this build does not grant; use `deno run -P=run-as`, or `export`/`serve` instead (see docs/permissions.md).";
+  "run-as needs Deno's permission to run any program, which these permission flags do not grant; use a release binary or `deno run -P=run-as` (or add --allow-run), or `export`/`serve` instead (see docs/permissions.md).";
 
 /** Gets credentials, runs `program` with them and returns its exit code. */
 export async function runAs(

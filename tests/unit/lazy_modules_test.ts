@@ -1,9 +1,10 @@
 /**
  * Modules loaded through a non-literal `import(NAME)` are invisible to `deno compile`, which
- * embeds them only when `scripts/compile.ts` names them with `--include` (LAZY_MODULES).
+ * embeds them only because the compile entry (aws-sso-util.ts) imports them literally
+ * (LAZY_MODULES).
  */
 import { assert, assertEquals } from "../assert.ts";
-import { LAZY_MODULES } from "../../scripts/release_info.ts";
+import { COMPILE_ENTRY, LAZY_MODULES } from "../../scripts/release_info.ts";
 import { REPO_DIR } from "../helpers.ts";
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -28,4 +29,10 @@ Deno.test("every non-literal dynamic import of the app is in LAZY_MODULES", asyn
     }
   }
   assertEquals(found.sort(), [...LAZY_MODULES].sort());
+});
+
+Deno.test("the compile entry imports every module of LAZY_MODULES literally", async () => {
+  const text = await Deno.readTextFile(`${REPO_DIR}/${COMPILE_ENTRY}`);
+  const literal = [...text.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1]);
+  assertEquals(literal.sort(), [...LAZY_MODULES].sort());
 });

@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts";
+import { COMPILE_ENTRY, RELEASE_PERMISSION_SET } from "../../scripts/release_info.ts";
 import { buildProgram } from "../../src/cli.ts";
 import { systemRuntime } from "../../src/runtime.ts";
 import { EXIT_CODES, ExitCode } from "../../src/errors.ts";
@@ -28,35 +29,55 @@ async function documents(): Promise<Map<string, string>> {
   return docs;
 }
 
-/** The explicit `--allow-KIND=…` flags of the lines that run main.ts in `text`. */
-function mainPermissionFlags(text: string, kind: string): string[] {
-  // Other scripts' lines have their own, smaller grants; these markers pick main.ts's.
-  const marker = { env: "AWS_*", net: "amazonaws", sys: "osRelease", run: "xdg-open" }[kind]!;
-  return [...text.matchAll(new RegExp(`--allow-${kind}='?([^'\\s]+)'?`, "g"))]
-    .map((m) => `--allow-${kind}=${m[1]}`).filter((f) => f.includes(marker));
+/**
+ * The command lines in `text` that run or install the tool with explicit permission flags
+ * (`deno run …/main.ts`, `deno install --compile …/aws-sso-util.ts`, also inside a
+ * `credential_process = …` line), continuation lines joined.
+ */
+function toolCommandLines(text: string): string[] {
+  return text.replace(/\\\n\s*/g, "").split("\n").filter((line) =>
+    /\bdeno (run|install)\b/.test(line) && /\/(main|aws-sso-util)\.ts\b/.test(line) &&
+    line.includes("--allow-")
+  );
 }
 
-Deno.test("README and docs run-from-URL lines grant exactly the declared env, net, sys and run permissions", async () => {
+/** The `--allow-KIND[=…]` flags of a command line, quotes removed. */
+function allowFlags(line: string): string[] {
+  return [...line.matchAll(/(?:^|\s)(--allow-[a-z]+(?:='[^']*'|=[^\s']*)?)/g)]
+    .map((m) => m[1].replaceAll("'", ""));
+}
+
+Deno.test("README and docs install and run lines grant exactly the declared permission sets", async () => {
   const docs = await documents();
-  const readme = docs.get(README)!;
-  const declared = permissionFlags(await readPermissionSet()).filter((f) =>
-    /^--allow-(env|net|sys|run)=/.test(f)
-  );
-  const lines = readme.split("\n").filter((l) =>
-    l.includes("--allow-env") || /^\s+--allow/.test(l)
-  );
-  assert(lines.length > 0, "README shows no explicit flags");
-  for (const kind of ["env", "net", "sys", "run"]) {
-    const expected = declared.find((f) => f.startsWith(`--allow-${kind}=`))!;
-    // The README itself shows the `deno run`, `deno install` and credential_process lines.
-    const inReadme = mainPermissionFlags(readme, kind);
-    assert(inReadme.length >= 3, `README mentions --allow-${kind} only ${inReadme.length} times`);
-    for (const [path, text] of docs) {
-      for (const flag of mainPermissionFlags(text, kind)) {
-        assertEquals(flag, expected, `${path} --allow-${kind}`);
+  const narrow = permissionFlags(await readPermissionSet());
+  const binary = permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET));
+  const counts = { compile: 0, run: 0 };
+  for (const [path, text] of docs) {
+    for (const line of toolCommandLines(text)) {
+      const flags = allowFlags(line);
+      if (/\bdeno install\b/.test(line)) {
+        // A compiled install is the release binary built locally: exactly its set.
+        assert(line.includes("--compile"), `${path}: deno install without --compile: ${line}`);
+        assert(line.includes(`/${COMPILE_ENTRY}`), `${path}: compile ${COMPILE_ENTRY}: ${line}`);
+        assertEquals(
+          flags.sort(),
+          binary.filter((f) => f.startsWith("--allow-")).sort(),
+          `${path}: ${line}`,
+        );
+        if (path === README) counts.compile++;
+      } else {
+        // `deno run` gets the default set; file access may be narrowed to ~/.aws.
+        const kinds = (f: string[]) => f.filter((x) => !/^--allow-(read|write)\b/.test(x)).sort();
+        assertEquals(kinds(flags), kinds(narrow), `${path}: ${line}`);
+        for (const kind of ["read", "write"]) {
+          assert(flags.some((f) => f.startsWith(`--allow-${kind}`)), `${path}: ${kind}: ${line}`);
+        }
+        if (path === README) counts.run++;
       }
     }
   }
+  assert(counts.compile >= 1, "README shows no deno install --compile line");
+  assert(counts.run >= 1, "README shows no deno run line for credential_process");
   for (const [path, text] of docs) {
     assert(!/(^|\s)(-A|--allow-all)(\s|$)/m.test(text), `${path} must never use -A`);
   }
