@@ -259,6 +259,30 @@ Deno.test("check: several instances is exit 103", async () => {
   assertMatch(partial.stderr, /matches several configured SSO start URLs/);
 });
 
+Deno.test("check --command chooses whose default-instance variables apply, as in the original", async () => {
+  const other = "https://other.awsapps.com/start";
+  await using t = await setup(
+    `${LEGACY_PROFILE}\n[profile other]\nsso_start_url = ${other}\nsso_region = eu-west-1\n`,
+  );
+  const env = {
+    AWS_CONFIGURE_SSO_DEFAULT_SSO_START_URL: other,
+    AWS_SSO_LOGIN_DEFAULT_SSO_START_URL: START_URL,
+  };
+  const instanceOf = async (args: string[]) => {
+    const r = await t.check(["--skip-token-check", ...args], env);
+    assertEquals([r.code, r.stderr], [0, ""], args.join(" "));
+    return linesOf(r.stdout, "ok")[0];
+  };
+  assertStringIncludes(await instanceOf(["--command", "configure"]), other);
+  assertStringIncludes(await instanceOf(["--command", "configure"]), "AWS_CONFIGURE_SSO_DEFAULT");
+  for (const command of [[], ["--command", "login"], ["--command", "default"]]) {
+    assertStringIncludes(await instanceOf(command), START_URL);
+  }
+  const bad = await t.check(["--command", "populate"]);
+  assertEquals(bad.code, 2);
+  assertMatch(bad.stderr, /^Option '--command <COMMAND>' argument 'populate' is invalid/);
+});
+
 // ------------------------------------------------------------------ 201
 
 Deno.test("check: no usable token is exit 201 (missing, expired, not a token, rejected)", async () => {

@@ -199,6 +199,34 @@ Deno.test("login --all signs in to every configured instance", async () => {
   assertEquals(result.stderr.match(/Login succeeded/g)?.length, 2);
 });
 
+Deno.test("AWS_SSO_LOGIN_ALL and --sso-start-url: the original's spellings of --all and START_URL", async () => {
+  await using home = await TempHome.create();
+  await home.writeConfig(
+    `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
+  );
+  await home.writeToken({ sessionName: "my-sso" }, cliToken("at-1", 8 * HOUR));
+  await home.writeToken({ startUrl: OTHER_URL }, cliToken("at-2", 8 * HOUR));
+  const already = (stderr: string) =>
+    [...stderr.matchAll(/Already logged in to ([^\s,]+)/g)].map((m) => m[1]);
+
+  const all = await run(["login"], { home, env: { AWS_SSO_LOGIN_ALL: "true" } });
+  assertEquals(all.code, 0, all.stderr);
+  assertEquals(already(all.stderr), [START_URL, OTHER_URL]);
+  // Without it, two instances are one too many; with a START_URL or --profile it does not apply.
+  assertEquals((await run(["login"], { home, env: { AWS_SSO_LOGIN_ALL: "0" } })).code, 1);
+  const one = await run(["login", "other"], { home, env: { AWS_SSO_LOGIN_ALL: "1" } });
+  assertEquals([one.code, already(one.stderr)], [0, [OTHER_URL]]);
+
+  const spelled = await run(["login", "--sso-start-url", "other"], { home });
+  assertEquals([spelled.code, already(spelled.stderr)], [0, [OTHER_URL]], spelled.stderr);
+  const twice = await run(["login", "example", "--sso-start-url", "other"], { home });
+  assertEquals(twice.code, 1);
+  assertMatch(
+    twice.stderr,
+    /^The start URL is given twice \(example and --sso-start-url other\); give it once\.\n$/,
+  );
+});
+
 Deno.test("login with a start URL that a session uses writes the session's token", async () => {
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();

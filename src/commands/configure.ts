@@ -6,6 +6,7 @@
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { addAlias } from "../ui/option_alias.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
   editConfigText,
@@ -83,12 +84,13 @@ export interface ConfigureProfileOptions {
   nonInteractive?: boolean;
   credentialProcess?: boolean;
   ssoSession?: string;
+  verbose?: boolean;
 }
 
 export function register(program: Command, rt: Runtime): void {
   const configure = program.command("configure")
     .description("set up profiles in the AWS config file");
-  configure.command("profile")
+  const profile = configure.command("profile")
     .description(
       "write an SSO profile (with credential_process) into the AWS config file, asking for what is not given",
     )
@@ -127,9 +129,11 @@ export function register(program: Command, rt: Runtime): void {
       "--sso-session <NAME>",
       "write an [sso-session NAME] section and point the profile at it (sso_session = NAME)",
     )
-    .action(async (name: string, options: ConfigureProfileOptions) => {
-      await configureProfile(name, options, rt);
-    });
+    .option("-v, --verbose", "print debug lines on stderr");
+  addAlias(profile, "--account-id", "--account <ID>");
+  profile.action(async (name: string, options: ConfigureProfileOptions) => {
+    await configureProfile(name, options, rt);
+  });
   registerPopulate(configure, rt);
 }
 
@@ -196,12 +200,26 @@ export async function configureProfile(
   options: ConfigureProfileOptions,
   rt: Runtime,
 ): Promise<void> {
+  const log = new DebugLog(Boolean(options.verbose));
+  try {
+    await configure(name, options, rt, log);
+  } finally {
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
+  }
+}
+
+async function configure(
+  name: string,
+  options: ConfigureProfileOptions,
+  rt: Runtime,
+  log: DebugLog,
+): Promise<void> {
   const env = rt.env;
   const ctx: AccountRoleContext = {
     rt,
     io: promptIO(rt),
     terminal: rt.stdinIsTerminal() && rt.stderr.isTerminal(),
-    log: new DebugLog(false),
+    log,
     login: loginInstance,
   };
   const { io } = ctx;

@@ -8,6 +8,7 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
+import { addAlias } from "../ui/option_alias.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
@@ -77,7 +78,6 @@ export interface PopulateOptions {
   prune?: boolean;
   components?: string;
   separator?: string;
-  sep?: string;
   includeRegion?: string;
   regionStyle?: string;
   trimAccountName?: string[];
@@ -107,7 +107,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `configure populate` under the `configure` command. */
 export function register(configure: Command, rt: Runtime): void {
-  configure.command("populate")
+  const populate = configure.command("populate")
     .description(
       "write a profile for every account, role and region you can access into the AWS config file",
     )
@@ -134,7 +134,6 @@ export function register(configure: Command, rt: Runtime): void {
       "profile name components, comma-separated (default account_name,role_name,default_style_region)",
     )
     .option("--separator <SEP>", `separator of name components (default ".", env ${SEPARATOR_VAR})`)
-    .addOption(new Option("--sep <SEP>").hideHelp())
     .addOption(
       new Option("--include-region <WHEN>", "default: the first region's names have no region")
         .choices(INCLUDE_REGION),
@@ -182,10 +181,11 @@ export function register(configure: Command, rt: Runtime): void {
       `do not write credential_process, and remove it (env ${DISABLE_CREDENTIAL_PROCESS_VAR}=true)`,
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
-    .option("-v, --verbose", "list every profile added, updated and removed; debug lines")
-    .action(async (options: PopulateOptions) => {
-      await runPopulate(options, rt);
-    });
+    .option("-v, --verbose", "list every profile added, updated and removed; debug lines");
+  addAlias(populate, "--separator", "--sep <SEP>");
+  populate.action(async (options: PopulateOptions) => {
+    await runPopulate(options, rt);
+  });
 }
 
 /** Regions from `-r`, else the env defaults; none is a usage error. */
@@ -247,7 +247,7 @@ async function populate(
   const regions = regionsOf(options, rt.env);
   const naming = profileNaming({
     components: options.components,
-    separator: options.separator ?? options.sep,
+    separator: options.separator,
     includeRegion: options.includeRegion,
     regionStyle: options.regionStyle,
     trimAccountName: options.trimAccountName,

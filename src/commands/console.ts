@@ -4,7 +4,7 @@
  * `launch-from-config`). The role credentials come through the same path as `credential-process`
  * (`sso/role_credentials.ts`); the sign-in itself lives in `src/console/`.
  */
-import { type Command, Option } from "../ui/commander.ts";
+import type { Command } from "../ui/commander.ts";
 import { decodeConfigToken, encodeConfigToken } from "../console/config_token.ts";
 import {
   deliverUrl,
@@ -23,7 +23,7 @@ import { parseDuration } from "../console/signin_token.ts";
 import { getProfile } from "../config/aws_config_file.ts";
 import { resolveCaBundle } from "../config/endpoints.ts";
 import { resolveInstance } from "../config/instance.ts";
-import { loadConfigFile } from "../config/settings.ts";
+import { loadConfigFile, shownUrl } from "../config/settings.ts";
 import { DebugLog } from "../debug_log.ts";
 import { ConfigError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -38,6 +38,7 @@ interface DeliveryFlags {
   forceRefresh?: boolean;
   login?: boolean;
   debug?: boolean;
+  verbose?: boolean;
 }
 
 interface LaunchOptions extends LaunchFlags, DeliveryFlags {
@@ -62,6 +63,7 @@ interface TokenOptions {
   keepRegionInDestination?: boolean;
   duration?: string;
   issuer?: string;
+  verbose?: boolean;
 }
 
 /** Signs in with the resolved settings, then prints or opens the URL; the log is always written. */
@@ -70,7 +72,7 @@ async function launch(
   resolve: (log: DebugLog) => Promise<LaunchSettings>,
   flags: DeliveryFlags,
 ): Promise<void> {
-  const log = new DebugLog(Boolean(flags.debug));
+  const log = new DebugLog(Boolean(flags.debug || flags.verbose));
   const paths = rt.paths();
   const { warn, settled } = warnOnce(rt, log);
   try {
@@ -91,7 +93,8 @@ async function launch(
     throw error;
   } finally {
     await settled();
-    await log.flush(paths.debugLogFile);
+    if (flags.verbose) { for (const line of log.lines) await rt.stderr.write(`${line}\n`); }
+    if (flags.debug) await log.flush(paths.debugLogFile);
   }
 }
 
@@ -163,6 +166,13 @@ async function runGetConfigToken(options: TokenOptions, rt: Runtime): Promise<vo
     path,
     { invalid: ConfigError, notFound: ConfigError },
   );
+  if (options.verbose) {
+    await rt.stderr.write(
+      `instance ${shownUrl(instance.startUrl)} ${safeEcho(instance.ssoRegion)} (${
+        safeEcho(instance.source)
+      })\n`,
+    );
+  }
   const profile = options.profile !== undefined && config
     ? getProfile(config, options.profile)
     : undefined;
@@ -225,6 +235,7 @@ function addRoleOptions(command: Command): Command {
 function addDeliveryOptions(command: Command): Command {
   return command
     .option("-p, --print", "print the sign-in URL on stdout (then the browser is not opened)")
+    .option("--no-print", "do not print the sign-in URL (the default)")
     .option("-o, --open", "open the sign-in URL in the browser (default without --print)")
     .option("--no-open", "do not open the browser")
     .option(
@@ -234,11 +245,10 @@ function addDeliveryOptions(command: Command): Command {
     .option("--no-logout-first", "do not sign out first, whatever AWS_CONSOLE_LOGOUT_FIRST says")
     .option("--force-refresh", "ignore cached role credentials and refresh the SSO token")
     .option("--login", "log in first when a login is required")
-    .addOption(
-      new Option(
-        "--debug",
-        "write a debug log to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
-      ),
+    .option("-v, --verbose", "print debug lines on stderr")
+    .option(
+      "--debug",
+      "write the debug lines to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
     );
 }
 
@@ -275,6 +285,7 @@ export function register(program: Command, rt: Runtime): void {
       "--issuer <URL>",
       "where the console's sign-out sends the user (default: the start URL)",
     )
+    .option("-v, --verbose", "print debug lines on stderr")
     .action(async (options: TokenOptions) => {
       await runGetConfigToken(options, rt);
     });

@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
+import { addAlias } from "../ui/option_alias.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../errors.ts";
 import { resolveInstance } from "../config/instance.ts";
@@ -73,10 +74,8 @@ export interface RolesOptions {
   ssoRegion?: string;
   profile?: string;
   accountId?: string[];
-  account?: string[];
   roleName?: string[];
   separator?: string;
-  sep?: string;
   header?: boolean;
   sortBy?: string;
   output?: string;
@@ -97,10 +96,10 @@ export async function runRoles(options: RolesOptions, rt: Runtime): Promise<void
 async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   // Validate every flag before any file or network access.
   const json = options.output === "json";
-  const separator = options.separator ?? options.sep;
+  const separator = options.separator;
   const sort = effectiveSort(parseSortBy(options.sortBy), separator, json);
   const filters: RoleFilters = {
-    accounts: accountFilter([...(options.accountId ?? []), ...(options.account ?? [])]),
+    accounts: accountFilter(options.accountId ?? []),
     roles: (options.roleName ?? []).map((p) => compilePattern(p, "--role-name")),
   };
   const format = { columns: columnOrder(sort), separator, header: options.header !== false };
@@ -167,7 +166,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `roles` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("roles")
+  const roles = program.command("roles")
     .summary("list the accounts and roles you can access")
     .description(
       "List the accounts and roles you can access. The SSO instance comes from --profile, " +
@@ -183,7 +182,6 @@ export function register(program: Command, rt: Runtime): void {
         "only accounts whose id starts or ends with ACCOUNT or whose name matches it as a regex (repeatable)",
       ).argParser(collect),
     )
-    .addOption(new Option("--account <ACCOUNT>").argParser(collect).hideHelp())
     .addOption(
       new Option("-r, --role-name <REGEX>", "only roles whose name matches the regex (repeatable)")
         .argParser(collect),
@@ -192,7 +190,6 @@ export function register(program: Command, rt: Runtime): void {
       "--separator <SEP>",
       "separate fields with SEP instead of aligning columns (alias --sep); without --sort-by, rows print as they arrive",
     )
-    .addOption(new Option("--sep <SEP>").hideHelp())
     .option("--header", "print the header row (default)")
     .option("--no-header", "do not print the header row")
     .option(
@@ -203,8 +200,10 @@ export function register(program: Command, rt: Runtime): void {
       new Option("-o, --output <FORMAT>", "output format (default text)").choices(["text", "json"]),
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
-    .option("-v, --verbose", "print debug lines on stderr")
-    .action(async (options: RolesOptions) => {
-      await runRoles(options, rt);
-    });
+    .option("-v, --verbose", "print debug lines on stderr");
+  addAlias(roles, "--account-id", "--account <ACCOUNT>");
+  addAlias(roles, "--separator", "--sep <SEP>");
+  roles.action(async (options: RolesOptions) => {
+    await runRoles(options, rt);
+  });
 }

@@ -64,10 +64,12 @@ export interface InstanceQuery {
   startUrl?: string;
   ssoRegion?: string;
   profile?: string;
+  /** The env var pairs to consult (default {@link LOGIN_DEFAULT_ENV}). */
+  defaultEnv?: readonly (readonly [string, string])[];
 }
 
 /** Env var pairs consulted, in order, when neither a start URL nor a profile is given. */
-export const LOGIN_DEFAULT_ENV: readonly [string, string][] = [
+export const LOGIN_DEFAULT_ENV: readonly (readonly [string, string])[] = [
   ["AWS_SSO_LOGIN_DEFAULT_SSO_START_URL", "AWS_SSO_LOGIN_DEFAULT_SSO_REGION"],
   ["AWS_LOGIN_SSO_DEFAULT_SSO_START_URL", "AWS_LOGIN_DEFAULT_SSO_REGION"],
   ["AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION"],
@@ -196,7 +198,7 @@ export function resolveInstance(
       true,
     );
   }
-  for (const [urlVar, regionVar] of LOGIN_DEFAULT_ENV) {
+  for (const [urlVar, regionVar] of query.defaultEnv ?? LOGIN_DEFAULT_ENV) {
     const url = env(urlVar)?.trim();
     if (url) {
       return withLegacyKey(

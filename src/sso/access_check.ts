@@ -68,6 +68,8 @@ export interface AccessCheckRequest {
   roleName?: string;
   /** `--check-profile`. */
   profile?: string;
+  /** The env var pairs that give the default instance (`--command`). */
+  defaultEnv?: readonly (readonly [string, string])[];
   instanceDetails?: boolean;
   skipTokenCheck?: boolean;
   forceRefresh?: boolean;
@@ -177,7 +179,11 @@ function resolveChecked(
   try {
     if (request.profile === undefined) {
       const instance = resolveInstance(
-        { startUrl: request.startUrl, ssoRegion: request.ssoRegion },
+        {
+          startUrl: request.startUrl,
+          ssoRegion: request.ssoRegion,
+          defaultEnv: request.defaultEnv,
+        },
         rt.env,
         config,
         paths.configFile,

@@ -18,9 +18,24 @@ export interface OptionSpec {
 
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
-/** Parses `--name value`, `--name=value` and boolean flags; rejects unknown flags and positionals. */
-export function parseOptions(argv: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
+/**
+ * Parses `--name value`, `--name=value` and boolean flags, short ones combined as `-vv` (a
+ * repeated flag is the same flag, as the Python tool's counted `-v`); rejects unknown flags and
+ * positionals.
+ */
+export function parseOptions(
+  args: readonly string[],
+  specs: readonly OptionSpec[],
+): ParsedOptions {
   const byName = new Map(specs.flatMap((s) => s.names.map((n) => [n, s] as const)));
+  const isBooleanShort = (c: string) =>
+    byName.get(`-${c}`)?.value === undefined &&
+    byName.has(`-${c}`);
+  const argv = args.flatMap((arg) =>
+    /^-[^-]{2,}$/.test(arg) && [...arg.slice(1)].every(isBooleanShort)
+      ? [...arg.slice(1)].map((c) => `-${c}`)
+      : [arg]
+  );
   const result: ParsedOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
