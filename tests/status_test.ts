@@ -185,7 +185,7 @@ Deno.test("status --profile exits 1 when a new login is required, as credential-
   assertEquals(none.code, 1);
   assertEquals(none.stdout, "No cached SSO login for sso-session my-sso.\n");
   const noneJson = await runCli(["status", "--profile", "dev", "--json"], { home });
-  assertEquals([noneJson.code, noneJson.stdout], [1, '{"logins":[]}\n']);
+  assertEquals([noneJson.code, noneJson.stdout], [1, '{"logins":[],"warnings":[]}\n']);
 });
 
 Deno.test("status --profile exits 0 while cached role credentials can still be reused", async () => {
@@ -243,7 +243,7 @@ Deno.test("status without logins says so, and --json prints an empty list", asyn
   assertEquals([text.code, text.stderr], [0, ""]);
   assertEquals(text.stdout, `No cached SSO logins in ${home.ssoCacheDir}.\n`);
   const json = await runCli(["status", "--json"], { home });
-  assertEquals([json.code, json.stdout], [0, '{"logins":[]}\n']);
+  assertEquals([json.code, json.stdout], [0, '{"logins":[],"warnings":[]}\n']);
 });
 
 Deno.test("status skips FIFOs, directories, unreadable, corrupt and hostile cache entries", async () => {

@@ -25,7 +25,7 @@ import {
 import type { AwsPaths } from "../config/paths.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { requireProfile } from "../config/sso_session.ts";
-import { SSO_PROFILE_KEYS } from "../config/profile_diagnostics.ts";
+import { SSO_PROFILE_KEYS } from "../config/credential_process_shadowing.ts";
 import { type DebugLog, redact } from "../debug_log.ts";
 import {
   AwsApiError,
