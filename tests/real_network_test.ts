@@ -15,8 +15,11 @@ import {
   cliToken,
   declaredPermissionFlags,
   LEGACY_PROFILE,
+  MAIN,
   parseCredentialOutput,
   POSIX,
+  realDenoDir,
+  REPO_DIR,
   ROLE,
   runCli,
   type RunOptions,
@@ -408,4 +411,55 @@ Deno.test("credential-process exits 4 naming the host when its certificate is no
   assertMatch(other.stderr, /not trusted/i);
   assert(other.stderr.includes(net.tls.otherCaPem), other.stderr);
   assertEquals(net.fake.calls.GetRoleCredentials, 0);
+});
+
+Deno.test("the README's deno run line reads AWS_CA_BUNDLE outside ~/.aws; a narrower line names the flag", async () => {
+  await using net = await Network.create();
+  await net.home.writeConfig(LEGACY_PROFILE);
+  net.fake.addAccessToken("at-legacy");
+  await net.home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+  const readme = await Deno.readTextFile(`${REPO_DIR}/README.md`);
+  // The file-access flags of the README's `deno run` line, as written there for a shell.
+  const files = /^\s+(--allow-read=\S+ --allow-write=\S+) \\$/m.exec(readme)?.[1];
+  assert(files?.includes("AWS_CA_BUNDLE"), `README's deno run line: ${files}`);
+  const others = (await declaredPermissionFlags()).filter((f) =>
+    !/^--allow-(read|write)\b/.test(f)
+  );
+  const run = async (fileFlags: string, extra: string[] = []) => {
+    const line = [Deno.execPath(), "run", "--quiet", "--no-prompt", "--cached-only", fileFlags]
+      .concat(others.map((f) => `'${f}'`), [
+        MAIN,
+        "credential-process",
+        "--profile",
+        "legacy",
+        ...extra,
+      ]);
+    const out = await new Deno.Command("sh", {
+      args: ["-c", line.join(" ")],
+      clearEnv: true,
+      env: {
+        ...net.env("AWS_CA_BUNDLE"),
+        HOME: net.home.dir,
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        DENO_DIR: await realDenoDir(),
+      },
+    }).output();
+    const text = new TextDecoder();
+    return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+  };
+  assert(!net.tls.bundle.startsWith(net.home.dir), "the bundle lies outside the home");
+  const r = await run(files!);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  assertEquals(
+    parseCredentialOutput(r.stdout).AccessKeyId,
+    net.fake.issuedCredentials[0].accessKeyId,
+  );
+
+  // (--force-refresh: past the role credentials the first run cached.)
+  const narrow = await run("--allow-read=$HOME/.aws --allow-write=$HOME/.aws", ["--force-refresh"]);
+  assertEquals(narrow.code, 2);
+  assertEquals(
+    narrow.stderr,
+    `Deno may not read the CA bundle ${net.tls.bundle} (AWS_CA_BUNDLE): add it to the read permission of the deno run or deno install line, as --allow-read=$HOME/.aws,${net.tls.bundle} (see docs/corporate-networks.md).\n`,
+  );
 });
