@@ -27,7 +27,10 @@ import {
   resolveInstanceDefaults,
   type Setting,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand } from "../config/credential_process_line.ts";
+import {
+  credentialProcessLine,
+  credentialProcessProgram,
+} from "../config/credential_process_line.ts";
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError } from "../errors.ts";
@@ -404,11 +407,12 @@ async function configure(
   values.push(["sso_account_id", accountId!.value], ["sso_role_name", roleName!.value]);
   if (region) values.push(["region", region.value]);
   if (output) values.push(["output", output.value]);
-  if (writeCredentialProcess) {
-    values.push([
-      "credential_process",
-      credentialProcessCommand(name, env, rt.program),
-    ]);
+  const program = writeCredentialProcess
+    ? await credentialProcessProgram(env, rt.program)
+    : undefined;
+  if (program) {
+    log.log(program.why);
+    values.push(["credential_process", credentialProcessLine(program, name, rt.program.os)]);
   }
   const plan: ProfilePlan = {
     values,
@@ -428,7 +432,9 @@ async function configure(
   });
 
   await io.write(
-    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n`,
+    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n${
+      program?.note ? `\n${program.note}\n` : ""
+    }`,
   );
 }
 

@@ -19,7 +19,10 @@ import {
   CONFIGURE_START_URL_VARS,
   firstEnv,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand } from "../config/credential_process_line.ts";
+import {
+  credentialProcessLine,
+  credentialProcessProgram,
+} from "../config/credential_process_line.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginDeniedError, LoginRequiredError } from "../errors.ts";
 import {
@@ -282,12 +285,16 @@ async function populate(
   }
   const writeCredentialProcess = options.credentialProcess ??
     !isEnvFlagOn(rt.env(DISABLE_CREDENTIAL_PROCESS_VAR));
+  const program = writeCredentialProcess
+    ? await credentialProcessProgram(rt.env, rt.program)
+    : undefined;
 
   const paths = rt.paths();
   await checkConfigPath(paths.configFile);
   const config = await loadConfigFile(paths.configFile);
   const { instance, newSession } = findInstance(options, sessionName, rt.env, config, paths);
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
+  if (program) log.log(program.why);
 
   const endpointConfig = profileEndpointConfig(config, options.profile);
   const tokenFor = (relogin: boolean) =>
@@ -352,7 +359,7 @@ async function populate(
     ],
     tail: [
       ...(writeCredentialProcess
-        ? [["credential_process", credentialProcessCommand(n.name, rt.env, rt.program)] as const]
+        ? [["credential_process", credentialProcessLine(program!, n.name, rt.program.os)] as const]
         : []),
       [POPULATED_MARKER, "true"],
     ],
@@ -394,6 +401,7 @@ async function populate(
       }.\n`,
     );
     for (const name of plan.removed) await rt.stderr.write(`would remove: ${name}\n`);
+    if (program?.note) await rt.stderr.write(`${program.note}\n`);
     return;
   }
 
@@ -406,7 +414,7 @@ async function populate(
   await rt.stderr.write(
     `Added ${plan.added.length}, updated ${plan.updated.length}, left ${plan.unchanged.length} unchanged and removed ${plan.removed.length} profile(s) in ${
       shownPath(result.writtenPath)
-    }.\n`,
+    }.\n${program?.note ? `${program.note}\n` : ""}`,
   );
   if (options.verbose) {
     const lines = [
