@@ -352,6 +352,58 @@ Deno.test("login prints the URL when the browser command cannot be started", asy
     actOnDevices(fake, 1),
   ]);
   assertEquals(result.code, 0, result.stderr);
-  assertMatch(result.stderr, /Could not start a browser; open the URL above yourself\./);
+  assert(
+    result.stderr.includes(
+      `Could not start a browser: ${home.dir}/not-a-browser (from BROWSER) was not found; open the URL above yourself.\n`,
+    ),
+    result.stderr,
+  );
   assert(result.stderr.includes(`/device?user_code=${fake.deviceAuthorizations[0].userCode}`));
+});
+
+Deno.test({
+  name:
+    "login runs BROWSER without a display and over SSH; the default permission set says why not",
+  ignore: !POSIX,
+  async fn() {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(LEGACY_PROFILE);
+    const browser = `${home.dir}/forward-url`;
+    await Deno.writeTextFile(browser, `#!/bin/sh\necho "$1" > "${home.dir}/forwarded.txt"\n`);
+    await Deno.chmod(browser, 0o755);
+    const env = { BROWSER: browser, SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22" };
+    // In-process (the test runner may run any program): BROWSER is started.
+    const [result] = await Promise.all([
+      run(["login", "--profile", "legacy"], { home, endpoint: fake.url, env }),
+      actOnDevices(fake, 1),
+    ]);
+    assertEquals(result.code, 0, result.stderr);
+    assert(!result.stderr.includes("Could not start a browser"), result.stderr);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await Deno.stat(`${home.dir}/forwarded.txt`).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const forwarded = await Deno.readTextFile(`${home.dir}/forwarded.txt`);
+    assert(forwarded.includes(fake.deviceAuthorizations[0].userCode), forwarded);
+
+    // The declared (default) permission set runs only the platform openers: one sentence says so.
+    const [denied] = await Promise.all([
+      run(["login", "--profile", "legacy", "--force"], {
+        home,
+        endpoint: fake.url,
+        env,
+        subprocess: true,
+      }),
+      actOnDevices(fake, 2),
+    ]);
+    assertEquals(denied.code, 0, denied.stderr);
+    assert(
+      denied.stderr.includes(
+        `Could not start a browser: ${browser} (from BROWSER) is not a program Deno's run permission allows (docs/permissions.md); open the URL above yourself.\n`,
+      ),
+      denied.stderr,
+    );
+  },
 });
