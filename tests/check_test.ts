@@ -228,7 +228,7 @@ Deno.test("check: no instance configured is exit 101", async () => {
   await using t = await setup("[profile plain]\nregion = us-east-1\n");
   const r = await t.check([]);
   assertEquals(r.code, 101);
-  assertMatch(r.stderr, /^No SSO instance found: .*\.\n$/);
+  assertMatch(r.stderr, /^No SSO instance found in .*\.\n$/);
   const profile = await t.check(["--check-profile", "plain"]);
   assertEquals(profile.code, 101);
   assertEquals(

@@ -277,7 +277,10 @@ Deno.test("login exits 1 with one sentence when no instance, several or an unkno
   await using home = await TempHome.create();
   const none = await run(["login"], { home });
   assertEquals(none.code, 1);
-  assertMatch(none.stderr, /^No SSO instance found: .*\.\n$/);
+  assertEquals(
+    none.stderr,
+    `No SSO instance found in ${home.configPath}: set one up with \`aws-sso-util configure profile NAME\` or \`aws-sso-util login URL REGION\`, or give a start URL and region, --profile, or AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.\n`,
+  );
 
   await home.writeConfig(
     `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
@@ -291,6 +294,17 @@ Deno.test("login exits 1 with one sentence when no instance, several or an unkno
   const unknown = await run(["login", "--profile", "nope"], { home });
   assertEquals(unknown.code, 1);
   assertEquals(unknown.stderr, `Profile nope was not found in ${home.configPath}.\n`);
+  // A mistyped name gets a suggestion, as a mistyped command does; so in credential-process.
+  const typo = await run(["login", "--profile", "dve"], { home });
+  assertEquals(
+    typo.stderr,
+    `Profile dve was not found in ${home.configPath} (did you mean dev?).\n`,
+  );
+  const cp = await run(["credential-process", "--profile", "Other"], { home });
+  assertEquals(
+    [cp.code, cp.stderr],
+    [2, `Profile Other was not found in ${home.configPath} (did you mean other?).\n`],
+  );
   const nomatch = await run(["login", "nothing-like-this"], { home });
   assertEquals(nomatch.code, 1);
   assertEquals(nomatch.stderr, "No configured SSO start URL matches nothing-like-this.\n");

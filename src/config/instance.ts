@@ -5,7 +5,7 @@
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import { ConfigError, type FailureClass, InstanceNotFoundError } from "../errors.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
 import {
   checkStartUrl,
@@ -218,7 +218,9 @@ export function resolveInstance(
   if (candidates.length === 1) return withLegacyKey(candidates[0], configured, false);
   if (candidates.length === 0) {
     throw new failures.notFound(
-      "No SSO instance found: give a start URL and region, --profile, or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.",
+      `No SSO instance found in ${
+        shownPath(configPath)
+      }: set one up with \`aws-sso-util configure profile NAME\` or \`aws-sso-util login URL REGION\`, or give a start URL and region, --profile, or AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.`,
     );
   }
   throw new (failures.ambiguous ?? failures.notFound)(

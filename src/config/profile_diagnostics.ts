@@ -18,6 +18,7 @@ import { credentialProcessShadowing, profilesPhrase } from "./credential_process
 import type { Env } from "./paths.ts";
 import type { Finding } from "../ui/check_finding.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { didYouMean } from "../ui/did_you_mean.ts";
 
 /** What the diagnostics look at. */
 export interface ProfileDiagnosticsInput {
@@ -102,7 +103,9 @@ function envProfileFindings(input: ProfileDiagnosticsInput): Finding[] {
       level: "warning",
       text: `${variable} is set to ${
         safeEcho(value)
-      }, but no such profile exists in the config or credentials file; the AWS CLI and SDKs will fail with "profile not found".`,
+      }, but no such profile exists in the config or credentials file${
+        didYouMean(value, known)
+      }; the AWS CLI and SDKs will fail with "profile not found".`,
     });
   }
   return findings;

@@ -1,6 +1,7 @@
-/** Unit tests of the tiny flag parser used by credential-process. */
+/** Unit tests of the tiny flag parser used by credential-process, and of "did you mean". */
 import { formatHelp, type OptionSpec, parseOptions } from "../../src/ui/args.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { didYouMean, editDistance, similarNames } from "../../src/ui/did_you_mean.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 const SPECS: OptionSpec[] = [
@@ -115,4 +116,17 @@ Deno.test("formatHelp() lists usage, summary and aligned options including --hel
 Deno.test("formatHelp() aligns descriptions two spaces after the longest option", () => {
   const help = formatHelp("cmd", "s", [{ names: ["-x"], key: "x", description: "ex" }]);
   assertEquals(help.split("\n").slice(5), ["  -x          ex", "  --help, -h  show this help", ""]);
+});
+
+Deno.test("similarNames and didYouMean suggest close names only, the closest first", () => {
+  const names = ["dev", "dev-admin", "prod", "Staging", "sandbox"];
+  assertEquals(similarNames("dve", names), ["dev"]);
+  assertEquals(similarNames("staging", names), ["Staging"]);
+  assertEquals(similarNames("prd", names), ["prod"]);
+  assertEquals(similarNames("x", names), []);
+  assertEquals(similarNames("completely-else", names), []);
+  assertEquals(editDistance("abcd", "acbd"), 1);
+  assertEquals(didYouMean("dev-admn", names), " (did you mean dev-admin?)");
+  assertEquals(didYouMean("devv", ["dev", "deva"]), " (did you mean dev or deva?)");
+  assertEquals(didYouMean("zzz", names), "");
 });
