@@ -3,7 +3,6 @@
  * commander. Each command lives in `src/commands/` and registers itself here.
  */
 import { Command, CommanderError, Option } from "./ui/commander.ts";
-import denoJson from "../deno.json" with { type: "json" };
 import type { OptionSpec } from "./ui/args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
 import { register as registerCheck } from "./commands/check.ts";
@@ -20,9 +19,7 @@ import { register as registerStatus } from "./commands/status.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
 import type { Runtime } from "./runtime.ts";
 import { safeEcho } from "./ui/safe_text.ts";
-
-/** The version, from deno.json (the single source of truth). */
-export const VERSION: string = denoJson.version;
+import { VERSION } from "./version.ts";
 
 /** Adds options described by specs (aliases shown in the description) to a command. */
 export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): Command {

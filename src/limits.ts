@@ -41,9 +41,14 @@ export interface Limits {
   consoleSigninMs: number;
   /** How long an auto-login waits for another process's login (the token lock). */
   loginLockWaitMs: number;
-  /** Backoff base of a retried AWS call: errors, throttling, and the cap of any one delay. */
+  /**
+   * Backoff of a retried AWS call (`net/retry_policy.ts`): the standard and adaptive modes'
+   * bases for transient errors and for throttling, the legacy mode's base, and the cap of any
+   * one delay of the standard and adaptive modes.
+   */
   retryBaseMs: number;
   throttlingRetryBaseMs: number;
+  legacyRetryBaseMs: number;
   maxRetryDelayMs: number;
   /** `configure populate`: throttled listing calls are retried until this long after the start. */
   populateListingMs: number;
@@ -77,9 +82,11 @@ export const LIMITS: Readonly<Limits> = {
   consoleSigninMs: 15_000,
   // The longest a login can take (the browser wait) plus a margin.
   loginLockWaitMs: 10 * 60 * 1000 + 30_000,
-  // The AWS SDKs' standard retry mode.
-  retryBaseMs: 100,
-  throttlingRetryBaseMs: 500,
+  // The AWS SDKs' retry modes: standard (the 2026 values of the JS SDK v3 and botocore), and
+  // botocore's legacy mode (rand × 2^(n−1) seconds).
+  retryBaseMs: 50,
+  throttlingRetryBaseMs: 1_000,
+  legacyRetryBaseMs: 1_000,
   maxRetryDelayMs: 20_000,
   populateListingMs: 15 * 60 * 1000,
   populateProgressMs: 10_000,

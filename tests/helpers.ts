@@ -3,6 +3,11 @@ import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
 import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { LIMITS, type Limits } from "../src/limits.ts";
+import {
+  type ResolvedEndpoint,
+  resolveEndpoint,
+  type ServiceName,
+} from "../src/config/endpoints.ts";
 import { type Runtime, systemRuntime, type TextSink, withRuntime } from "../src/runtime.ts";
 import { LineReader, type LineSource } from "../src/ui/line_reader.ts";
 import { main } from "../main.ts";
@@ -52,13 +57,22 @@ export const POSIX = Deno.build.os !== "windows";
  * tests that are not about them: the listings' rates, their throttling retries, the API
  * client's retry delays and the device-code polls.
  */
+/**
+ * Retry backoffs of a few milliseconds: every in-process runtime gets them unless a test about
+ * backoff passes its own (the real ones wait up to seconds between attempts).
+ */
+export const QUICK_BACKOFF: Partial<Limits> = {
+  retryBaseMs: 2,
+  throttlingRetryBaseMs: 5,
+  legacyRetryBaseMs: 5,
+};
+
 export const QUICK_PACES: Partial<Limits> = {
   rolesRate: { perSecond: 1000, burst: 20 },
   populateRate: { perSecond: 1000, burst: 20 },
   throttleRetry: { retries: LIMITS.throttleRetry.retries, baseDelayMs: 5, maxDelayMs: 20 },
   populateRetry: { baseDelayMs: 5, maxDelayMs: 20 },
-  retryBaseMs: 2,
-  throttlingRetryBaseMs: 5,
+  ...QUICK_BACKOFF,
   devicePollMinMs: 20,
   slowDownStepMs: 20,
 };
@@ -443,8 +457,17 @@ export function testRuntime(
     stderr: captureSink(),
     stdinIsTerminal: () => false,
     ...rest,
-    limits: { ...LIMITS, ...limits },
+    limits: { ...LIMITS, ...QUICK_BACKOFF, ...limits },
   });
+}
+
+/** The endpoint of a (fake) service at `url`, with the AWS settings `env` gives (retry mode…). */
+export function endpointAt(
+  url: string,
+  env: Record<string, string> = {},
+  service: ServiceName = "sso",
+): ResolvedEndpoint {
+  return resolveEndpoint(service, "us-east-1", (n) => n === "AWS_ENDPOINT_URL" ? url : env[n]);
 }
 
 /**

@@ -7,6 +7,7 @@ import { type FakeAccount, FakeIdentityCenter } from "./fake_server.ts";
 import {
   captureSink,
   cliToken,
+  endpointAt,
   LEGACY_PROFILE,
   runCli,
   SESSION_PROFILE,
@@ -410,8 +411,7 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
   try {
     const rows = await listAvailableRoles({
       rt: testRuntime({}),
-      region: "us-east-1",
-      endpoint: fake.url,
+      endpoint: endpointAt(fake.url),
       accessToken: "tok",
     });
     assertEquals(rows.length, 36);

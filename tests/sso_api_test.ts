@@ -16,14 +16,14 @@ import {
   registerClient,
   startDeviceAuthorization,
 } from "../src/sso/sso_api.ts";
-import { testRuntime } from "./helpers.ts";
+import { endpointAt, testRuntime } from "./helpers.ts";
 
 const START_URL = "https://example.awsapps.com/start";
 
 const rt = testRuntime({});
 
 function ctx(fake: FakeIdentityCenter, deadlineMs = 20_000): ApiContext {
-  return { rt, region: "us-east-1", endpoint: fake.url, deadline: rt.now() + deadlineMs };
+  return { rt, endpoint: endpointAt(fake.url), deadline: rt.now() + deadlineMs };
 }
 
 /** What of a request the wire protocol fixes (not user agents, lengths or invocation ids). */
@@ -246,8 +246,7 @@ function serve(handler: () => Response): Deno.HttpServer<Deno.NetAddr> {
 function apiAt(server: Deno.HttpServer<Deno.NetAddr>, deadlineMs = 10_000): ApiContext {
   return {
     rt,
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${server.addr.port}`,
+    endpoint: endpointAt(`http://127.0.0.1:${server.addr.port}`),
     deadline: rt.now() + deadlineMs,
   };
 }

@@ -311,9 +311,7 @@ async function populate(
     try {
       return await listOrganisation({
         rt,
-        region: instance.ssoRegion,
-        endpoint: endpoint.url,
-        caBundle: endpoint.caBundle,
+        endpoint,
         accessToken,
         log,
         limiter,

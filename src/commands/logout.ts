@@ -18,6 +18,7 @@ import { tokenCacheKey } from "../cache/cache_keys.ts";
 import { credentialFilePath } from "../cache/credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { resolveClientSettings } from "../config/client_settings.ts";
 import { ConfigError, FileSystemError } from "../errors.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
@@ -187,6 +188,8 @@ export async function logout(
   const config = all ? undefined : await loadConfigFile(paths.configFile);
   const instance = selectedInstance(selection, rt.env, config, paths.configFile);
   const endpointConfig = profileEndpointConfig(config, selection.profile);
+  // A bad setting is one sentence (exit 2) before anything is deleted or sent.
+  resolveClientSettings(rt.env, endpointConfig.profile, endpointConfig.profileName);
 
   let tokenPaths: string[];
   let credentialCandidates: string[];
@@ -232,7 +235,7 @@ export async function logout(
     result.logoutCalled = true;
     try {
       await logoutApi(
-        { rt, region, endpoint: endpoint.url, caBundle: endpoint.caBundle, deadline, log },
+        { rt, endpoint, deadline, log },
         accessToken,
       );
     } catch (error) {

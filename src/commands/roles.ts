@@ -132,9 +132,7 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
   const listing: ListingContext = {
     rt,
-    region: instance.ssoRegion,
-    endpoint: endpoint.url,
-    caBundle: endpoint.caBundle,
+    endpoint,
     accessToken: token.accessToken,
     log,
     unauthorized: () =>

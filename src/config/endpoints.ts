@@ -2,19 +2,30 @@ import { type AwsConfigDocument, getProfile, getServices } from "./aws_config_fi
 import type { CaBundle } from "../net/http_client.ts";
 import { type Env, expandHome } from "./paths.ts";
 import { isTrueSetting } from "./truthy.ts";
+import { type ClientSettings, resolveClientSettings } from "./client_settings.ts";
+import { EndpointRuleError, resolveRuleEndpoint, type RuleEndpoint } from "./endpoint_rules.ts";
+import { ConfigError } from "../errors.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
-/** The two Identity Center services we call. */
-export type SsoService = "sso" | "sso-oidc";
+/** The services we call: the SSO portal, SSO OIDC and STS. */
+export type ServiceName = "sso" | "sso-oidc" | "sts";
 
-const SERVICE_ENV: Record<SsoService, string> = {
+const SERVICE_ENV: Record<ServiceName, string> = {
   "sso": "AWS_ENDPOINT_URL_SSO",
   "sso-oidc": "AWS_ENDPOINT_URL_SSO_OIDC",
+  "sts": "AWS_ENDPOINT_URL_STS",
 };
-const SERVICE_CONFIG_KEY: Record<SsoService, string> = { "sso": "sso", "sso-oidc": "sso_oidc" };
+const SERVICE_CONFIG_KEY: Record<ServiceName, string> = {
+  "sso": "sso",
+  "sso-oidc": "sso_oidc",
+  "sts": "sts",
+};
 
 /** Endpoint settings from the config file: the profile's keys and its `[services]` section. */
 export interface EndpointConfig {
   profile?: Map<string, string>;
+  /** The profile's name, for messages about its settings. */
+  profileName?: string;
   services?: Map<string, Map<string, string>>;
 }
 
@@ -26,14 +37,25 @@ export function profileEndpointConfig(
   const profile = config && profileName !== undefined ? getProfile(config, profileName) : undefined;
   if (!profile) return {};
   const servicesName = profile.get("services");
-  return { profile, services: servicesName ? getServices(config!, servicesName) : undefined };
+  return {
+    profile,
+    profileName,
+    services: servicesName ? getServices(config!, servicesName) : undefined,
+  };
 }
 
-/** Where to send a service's calls: the URL, where it came from, and the extra CAs to trust. */
+/**
+ * Where and how to send a service's calls: the URL and where it came from, the extra CAs to
+ * trust, the region to sign for, and the settings of the calls (retries, user agent).
+ */
 export interface ResolvedEndpoint {
+  service: ServiceName;
   url: string;
   source: string;
   caBundle?: CaBundle;
+  /** The region requests are signed for (STS's global endpoint signs for its partition's). */
+  signingRegion: string;
+  client: ClientSettings;
 }
 
 /**
@@ -49,17 +71,22 @@ export function resolveCaBundle(env: Env, config: EndpointConfig = {}): CaBundle
 }
 
 /**
- * Resolves a service endpoint as botocore does (docs/formats.md §6.3): `AWS_ENDPOINT_URL_<SERVICE>`, then
- * `AWS_ENDPOINT_URL`, then the profile's `[services]` sub-section `endpoint_url`, then the
- * profile's `endpoint_url`; all of them ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the
- * profile's `ignore_configured_endpoint_urls`) is true. Otherwise the regional default.
+ * Resolves a service endpoint as botocore does (docs/settings.md): `AWS_ENDPOINT_URL_<SERVICE>`,
+ * then `AWS_ENDPOINT_URL`, then the profile's `[services]` sub-section `endpoint_url`, then the
+ * profile's `endpoint_url`; all of them ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or
+ * the profile's `ignore_configured_endpoint_urls`) is true. Otherwise the SDKs' endpoint rules
+ * for the region, with FIPS and dual-stack as configured (a configured URL is used as given, as
+ * botocore does). Throws a ConfigError for an invalid setting or a variant the region's
+ * partition does not offer; never touches the network.
  */
 export function resolveEndpoint(
-  service: SsoService,
+  service: ServiceName,
   region: string,
   env: Env,
   config: EndpointConfig = {},
 ): ResolvedEndpoint {
+  const client = resolveClientSettings(env, config.profile, config.profileName);
+  const caBundle = resolveCaBundle(env, config);
   // As in botocore, the env var (even "false" or empty) takes precedence over the profile's key.
   const ignore = isTrueSetting(
     env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ??
@@ -77,30 +104,42 @@ export function resolveEndpoint(
     ];
     for (const [url, source] of candidates) {
       if (url && url.trim()) {
-        return { url: url.trim(), source, caBundle: resolveCaBundle(env, config) };
+        return { service, url: url.trim(), source, caBundle, signingRegion: region, client };
       }
     }
   }
+  let endpoint: RuleEndpoint;
+  try {
+    endpoint = resolveRuleEndpoint(service, {
+      Region: region,
+      UseFIPS: client.useFips.value,
+      UseDualStack: client.useDualStack.value,
+      UseGlobalEndpoint: client.stsRegionalEndpoints.value === "legacy",
+    });
+  } catch (error) {
+    if (!(error instanceof EndpointRuleError)) throw error;
+    const variants = [client.useFips, client.useDualStack]
+      .filter((s) => s.value).map((s) => s.source).join(" and ");
+    throw new ConfigError(
+      `There is no ${service} endpoint for region ${safeEcho(region)} with these settings: ${
+        error.message.replace(/[.\s]+$/, "")
+      }${variants ? ` (set by ${variants})` : ""}.`,
+    );
+  }
+  const scheme = (endpoint.properties.authSchemes as { signingRegion?: unknown }[] | undefined)
+    ?.[0];
   return {
-    url: defaultEndpoint(service, region),
-    source: "default",
-    caBundle: resolveCaBundle(env, config),
+    service,
+    url: endpoint.url,
+    source: describeVariant(client),
+    caBundle,
+    signingRegion: typeof scheme?.signingRegion === "string" ? scheme.signingRegion : region,
+    client,
   };
 }
 
-/** DNS suffix of the partition a region belongs to. */
-export function partitionSuffix(region: string): string {
-  if (region.startsWith("cn-")) return "amazonaws.com.cn";
-  if (region.startsWith("eusc-")) return "amazonaws.eu";
-  if (region.startsWith("us-isob-")) return "sc2s.sgov.gov";
-  if (region.startsWith("us-isof-")) return "csp.hci.ic.gov";
-  if (region.startsWith("us-iso-")) return "c2s.ic.gov";
-  if (region.startsWith("eu-isoe-")) return "cloud.adc-e.uk";
-  return "amazonaws.com";
-}
-
-/** The regional endpoint of the SSO portal or SSO OIDC service. */
-export function defaultEndpoint(service: SsoService, region: string): string {
-  const host = service === "sso" ? `portal.sso.${region}` : `oidc.${region}`;
-  return `https://${host}.${partitionSuffix(region)}`;
+/** "default", "default, FIPS", "default, FIPS, dual-stack": how the URL was chosen. */
+function describeVariant(client: ClientSettings): string {
+  return ["default", client.useFips.value && "FIPS", client.useDualStack.value && "dual-stack"]
+    .filter(Boolean).join(", ");
 }

@@ -10,7 +10,11 @@
  */
 import type { DebugLog } from "../debug_log.ts";
 import { redact } from "../debug_log.ts";
-import { type EndpointConfig, resolveCaBundle, resolveEndpoint } from "../config/endpoints.ts";
+import {
+  type EndpointConfig,
+  type ResolvedEndpoint,
+  resolveEndpoint,
+} from "../config/endpoints.ts";
 import {
   AwsApiError,
   type CliError,
@@ -249,11 +253,11 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
     }
   }
   try {
-    let { registration, reused } = await clientRegistration(instance, flow, oidc.url, deps);
+    let { registration, reused } = await clientRegistration(instance, flow, oidc, deps);
     const runFlow = (r: CachedRegistration) =>
       flow === "pkce"
-        ? pkceFlow(instance, r, loopback!, oidc.url, deps)
-        : deviceFlow(instance, r, oidc.url, deps);
+        ? pkceFlow(instance, r, loopback!, oidc, deps)
+        : deviceFlow(instance, r, oidc, deps);
     let created: CreatedToken;
     try {
       created = await runFlow(registration);
@@ -266,7 +270,7 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
       }
       log?.log(`client registration ${redact(registration.clientId)} rejected; registering again`);
       await forgetRegistration(instance, registration, deps);
-      ({ registration, reused } = await clientRegistration(instance, flow, oidc.url, deps, true));
+      ({ registration, reused } = await clientRegistration(instance, flow, oidc, deps, true));
       if (flow === "pkce") {
         // The listener serves one redirect: the new sign-in needs a new one.
         await loopback?.close();
@@ -308,12 +312,10 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
   }
 }
 
-function apiContext(instance: SsoInstance, endpoint: string, deps: LoginDeps): ApiContext {
+function apiContext(endpoint: ResolvedEndpoint, deps: LoginDeps): ApiContext {
   return {
     rt: deps.rt,
-    region: instance.ssoRegion,
     endpoint,
-    caBundle: resolveCaBundle(deps.rt.env, deps.endpointConfig),
     deadline: deps.rt.now() + deps.rt.limits.loginCallMs,
     log: deps.log,
   };
@@ -336,7 +338,7 @@ async function forgetRegistration(
 async function clientRegistration(
   instance: SsoInstance,
   flow: LoginFlow,
-  endpoint: string,
+  endpoint: ResolvedEndpoint,
   deps: LoginDeps,
   ignoreCache = false,
 ): Promise<{ registration: CachedRegistration; reused: boolean }> {
@@ -351,7 +353,7 @@ async function clientRegistration(
     return { registration: cached, reused: true };
   }
   const grantTypes = flow === "pkce" ? [...PKCE_GRANT_TYPES] : undefined;
-  const response = await registerClient(apiContext(instance, endpoint, deps), {
+  const response = await registerClient(apiContext(endpoint, deps), {
     clientName: clientName(instance, deps.rt.now()),
     ...(scopes ? { scopes } : {}),
     ...(flow === "pkce"
@@ -374,14 +376,14 @@ async function pkceFlow(
   instance: SsoInstance,
   registration: CachedRegistration,
   loopback: Loopback,
-  endpoint: string,
+  endpoint: ResolvedEndpoint,
   deps: LoginDeps,
 ): Promise<CreatedToken> {
   const verifier = codeVerifier();
   const state = crypto.randomUUID();
   const redirectUri = `http://127.0.0.1:${loopback.port}${CALLBACK_PATH}`;
   const url = authorizeUrl({
-    oidcEndpoint: endpoint,
+    oidcEndpoint: endpoint.url,
     clientId: registration.clientId,
     redirectUri,
     state,
@@ -440,7 +442,7 @@ async function pkceFlow(
   }
   deps.log?.log("authorization code received");
   try {
-    return await createToken(apiContext(instance, endpoint, deps), {
+    return await createToken(apiContext(endpoint, deps), {
       clientId: registration.clientId,
       clientSecret: registration.clientSecret,
       grantType: "authorization_code",
@@ -458,10 +460,10 @@ async function pkceFlow(
 async function deviceFlow(
   instance: SsoInstance,
   registration: CachedRegistration,
-  endpoint: string,
+  endpoint: ResolvedEndpoint,
   deps: LoginDeps,
 ): Promise<CreatedToken> {
-  const auth = await startDeviceAuthorization(apiContext(instance, endpoint, deps), {
+  const auth = await startDeviceAuthorization(apiContext(endpoint, deps), {
     clientId: registration.clientId,
     clientSecret: registration.clientSecret,
     startUrl: instance.startUrl,
@@ -472,7 +474,7 @@ async function deviceFlow(
   deps.log?.log(`device authorization started, expires in ${auth.expiresIn}s`);
   const poll = async (): Promise<CreatedToken | "pending" | "slow"> => {
     try {
-      return await createToken(apiContext(instance, endpoint, deps), {
+      return await createToken(apiContext(endpoint, deps), {
         clientId: registration.clientId,
         clientSecret: registration.clientSecret,
         grantType: DEVICE_CODE_GRANT,

@@ -1,23 +1,29 @@
 /**
  * One call of an AWS rest-json API (the SSO portal and SSO OIDC services are both rest-json and
- * unsigned), with the AWS SDKs' standard retry behaviour: up to {@link MAX_ATTEMPTS} attempts,
- * each abandoned after the runtime's `limits.requestTimeoutMs`; server errors (5xx), throttling (429 and the
- * throttling error codes) and transient network failures are retried with capped exponential
- * backoff and full jitter; nothing runs past the caller's deadline. Every failure becomes an
- * AwsApiError with a one-sentence message.
+ * unsigned), retried as the AWS SDKs retry (`retry_policy.ts`: the endpoint's retry mode and
+ * `max_attempts`), each attempt abandoned after the runtime's `limits.requestTimeoutMs`, and
+ * nothing past the caller's deadline. Requests carry the SDKs' `amz-sdk-invocation-id` and
+ * `amz-sdk-request` headers and our user agent. Every failure becomes an AwsApiError with a
+ * one-sentence message.
  *
  * @module
  */
 import { AwsApiError } from "../errors.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { parseJsonObject } from "../json_object.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho, withoutUrlCredentials } from "../ui/safe_text.ts";
 import { type CaBundle, hostOf, type HttpRequest, NetworkFailure } from "./http_client.ts";
 import type { Runtime } from "../runtime.ts";
-
-/** Attempts per call, as the AWS SDKs count them (1 + retries). */
-export const MAX_ATTEMPTS = 5;
-const USER_AGENT = "aws-sso-util-deno";
+import type { ResolvedEndpoint } from "../config/endpoints.ts";
+import {
+  type AttemptFailure,
+  failureKind,
+  isRetryable,
+  retryAfterMs,
+  retryDelayMs,
+  retryStateFor,
+} from "./retry_policy.ts";
+import { userAgent } from "./user_agent.ts";
 
 /** What a call takes from the runtime: the clock, the time limits and the HTTP transport. */
 export type CallRuntime = Pick<Runtime, "now" | "sleep" | "limits" | "http">;
@@ -25,13 +31,10 @@ export type CallRuntime = Pick<Runtime, "now" | "sleep" | "limits" | "http">;
 /** Where and how long to call. */
 export interface ApiContext {
   rt: CallRuntime;
-  region: string;
-  /** Endpoint URL of the service being called. */
-  endpoint: string;
+  /** The service's endpoint: URL, CA bundle, retry and user-agent settings. */
+  endpoint: ResolvedEndpoint;
   /** Epoch ms after which the call is abandoned. */
   deadline: number;
-  /** Extra CAs to trust (`AWS_CA_BUNDLE` or the profile's `ca_bundle`). */
-  caBundle?: CaBundle;
   log?: DebugLog;
 }
 
@@ -46,104 +49,134 @@ export interface AwsRequest {
   json?: Record<string, unknown>;
 }
 
-const THROTTLING_CODES = new Set([
-  "ThrottlingException",
-  "ThrottledException",
-  "Throttling",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-  "ProvisionedThroughputExceededException",
-  "BandwidthLimitExceeded",
-  "LimitExceededException",
-  "EC2ThrottledException",
-  "PriorRequestNotComplete",
-  "TransactionInProgressException",
-]);
+/** A failed call's error, with what the retry decision read of the attempt. */
+class AttemptError extends AwsApiError {
+  constructor(
+    message: string,
+    errorCode: string,
+    readonly failure: AttemptFailure,
+    /** A time-out at the caller's deadline: no attempt may follow. */
+    readonly final = false,
+  ) {
+    super(message, errorCode, failureKind(failure) !== "clientError");
+  }
+}
 
 /** Sends the request with retries; resolves with the parsed JSON object of a 2xx response. */
 export async function callAwsJson(
   ctx: ApiContext,
   request: AwsRequest,
 ): Promise<Record<string, unknown>> {
+  const { endpoint, rt } = ctx;
   const started = performance.now();
-  const url = requestUrl(ctx.endpoint, request);
-  const headers: Record<string, string> = { "user-agent": USER_AGENT, ...request.headers };
+  const shownEndpoint = withoutUrlCredentials(endpoint.url);
+  const { mode, maxAttempts } = endpoint.client.retry;
+  const state = retryStateFor(rt, endpoint.url, mode.value, rt.now);
+  const url = requestUrl(endpoint.url, request);
+  const headers: Record<string, string> = {
+    "user-agent": userAgent(endpoint.client),
+    "amz-sdk-invocation-id": crypto.randomUUID(),
+    ...request.headers,
+  };
   if (request.json) headers["content-type"] = "application/json";
   const body = request.json ? JSON.stringify(dropUndefined(request.json)) : undefined;
-  if (ctx.caBundle) {
-    ctx.log?.log(`${request.operation}: trusting ${ctx.caBundle.path} (${ctx.caBundle.source})`);
+  if (endpoint.caBundle) {
+    ctx.log?.log(
+      `${request.operation}: trusting ${endpoint.caBundle.path} (${endpoint.caBundle.source})`,
+    );
   }
-  let failure: AwsApiError | undefined;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const remaining = ctx.deadline - ctx.rt.now();
+  let failure: AttemptError | undefined;
+  let lastCost: number | undefined;
+  for (let attempt = 1;; attempt++) {
+    const wait = state.limiter?.acquireDelayMs() ?? 0;
+    if (wait > 0) {
+      if (rt.now() + wait >= ctx.deadline) break;
+      await rt.sleep(wait);
+    }
+    const remaining = ctx.deadline - rt.now();
     if (remaining <= 0) break;
+    headers["amz-sdk-request"] = `attempt=${attempt}; max=${maxAttempts.value}`;
     const outcome = await attemptOnce(
       ctx,
       request.operation,
       { method: request.method, url, headers, body },
       remaining,
     );
-    if (!(outcome instanceof AwsApiError)) {
+    if (!(outcome instanceof AttemptError)) {
+      state.limiter?.update(false);
+      state.quota.release(lastCost);
       ctx.log?.log(
         `${request.operation} -> HTTP ${outcome.status} after ${attempt} attempt(s) in ${
           (performance.now() - started).toFixed(0)
-        }ms (${ctx.endpoint})`,
+        }ms (${shownEndpoint})`,
       );
       return outcome.json;
     }
     failure = outcome;
     ctx.log?.log(
-      `${request.operation} failed after ${
+      `${request.operation} attempt ${attempt} of ${maxAttempts.value} failed after ${
         (performance.now() - started).toFixed(0)
       }ms: ${failure.errorCode}: ${failure.message}`,
     );
-    if (!failure.retryable || attempt === MAX_ATTEMPTS) break;
-    const limits = ctx.rt.limits;
-    const base = THROTTLING_CODES.has(failure.errorCode) || failure.errorCode === "HTTP429"
-      ? limits.throttlingRetryBaseMs
-      : limits.retryBaseMs;
-    const delay = Math.random() * Math.min(limits.maxRetryDelayMs, base * 2 ** (attempt - 1));
-    if (ctx.rt.now() + delay >= ctx.deadline) break;
-    await ctx.rt.sleep(delay);
+    state.limiter?.update(failureKind(failure.failure) === "throttling");
+    if (
+      failure.final || attempt >= maxAttempts.value ||
+      !isRetryable(mode.value, failure.failure, endpoint.service)
+    ) {
+      break;
+    }
+    if (mode.value !== "legacy") {
+      const cost = state.quota.acquire(failure.failure);
+      if (cost === undefined) {
+        ctx.log?.log(`${request.operation}: the retry quota of ${shownEndpoint} is used up`);
+        break;
+      }
+      lastCost = cost;
+    }
+    const delay = retryDelayMs(mode.value, failure.failure, attempt, rt.limits, Math.random());
+    if (rt.now() + delay >= ctx.deadline) break;
+    await rt.sleep(delay);
   }
-  throw failure ?? timeoutError(request.operation, ctx.endpoint);
+  throw failure ?? timeoutError(request.operation, shownEndpoint, true);
 }
 
 /**
  * One HTTP attempt, abandoned after `limits.requestTimeoutMs` or at the deadline: the parsed
- * JSON of a 2xx answer, or the AwsApiError it amounts to (`retryable` says whether to try again;
- * a timeout at the deadline itself is final).
+ * JSON of a 2xx answer, or the AttemptError it amounts to (a time-out at the deadline itself is
+ * final).
  */
 async function attemptOnce(
   ctx: ApiContext,
   operation: string,
   request: HttpRequest,
   remaining: number,
-): Promise<{ status: number; json: Record<string, unknown> } | AwsApiError> {
+): Promise<{ status: number; json: Record<string, unknown> } | AttemptError> {
   const perAttempt = ctx.rt.limits.requestTimeoutMs;
   const signal = AbortSignal.timeout(Math.min(perAttempt, remaining));
+  const { caBundle } = ctx.endpoint;
+  const shownEndpoint = withoutUrlCredentials(ctx.endpoint.url);
   try {
-    const response = await ctx.rt.http(request, { signal, caBundle: ctx.caBundle });
+    const response = await ctx.rt.http(request, { signal, caBundle });
     if (response.status < 200 || response.status >= 300) {
-      return errorFromResponse(operation, response.status, response);
+      const error = errorFromResponse(operation, response.status, response);
+      return new AttemptError(error.message, error.errorCode, {
+        status: response.status,
+        code: error.errorCode,
+        retryAfterMs: retryAfterMs(response.headers, ctx.rt.now()),
+      });
     }
     const json = responseObject(response.body);
-    return json ? { status: response.status, json } : new AwsApiError(
+    return json ? { status: response.status, json } : new AttemptError(
       `${operation} got a malformed response from ${hostOf(request.url)}.`,
       "InvalidResponse",
+      { status: response.status },
     );
   } catch (error) {
     if (error instanceof NetworkFailure) {
-      return networkError(operation, ctx.endpoint, error, ctx.caBundle);
+      return networkError(operation, shownEndpoint, error, caBundle);
     }
     if (signal.aborted && (error === signal.reason || isAbort(error))) {
-      const timeout = timeoutError(operation, ctx.endpoint);
-      return remaining <= perAttempt
-        ? new AwsApiError(timeout.message, timeout.errorCode, false)
-        : timeout;
+      return timeoutError(operation, shownEndpoint, remaining <= perAttempt);
     }
     throw error;
   }
@@ -191,9 +224,12 @@ const OAUTH_ERRORS: Record<string, string> = {
 };
 
 /**
- * The error of a non-2xx response, named as the AWS SDKs name it: the `x-amzn-ErrorType`
- * header, else the body's `code` or `__type`, else its OAuth `error`; the message is the body's
- * `message` (or OIDC's `error_description`).
+ * The error of a non-2xx response, named exactly as the AWS SDKs name it (rest-json): the
+ * `x-amzn-ErrorType` header, else the body's `code` (any case), else its `__type`, each cut at
+ * `,` and `:` and after `#`. Where the SDKs find no name, an OAuth `error` of SSO OIDC is named
+ * by its shape, and anything else (an HTML page from a proxy, an empty or broken body) is
+ * `HTTP<status>`. The message is the body's `message` (or `Message`, or OIDC's
+ * `error_description`).
  */
 export function errorFromResponse(
   operation: string,
@@ -202,19 +238,34 @@ export function errorFromResponse(
 ): AwsApiError {
   const body = responseObject(response.body) ?? {};
   const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-  const shape = (v: string | undefined) => v?.split(":")[0].split("#").pop()?.trim() || undefined;
   const oauth = str(body.error);
-  const name = shape(str(response.headers.get("x-amzn-errortype"))) ?? shape(str(body.code)) ??
-    shape(str(body.__type)) ?? (oauth ? OAUTH_ERRORS[oauth] ?? oauth : undefined);
+  const name = sdkErrorCode(response.headers, body) ??
+    (oauth ? OAUTH_ERRORS[oauth] ?? oauth : undefined);
   const message = str(body.message) ?? str(body.Message) ?? str(body.error_description) ?? "";
   const shown = serverText(message).replace(/[.\s]+$/, "");
-  const retryable = status >= 500 || status === 429 || THROTTLING_CODES.has(name ?? "");
   const what = name ? `${serverText(name)} (HTTP ${status})` : `HTTP ${status}`;
   return new AwsApiError(
     `${operation} failed with ${what}${shown && shown !== name ? `: ${shown}` : ""}.`,
     name ?? `HTTP${status}`,
-    retryable,
+    failureKind({ status, code: name }) !== "clientError",
   );
+}
+
+/** The SDKs' `loadRestJsonErrorCode`: the error code a rest-json response names, if any. */
+function sdkErrorCode(headers: Headers, body: Record<string, unknown>): string | undefined {
+  const sanitize = (raw: unknown): string | undefined => {
+    if (typeof raw !== "string" && typeof raw !== "number") return undefined;
+    let code = String(raw);
+    if (code.includes(",")) code = code.split(",")[0];
+    if (code.includes(":")) code = code.split(":")[0];
+    if (code.includes("#")) code = code.split("#")[1];
+    return code.trim() || undefined;
+  };
+  const header = headers.get("x-amzn-errortype");
+  if (header !== null) return sanitize(header);
+  const codeKey = Object.keys(body).find((key) => key.toLowerCase() === "code");
+  if (codeKey !== undefined && body[codeKey] !== undefined) return sanitize(body[codeKey]);
+  return body.__type !== undefined ? sanitize(body.__type) : undefined;
 }
 
 /** Server-sent text as it may appear in a message: one line, no control characters, bounded. */
@@ -222,53 +273,60 @@ function serverText(text: string): string {
   return safeEcho(text.trim(), 200);
 }
 
-function timeoutError(operation: string, endpoint: string): AwsApiError {
-  return new AwsApiError(
-    `${operation} did not succeed before the time limit (endpoint ${endpoint}); check your network and try again.`,
+/** No answer in time: retried, unless the caller's deadline itself ran out (`final`). */
+function timeoutError(operation: string, shownEndpoint: string, final: boolean): AttemptError {
+  return new AttemptError(
+    `${operation} did not succeed before the time limit (endpoint ${shownEndpoint}); check your network and try again.`,
     "Timeout",
-    true,
+    { transientNetwork: true },
+    final,
   );
 }
 
 /** The sentence for a request that got no response. */
 function networkError(
   operation: string,
-  endpoint: string,
+  shownEndpoint: string,
   failure: NetworkFailure,
   caBundle: CaBundle | undefined,
-): AwsApiError {
+): AttemptError {
+  const final = (message: string, code: string) => new AttemptError(message, code, {}, true);
   switch (failure.kind) {
     case "certificate":
-      return new AwsApiError(
+      return final(
         `${operation} could not reach ${failure.host}: its TLS certificate is not trusted (${
           serverText(failure.detail)
         })${
           caBundle ? `, not even with the CA bundle ${caBundle.path} (${caBundle.source})` : ""
         }; if your network inspects TLS, set AWS_CA_BUNDLE or the profile's ca_bundle to your corporate CA bundle.`,
         "CertificateError",
-        false,
       );
     case "tooLarge":
-      return new AwsApiError(
+      return final(
         `${operation} got a response from ${failure.host} that is too large (${failure.detail}); refusing it.`,
         "ResponseTooLarge",
-        false,
       );
     case "proxy":
-      return new AwsApiError(
-        `${operation} could not reach ${endpoint} through the proxy (${
+      return final(
+        `${operation} could not reach ${shownEndpoint} through the proxy (${
           serverText(failure.detail)
         }); check HTTPS_PROXY and NO_PROXY.`,
         "ProxyError",
-        false,
+      );
+    case "notAllowed":
+      return final(
+        `${operation} may not connect to ${
+          serverText(failure.host)
+        }: it is not in the network permissions (--allow-net) this tool runs with, which cover the AWS partitions' hosts and loopback; use an endpoint under an AWS domain, or add the host to --allow-net of your deno run line.`,
+        "NotAllowed",
       );
     default:
-      return new AwsApiError(
-        `${operation} could not reach ${endpoint} (${
+      return new AttemptError(
+        `${operation} could not reach ${shownEndpoint} (${
           serverText(failure.detail)
         }); check your network and try again.`,
         "NetworkError",
-        true,
+        { transientNetwork: true },
       );
   }
 }

@@ -40,6 +40,7 @@ export type NetworkFailureKind =
   | "proxy"
   | "timeout"
   | "tooLarge"
+  | "notAllowed"
   | "other";
 
 /** A request that got no usable HTTP response; `detail` is one line of the cause. */
@@ -140,6 +141,10 @@ function readCaBundle(bundle: CaBundle): string {
  */
 export async function sendHttp(request: HttpRequest, options: SendOptions): Promise<HttpResponse> {
   const host = hostOf(request.url);
+  if (!mayConnect(request.url)) {
+    // Refused before fetch, which would look the name up in DNS before refusing it.
+    throw new NetworkFailure("notAllowed", "not in --allow-net", host);
+  }
   const client = options.caBundle ? clientFor(options.caBundle) : undefined;
   let response: Response;
   try {
@@ -157,6 +162,21 @@ export async function sendHttp(request: HttpRequest, options: SendOptions): Prom
   }
   const body = await readLimited(response, options.maxBytes ?? MAX_RESPONSE_BYTES, host, options);
   return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * Whether Deno's network permission lets this process connect to the URL's host: granted, or
+ * still to be asked on a terminal (a `deno run` without `--allow-net` for it).
+ */
+function mayConnect(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return true; // fetch gives the sentence for a malformed URL
+  }
+  const { state } = Deno.permissions.querySync({ name: "net", host });
+  return state === "granted" || (state === "prompt" && Deno.stdin.isTerminal());
 }
 
 async function readLimited(
@@ -204,6 +224,9 @@ function tooLarge(host: string, maxBytes: number): NetworkFailure {
 
 /** Sorts a fetch error by its cause's text (Deno gives no error codes). */
 export function classify(error: unknown, host: string): NetworkFailure {
+  if (error instanceof Deno.errors.NotCapable) {
+    return new NetworkFailure("notAllowed", "not in --allow-net", host);
+  }
   const text = causeText(error);
   const lower = text.toLowerCase();
   const kind: NetworkFailureKind =

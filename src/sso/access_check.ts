@@ -137,9 +137,7 @@ export async function checkAccess(
     );
   const listing: ListingContext = {
     rt,
-    region: instance.ssoRegion,
-    endpoint: endpoint.url,
-    caBundle: endpoint.caBundle,
+    endpoint,
     accessToken: token.accessToken,
     log,
     unauthorized: rejected,

@@ -12,7 +12,7 @@ import {
 } from "./concurrency.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { LIMITS, type Limits } from "../limits.ts";
-import type { CaBundle } from "../net/http_client.ts";
+import type { ResolvedEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, type CliError } from "../errors.ts";
 import {
   type AccountInfo,
@@ -66,9 +66,8 @@ export function createRolesLimiter(
 export interface ListingContext {
   /** Clock, limits (`listingPageMs`: one page, the API client's retries included) and transport. */
   rt: CallRuntime;
-  region: string;
-  endpoint: string;
-  caBundle?: CaBundle;
+  /** The portal's endpoint. */
+  endpoint: ResolvedEndpoint;
   accessToken: string;
   log?: DebugLog;
   /** Shared by all calls (default: {@link createRolesLimiter}). */
@@ -86,9 +85,7 @@ export interface ListingContext {
 export function listingApiContext(ctx: ListingContext): ApiContext {
   return {
     rt: ctx.rt,
-    region: ctx.region,
     endpoint: ctx.endpoint,
-    caBundle: ctx.caBundle,
     deadline: ctx.rt.now() + ctx.rt.limits.listingPageMs,
     log: ctx.log,
   };

@@ -70,9 +70,7 @@ export async function chooseAccountAndRole(
   const limiter = createRolesLimiter({ clock: ctx.rt, limits: ctx.rt.limits, log: ctx.log });
   const listing = (accessToken: string): ListingContext => ({
     rt: ctx.rt,
-    region: instance.ssoRegion,
-    endpoint: endpoint.url,
-    caBundle: endpoint.caBundle,
+    endpoint,
     accessToken,
     log: ctx.log,
     limiter,

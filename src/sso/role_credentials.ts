@@ -16,7 +16,7 @@ import {
   writeCachedCredentials,
 } from "../cache/credential_cache.ts";
 import { type DebugLog, redact } from "../debug_log.ts";
-import { resolveEndpoint } from "../config/endpoints.ts";
+import { type ResolvedEndpoint, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import type { AwsPaths } from "../config/paths.ts";
@@ -83,6 +83,8 @@ export async function roleCredentials(
   const { rt, log, paths } = run;
   const started = rt.now();
   const deadline = started + rt.limits.credentialProcessMs;
+  // Settings are checked on every run, cache hit or not: a bad value is one sentence (exit 2).
+  const endpoint = resolveEndpoint("sso", settings.ssoRegion, rt.env, settings.endpointConfig);
   const credPath = await credentialFilePath(paths.cliCacheDir, settings);
   if (!options.forceRefresh) {
     const cached = await readCachedCredentials(credPath);
@@ -106,7 +108,7 @@ export async function roleCredentials(
         log.log(`credential cache filled by another process (${redact(cached.accessKeyId)})`);
         return { ...cached, accountId: cached.accountId ?? settings.accountId };
       }
-      const creds = await fetchCredentials(settings, options, run, deadline);
+      const creds = await fetchCredentials(settings, endpoint, options, run, deadline);
       try {
         await writeCachedCredentials(credPath, creds);
         log.log(`credentials cached: ${credPath}`);
@@ -120,6 +122,7 @@ export async function roleCredentials(
 
 async function fetchCredentials(
   settings: CredentialProcessSettings,
+  endpoint: ResolvedEndpoint,
   options: RoleCredentialOptions,
   run: RoleCredentialRun,
   initialDeadline: number,
@@ -152,16 +155,13 @@ async function fetchCredentials(
     // The interactive wait does not count against the time limit of the network calls.
     deadline = rt.now() + rt.limits.credentialProcessMs;
   }
-  const endpoint = resolveEndpoint("sso", settings.ssoRegion, rt.env, settings.endpointConfig);
   while (true) {
     log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
     try {
       const creds = await getRoleCredentials(
         {
           rt,
-          region: settings.ssoRegion,
-          endpoint: endpoint.url,
-          caBundle: endpoint.caBundle,
+          endpoint,
           deadline,
           log,
         },

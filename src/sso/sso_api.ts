@@ -10,7 +10,7 @@ import type { RoleCredentials } from "../cache/credential_cache.ts";
 import type { CreatedToken } from "../cache/token_cache.ts";
 import { type ApiContext, callAwsJson } from "../net/aws_json_call.ts";
 
-export { type ApiContext, type CallRuntime, MAX_ATTEMPTS } from "../net/aws_json_call.ts";
+export type { ApiContext, CallRuntime } from "../net/aws_json_call.ts";
 
 const bearer = (accessToken: string) => ({ "x-amz-sso_bearer_token": accessToken });
 

@@ -190,9 +190,7 @@ async function refresh(
     created = await refreshAccessToken(
       {
         rt: ctx.rt,
-        region: instance.ssoRegion,
-        endpoint: endpoint.url,
-        caBundle: endpoint.caBundle,
+        endpoint,
         deadline,
         log: ctx.log,
       },

@@ -1,13 +1,20 @@
 /** Unit tests of SSO / SSO OIDC endpoint resolution (docs/formats.md §6.3, checked against botocore 1.43). */
 import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
 import {
-  defaultEndpoint,
   type EndpointConfig,
-  partitionSuffix,
+  type ResolvedEndpoint,
   resolveEndpoint,
+  type ServiceName,
 } from "../../src/config/endpoints.ts";
+import { partitionOf } from "../../src/config/partitions.ts";
 import { resolveCredentialProcessSettings } from "../../src/config/settings.ts";
-import { assertEquals } from "../assert.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { assertEquals, assertThrows } from "../assert.ts";
+
+/** The URL and its source, the part of a resolved endpoint these tests are about. */
+function where(endpoint: ResolvedEndpoint): { url: string; source: string } {
+  return { url: endpoint.url, source: endpoint.source };
+}
 
 function envOf(vars: Record<string, string> = {}): (name: string) => string | undefined {
   return (name) => vars[name];
@@ -36,11 +43,11 @@ const ALL_ENV = {
 
 Deno.test("resolveEndpoint() prefers AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC over everything", () => {
   const env = envOf(ALL_ENV);
-  assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+  assertEquals(where(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG)), {
     url: ENV_SSO,
     source: "AWS_ENDPOINT_URL_SSO",
   });
-  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", env, FULL_CONFIG), {
+  assertEquals(where(resolveEndpoint("sso-oidc", "us-east-1", env, FULL_CONFIG)), {
     url: ENV_OIDC,
     source: "AWS_ENDPOINT_URL_SSO_OIDC",
   });
@@ -48,7 +55,7 @@ Deno.test("resolveEndpoint() prefers AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO
 
 Deno.test("resolveEndpoint() uses AWS_ENDPOINT_URL when the service variable is unset or empty", () => {
   const env = envOf({ AWS_ENDPOINT_URL: GLOBAL, AWS_ENDPOINT_URL_SSO: "" });
-  assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+  assertEquals(where(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG)), {
     url: GLOBAL,
     source: "AWS_ENDPOINT_URL",
   });
@@ -59,11 +66,11 @@ Deno.test("resolveEndpoint() uses AWS_ENDPOINT_URL when the service variable is 
 });
 
 Deno.test("resolveEndpoint() uses the [services] sso / sso_oidc sub-sections before the profile endpoint_url", () => {
-  assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), FULL_CONFIG), {
+  assertEquals(where(resolveEndpoint("sso", "us-east-1", envOf(), FULL_CONFIG)), {
     url: SERVICES_SSO,
     source: "services sso endpoint_url",
   });
-  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", envOf(), FULL_CONFIG), {
+  assertEquals(where(resolveEndpoint("sso-oidc", "us-east-1", envOf(), FULL_CONFIG)), {
     url: SERVICES_OIDC,
     source: "services sso_oidc endpoint_url",
   });
@@ -75,7 +82,7 @@ Deno.test("resolveEndpoint() falls back to the profile endpoint_url for a servic
     services: new Map([["sso", new Map([["endpoint_url", SERVICES_SSO]])]]),
   };
   assertEquals(resolveEndpoint("sso", "us-east-1", envOf(), config).url, SERVICES_SSO);
-  assertEquals(resolveEndpoint("sso-oidc", "us-east-1", envOf(), config), {
+  assertEquals(where(resolveEndpoint("sso-oidc", "us-east-1", envOf(), config)), {
     url: PROFILE_URL,
     source: "profile endpoint_url",
   });
@@ -95,7 +102,7 @@ Deno.test("resolveEndpoint() trims configured URLs", () => {
 Deno.test("resolveEndpoint() ignores every override when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true", () => {
   for (const value of ["true", "TRUE", " True "]) {
     const env = envOf({ ...ALL_ENV, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: value });
-    assertEquals(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG), {
+    assertEquals(where(resolveEndpoint("sso", "us-east-1", env, FULL_CONFIG)), {
       url: "https://portal.sso.us-east-1.amazonaws.com",
       source: "default",
     });
@@ -113,7 +120,7 @@ Deno.test("resolveEndpoint() ignores every override when the profile has ignore_
     profile: new Map([...FULL_CONFIG.profile!, ["ignore_configured_endpoint_urls", "true"]]),
     services: FULL_CONFIG.services,
   };
-  assertEquals(resolveEndpoint("sso", "eu-west-1", envOf(ALL_ENV), config), {
+  assertEquals(where(resolveEndpoint("sso", "eu-west-1", envOf(ALL_ENV), config)), {
     url: "https://portal.sso.eu-west-1.amazonaws.com",
     source: "default",
   });
@@ -134,17 +141,17 @@ Deno.test("resolveEndpoint() lets AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false win 
 });
 
 Deno.test("resolveEndpoint() uses the regional default without any configuration", () => {
-  assertEquals(resolveEndpoint("sso", "ap-northeast-1", envOf()), {
+  assertEquals(where(resolveEndpoint("sso", "ap-northeast-1", envOf())), {
     url: "https://portal.sso.ap-northeast-1.amazonaws.com",
     source: "default",
   });
-  assertEquals(resolveEndpoint("sso-oidc", "ap-northeast-1", envOf(), {}), {
+  assertEquals(where(resolveEndpoint("sso-oidc", "ap-northeast-1", envOf(), {})), {
     url: "https://oidc.ap-northeast-1.amazonaws.com",
     source: "default",
   });
 });
 
-Deno.test("defaultEndpoint() builds the portal and OIDC hosts of every partition (docs/formats.md §6.3 table)", () => {
+Deno.test("resolveEndpoint() builds the portal and OIDC hosts of every partition (docs/formats.md §6.3 table)", () => {
   const cases: [string, string, string][] = [
     [
       "us-east-1",
@@ -188,20 +195,169 @@ Deno.test("defaultEndpoint() builds the portal and OIDC hosts of every partition
     ],
   ];
   for (const [region, portal, oidc] of cases) {
-    assertEquals(defaultEndpoint("sso", region), portal, region);
-    assertEquals(defaultEndpoint("sso-oidc", region), oidc, region);
+    assertEquals(resolveEndpoint("sso", region, envOf()).url, portal, region);
+    assertEquals(resolveEndpoint("sso-oidc", region, envOf()).url, oidc, region);
   }
 });
 
-Deno.test("partitionSuffix() maps region prefixes to DNS suffixes", () => {
-  assertEquals(partitionSuffix("us-east-1"), "amazonaws.com");
-  assertEquals(partitionSuffix("us-gov-east-1"), "amazonaws.com");
-  assertEquals(partitionSuffix("cn-north-1"), "amazonaws.com.cn");
-  assertEquals(partitionSuffix("eusc-de-east-1"), "amazonaws.eu");
-  assertEquals(partitionSuffix("us-iso-west-1"), "c2s.ic.gov");
-  assertEquals(partitionSuffix("us-isob-east-1"), "sc2s.sgov.gov");
-  assertEquals(partitionSuffix("us-isof-south-1"), "csp.hci.ic.gov");
-  assertEquals(partitionSuffix("eu-isoe-west-1"), "cloud.adc-e.uk");
+Deno.test("resolveEndpoint() gives the FIPS and dual-stack variants of shared/spec §4, from env or profile", () => {
+  const cases: [ServiceName, string, Record<string, string>, string][] = [
+    [
+      "sso",
+      "us-east-1",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "portal.sso-fips.us-east-1.amazonaws.com",
+    ],
+    [
+      "sso-oidc",
+      "us-east-1",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "oidc-fips.us-east-1.amazonaws.com",
+    ],
+    ["sts", "us-east-1", { AWS_USE_FIPS_ENDPOINT: "true" }, "sts-fips.us-east-1.amazonaws.com"],
+    ["sso", "us-east-1", { AWS_USE_DUALSTACK_ENDPOINT: "true" }, "portal.sso.us-east-1.api.aws"],
+    [
+      "sso",
+      "us-east-1",
+      { AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "TRUE" },
+      "portal.sso-fips.us-east-1.api.aws",
+    ],
+    // GovCloud's portal is FIPS already: the FIPS setting keeps the plain host.
+    [
+      "sso",
+      "us-gov-west-1",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "portal.sso.us-gov-west-1.amazonaws.com",
+    ],
+    ["sts", "us-gov-west-1", { AWS_USE_FIPS_ENDPOINT: "true" }, "sts.us-gov-west-1.amazonaws.com"],
+    [
+      "sso",
+      "cn-north-1",
+      { AWS_USE_DUALSTACK_ENDPOINT: "true" },
+      "portal.sso.cn-north-1.api.amazonwebservices.com.cn",
+    ],
+    [
+      "sso",
+      "eusc-de-east-1",
+      { AWS_USE_DUALSTACK_ENDPOINT: "true" },
+      "portal.sso.eusc-de-east-1.api.amazonwebservices.eu",
+    ],
+    [
+      "sso",
+      "us-iso-east-1",
+      { AWS_USE_DUALSTACK_ENDPOINT: "true" },
+      "portal.sso.us-iso-east-1.api.aws.ic.gov",
+    ],
+    [
+      "sso",
+      "us-isob-east-1",
+      { AWS_USE_DUALSTACK_ENDPOINT: "true" },
+      "portal.sso.us-isob-east-1.api.aws.scloud",
+    ],
+    // STS: regional by default; the global endpoint only with sts_regional_endpoints = legacy.
+    ["sts", "us-east-1", {}, "sts.us-east-1.amazonaws.com"],
+    ["sts", "us-west-2", { AWS_STS_REGIONAL_ENDPOINTS: "legacy" }, "sts.amazonaws.com"],
+    ["sts", "af-south-1", { AWS_STS_REGIONAL_ENDPOINTS: "legacy" }, "sts.af-south-1.amazonaws.com"],
+  ];
+  for (const [service, region, env, host] of cases) {
+    const label = `${service} ${region} ${JSON.stringify(env)}`;
+    assertEquals(resolveEndpoint(service, region, envOf(env)).url, `https://${host}`, label);
+    // The same settings as profile keys.
+    const profile = new Map(
+      Object.entries(env).map(([k, v]) => [k.replace(/^AWS_/, "").toLowerCase(), v]),
+    );
+    assertEquals(
+      resolveEndpoint(service, region, envOf(), { profile }).url,
+      `https://${host}`,
+      label,
+    );
+  }
+});
+
+Deno.test("resolveEndpoint() lets AWS_USE_FIPS_ENDPOINT=false (or empty) win over use_fips_endpoint = true", () => {
+  const profile = new Map([["use_fips_endpoint", "true"], ["use_dualstack_endpoint", "true"]]);
+  for (const value of ["false", "", " FALSE "]) {
+    const env = envOf({ AWS_USE_FIPS_ENDPOINT: value, AWS_USE_DUALSTACK_ENDPOINT: value });
+    assertEquals(
+      where(resolveEndpoint("sso", "eu-west-1", env, { profile })),
+      { url: "https://portal.sso.eu-west-1.amazonaws.com", source: "default" },
+      JSON.stringify(value),
+    );
+  }
+  assertEquals(
+    where(resolveEndpoint("sso", "eu-west-1", envOf(), { profile })),
+    { url: "https://portal.sso-fips.eu-west-1.api.aws", source: "default, FIPS, dual-stack" },
+  );
+});
+
+Deno.test("resolveEndpoint() uses a configured URL as given, whatever FIPS says (as botocore does)", () => {
+  const env = envOf({ AWS_USE_FIPS_ENDPOINT: "true", AWS_ENDPOINT_URL_SSO: ENV_SSO });
+  assertEquals(where(resolveEndpoint("sso", "us-east-1", env)), {
+    url: ENV_SSO,
+    source: "AWS_ENDPOINT_URL_SSO",
+  });
+});
+
+Deno.test("resolveEndpoint() resolves an unknown region in the partition its name matches, else aws", () => {
+  assertEquals(
+    resolveEndpoint("sso", "cn-south-9", envOf()).url,
+    "https://portal.sso.cn-south-9.amazonaws.com.cn",
+  );
+  assertEquals(
+    resolveEndpoint("sso", "xx-middle-3", envOf()).url,
+    "https://portal.sso.xx-middle-3.amazonaws.com",
+  );
+});
+
+Deno.test("resolveEndpoint() refuses an invalid setting in one sentence naming it and its source", () => {
+  const cases: [Record<string, string>, Map<string, string> | undefined, string][] = [
+    [
+      { AWS_USE_FIPS_ENDPOINT: "maybe" },
+      undefined,
+      "AWS_USE_FIPS_ENDPOINT=maybe is not valid: set it to true or false.",
+    ],
+    [
+      {},
+      new Map([["use_dualstack_endpoint", "yes"]]),
+      "use_dualstack_endpoint = yes in profile dev is not valid: set it to true or false.",
+    ],
+    [
+      { AWS_MAX_ATTEMPTS: "0" },
+      undefined,
+      "AWS_MAX_ATTEMPTS=0 is not valid: set it to a whole number of attempts, 1 or more.",
+    ],
+    [
+      { AWS_RETRY_MODE: "fast" },
+      undefined,
+      "AWS_RETRY_MODE=fast is not valid: set it to legacy, standard or adaptive.",
+    ],
+    [
+      { AWS_STS_REGIONAL_ENDPOINTS: "global" },
+      undefined,
+      "AWS_STS_REGIONAL_ENDPOINTS=global is not valid: set it to regional or legacy.",
+    ],
+  ];
+  for (const [env, profile, message] of cases) {
+    const error = assertThrows(
+      () => resolveEndpoint("sso", "us-east-1", envOf(env), { profile, profileName: "dev" }),
+      ConfigError,
+    );
+    assertEquals(error.message, message);
+  }
+});
+
+Deno.test("partitionOf() finds a region's partition by name, then by pattern, else aws", () => {
+  const suffix = (region: string) => partitionOf(region).dnsSuffix;
+  assertEquals(suffix("us-east-1"), "amazonaws.com");
+  assertEquals(partitionOf("us-gov-east-1").name, "aws-us-gov");
+  assertEquals(suffix("cn-north-1"), "amazonaws.com.cn");
+  assertEquals(suffix("eusc-de-east-1"), "amazonaws.eu");
+  assertEquals(suffix("us-iso-west-1"), "c2s.ic.gov");
+  assertEquals(suffix("us-isob-east-1"), "sc2s.sgov.gov");
+  assertEquals(suffix("us-isof-south-1"), "csp.hci.ic.gov");
+  assertEquals(suffix("eu-isoe-west-1"), "cloud.adc-e.uk");
+  assertEquals(partitionOf("cn-nowhere-7").name, "aws-cn");
+  assertEquals(partitionOf("zz-nowhere-7").name, "aws");
 });
 
 Deno.test("resolveEndpoint() follows a profile's services = name through resolveCredentialProcessSettings()", () => {
