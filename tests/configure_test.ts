@@ -6,6 +6,7 @@
  */
 import { shellQuote } from "../scripts/permissions.ts";
 import { parseConfigDefaults } from "../src/commands/configure.ts";
+import { knownRegions } from "../src/config/partitions.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { pythonExecutable } from "./script_helpers.ts";
@@ -26,6 +27,8 @@ import {
 } from "./helpers.ts";
 
 const HOUR = 3_600_000;
+/** The column of the descriptions in the prompts' list of regions. */
+const REGION_WIDTH = Math.max(...knownRegions().map((r) => r.name.length)) + 2;
 const TOOL = { AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util" };
 const USAGE = (name: string) =>
   `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n`;
@@ -460,7 +463,10 @@ Deno.test("configure profile interactive asks, lists accounts and roles, and wri
     "nope", // role: matches nothing
     "Bill", // role filter: one match
     "mars", // region: invalid, asked again
+    "eu-west1", // a typo: a suggestion
+    "?", // the regions
     "eu-west-1",
+    "yml",
     "yaml",
   ];
   const result = await runCli(["configure", "profile", "picked", "--interactive"], {
@@ -478,7 +484,7 @@ Deno.test("configure profile interactive asks, lists accounts and roles, and wri
     result.stderr,
     [
       `SSO start URL [${START_URL}]: `,
-      "SSO Region [us-east-1]: ",
+      "SSO Region (? lists them) [us-east-1]: ",
       "There are 3 AWS accounts available to you.",
       `  1) ${ACCOUNT_ID}  Dev (d@x.com)`,
       "  2) 111111111111  Production (p@x.com)",
@@ -493,10 +499,16 @@ Deno.test("configure profile interactive asks, lists accounts and roles, and wri
       'Nothing matches "nope".',
       "Choose a role (number, or text to filter): Bill",
       'Using the role name "Billing"',
-      "CLI default client Region [None]: mars",
+      "CLI default client Region (? lists them) [None]: mars",
       "mars is not a valid AWS region name.",
-      "CLI default client Region [None]: eu-west-1",
-      "CLI default output format [None]: yaml",
+      "CLI default client Region (? lists them) [None]: eu-west1",
+      "eu-west1 is not a valid AWS region name (did you mean eu-west-1?).",
+      "CLI default client Region (? lists them) [None]: ?",
+      ...knownRegions().map((r) => `  ${r.name.padEnd(REGION_WIDTH)}${r.description}`.trimEnd()),
+      "CLI default client Region (? lists them) [None]: eu-west-1",
+      "CLI default output format (json, yaml, yaml-stream, text, table, off) [None]: yml",
+      "Choose one of json, yaml, yaml-stream, text, table, off (did you mean yaml?).",
+      "CLI default output format (json, yaml, yaml-stream, text, table, off) [None]: yaml",
       USAGE("picked"),
     ].join("\n"),
   );
@@ -553,12 +565,12 @@ Deno.test("configure profile interactive takes a single account and role automat
     result.stderr,
     [
       "SSO start URL: " + START_URL,
-      "SSO Region: us-east-1",
+      "SSO Region (? lists them): us-east-1",
       `The only AWS account available to you is: ${ACCOUNT_ID}`,
       `Using the account ID ${ACCOUNT_ID}`,
       "The only role available to you is: MyLeastPrivilegeRole",
       'Using the role name "MyLeastPrivilegeRole"',
-      "CLI default output format [None]: ",
+      "CLI default output format (json, yaml, yaml-stream, text, table, off) [None]: ",
       USAGE("solo"),
     ].join("\n"),
   );
@@ -772,7 +784,7 @@ Deno.test("configure profile interactive logs in with the device code when no to
     { home, endpoint: fake.url, env: TOOL, stdin: "us-east-1\n3\n1\n\n\n" },
   );
   assertEquals(result.code, 0, result.stderr);
-  assertMatch(result.stderr, /^SSO Region: us-east-1\n/);
+  assertMatch(result.stderr, /^SSO Region \(\? lists them\): us-east-1\n/);
   assertMatch(result.stderr, /\nLogin succeeded, valid until [^\n]+\nThere are 3 AWS accounts/);
   assertMatch(result.stderr, /\nUsing the account ID 333333333333\nThe only role available/);
   assertEquals(fake.calls.StartDeviceAuthorization, 1);

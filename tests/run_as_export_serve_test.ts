@@ -432,8 +432,16 @@ Deno.test("serve prints the two lines, answers only the token, and stops on SIGI
   clearTimeout(guard);
   assertEquals(status.code, 0);
   await reader.cancel();
+  // One line for people beside the two for programs: what, until when, how to stop.
   const stderr = await new Response(child.stderr).text();
-  assertEquals(stderr, "");
+  assertMatch(
+    stderr,
+    new RegExp(
+      `^Serving the credentials of role ${ROLE} in account ${ACCOUNT_ID} at ${
+        uri.replaceAll(".", "\\.")
+      }, refreshed before they expire until the SSO login expires at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d [+-]\\d\\d:\\d\\d; stop with Ctrl-C\\.\\n$`,
+    ),
+  );
 });
 
 Deno.test("serve --token-file uses that token and refuses a bad port in one sentence", async () => {

@@ -7,6 +7,8 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { didYouMean } from "../ui/did_you_mean.ts";
+import { knownRegions } from "../config/partitions.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
   editConfigText,
@@ -174,6 +176,17 @@ export function parseConfigDefaults(pairs: readonly string[]): [string, string][
     }
     return [key, value];
   });
+}
+
+/** The regions the prompts offer: every region AWS has announced, with its name. */
+const REGION_CHOICES = () =>
+  knownRegions().map(({ name, description }) => ({ value: name, description }));
+
+/** Why a typed region is refused (a name that is not a region's, with the closest known ones). */
+function regionProblem(value: string): string | undefined {
+  if (isRegion(value)) return undefined;
+  const names = knownRegions().map((r) => r.name);
+  return `${safeEcho(value)} is not a valid AWS region name${didYouMean(value, names)}.`;
 }
 
 function checkRegion(value: string, source: string): void {
@@ -351,7 +364,8 @@ async function configure(
       const suggested = regionForUrl(config, startUrl!.value) ?? ssoRegion?.value;
       const answer = await promptLine(io, "SSO Region", {
         default: suggested && isRegion(suggested) ? suggested : undefined,
-        validate: (v) => isRegion(v) ? undefined : `${safeEcho(v)} is not a valid AWS region name.`,
+        validate: regionProblem,
+        choices: REGION_CHOICES(),
       });
       ssoRegion = { value: answer!, source: "the prompt", fixed: true };
     }
@@ -383,7 +397,8 @@ async function configure(
       const answer = await promptLine(io, "CLI default client Region", {
         default: region && isRegion(region.value) ? region.value : undefined,
         optional: true,
-        validate: (v) => isRegion(v) ? undefined : `${v} is not a valid AWS region name.`,
+        validate: regionProblem,
+        choices: REGION_CHOICES(),
       });
       region = answer === undefined ? undefined : { value: answer, source: "prompt", fixed: true };
     }
@@ -392,7 +407,10 @@ async function configure(
         default: output && OUTPUT_FORMATS.includes(output.value) ? output.value : undefined,
         optional: true,
         validate: (v) =>
-          OUTPUT_FORMATS.includes(v) ? undefined : `Choose one of ${OUTPUT_FORMATS.join(", ")}.`,
+          OUTPUT_FORMATS.includes(v)
+            ? undefined
+            : `Choose one of ${OUTPUT_FORMATS.join(", ")}${didYouMean(v, OUTPUT_FORMATS)}.`,
+        choices: OUTPUT_FORMATS.map((value) => ({ value })),
       });
       output = answer === undefined ? undefined : { value: answer, source: "prompt", fixed: true };
     }

@@ -12,6 +12,10 @@ import type { Runtime } from "../runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import type { CredentialProcessSettings } from "../config/settings.ts";
+import { readToken, tokenFilePath } from "../cache/token_cache.ts";
+import { loginState } from "../sso/login_state.ts";
+import { localTime } from "../ui/status_report.ts";
 
 /** Parsed options of the command. */
 export interface ServeOptions extends RoleOptions {
@@ -46,6 +50,26 @@ export async function readTokenFile(path: string): Promise<string> {
     );
   }
   return token;
+}
+
+/**
+ * Until when the credentials can be renewed without a new login: the SSO token's refresh horizon,
+ * or its expiry (read from the token cache; the same either-key lookup as the credentials).
+ */
+async function loginHorizon(settings: CredentialProcessSettings, rt: Runtime): Promise<string> {
+  const { ssoCacheDir } = rt.paths();
+  const now = rt.now();
+  for (const instance of [settings, settings.sameUrlLegacy]) {
+    if (instance === undefined) continue;
+    const token = await readToken(await tokenFilePath(ssoCacheDir, instance));
+    if (token === undefined) continue;
+    const state = loginState(token, now);
+    if (state.state === "expired") continue;
+    return state.refreshableUntil !== undefined
+      ? `while the SSO login can be refreshed (until ${localTime(state.refreshableUntil)})`
+      : `until the SSO login expires at ${localTime(token.expiresAt)}`;
+  }
+  return "while the SSO login lasts";
 }
 
 /**
@@ -84,6 +108,15 @@ export async function runServe(
     await rt.stdout.write(
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint.url}\n` +
         `AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
+    );
+    const { accountId, roleName } = target.settings;
+    await rt.stderr.write(
+      `Serving the credentials of role ${safeEcho(roleName)} in account ${
+        safeEcho(accountId)
+      } at ${endpoint.url}, refreshed before they expire ${await loginHorizon(
+        target.settings,
+        rt,
+      )}; stop with Ctrl-C.\n`,
     );
     await stopped;
   } finally {

@@ -24,8 +24,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidates close to `name` (at most 3 edits, and fewer than 40 % of the longer name;
- * a case-only difference always counts), the closest first, at most `max`.
+ * The candidates closest to `name` (at most 3 edits, and fewer than 40 % of the longer name;
+ * a case-only difference always counts), at most `max`, in alphabetical order.
  */
 export function similarNames(name: string, candidates: Iterable<string>, max = 3): string[] {
   const scored: [string, number][] = [];
@@ -37,8 +37,9 @@ export function similarNames(name: string, candidates: Iterable<string>, max = 3
     const longest = Math.max(name.length, candidate.length);
     if (distance <= 3 && distance < 0.4 * longest) scored.push([candidate, distance]);
   }
-  return scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, max)
-    .map(([candidate]) => candidate);
+  const best = Math.min(...scored.map(([, distance]) => distance));
+  return scored.filter(([, distance]) => distance === best)
+    .sort((a, b) => a[0].localeCompare(b[0])).slice(0, max).map(([candidate]) => candidate);
 }
 
 /** " (did you mean dev?)" / " (did you mean dev or dev2?)", or "" when nothing is close. */
