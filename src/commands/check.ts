@@ -6,6 +6,7 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { CONFIGURE_DEFAULT_ENV } from "../config/configure_defaults.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { profileNames } from "../config/aws_config_file.ts";
@@ -136,6 +137,13 @@ export function register(program: Command, rt: Runtime): void {
         "when it can be), and that an account and role are available; report set-up problems " +
         "(shadowed credential_process lines, commands GUI apps cannot run, exposed caches, " +
         "a broken config file, AWS_PROFILE naming no profile). Exit codes: docs/check.md.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util check --check-profile dev",
+        'aws-sso-util check -q -a 123456789012 -r Admin || echo "no access: $?"',
+      ]),
     )
     .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
     .option("--sso-region <REGION>", "SSO region of the start URL")

@@ -12,6 +12,7 @@ import {
 } from "../ui/completions.ts";
 import { knownRegions } from "../config/partitions.ts";
 import { OUTPUT_FORMATS } from "./configure.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import type { Runtime } from "../runtime.ts";
@@ -92,14 +93,21 @@ export function completionModel(program: Command): CompletionModel {
 
 export function register(program: Command, rt: Runtime): void {
   program.command("completions")
-    .description(`print a shell completion script (${SHELLS.join(", ")})`)
+    .summary(`print a shell completion script (${SHELLS.join(", ")})`)
+    .description(
+      `Print a completion script for ${
+        SHELLS.join(", ")
+      }: commands, flags and their values (profiles, regions, choices).`,
+    )
     .argument("<shell>", SHELLS.join(" | "))
     .addHelpText(
       "after",
-      "\nExamples:\n  source <(aws-sso-util completions bash)      # in ~/.bashrc\n" +
-        "  source <(aws-sso-util completions zsh)       # in ~/.zshrc\n" +
-        "  aws-sso-util completions fish | source       # in ~/.config/fish/config.fish\n" +
-        "  aws-sso-util completions powershell | Out-String | Invoke-Expression  # in $PROFILE",
+      examplesText([
+        "source <(aws-sso-util completions bash)      # in ~/.bashrc",
+        "source <(aws-sso-util completions zsh)       # in ~/.zshrc",
+        "aws-sso-util completions fish | source       # in ~/.config/fish/config.fish",
+        "aws-sso-util completions powershell | Out-String | Invoke-Expression  # in $PROFILE",
+      ]),
     )
     .action(async (shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) {

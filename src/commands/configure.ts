@@ -7,6 +7,7 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { didYouMean } from "../ui/did_you_mean.ts";
 import { knownRegions } from "../config/partitions.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
@@ -94,10 +95,32 @@ export interface ConfigureProfileOptions {
 
 export function register(program: Command, rt: Runtime): void {
   const configure = program.command("configure")
-    .description("set up profiles in the AWS config file");
-  const profile = configure.command("profile")
+    .summary("set up profiles in the AWS config file")
     .description(
-      "write an SSO profile (with credential_process) into the AWS config file, asking for what is not given",
+      "Set up profiles in the AWS config file: one (profile), or one per role (populate).",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure profile dev",
+        "aws-sso-util configure populate --region us-east-1",
+      ]),
+    );
+  const profile = configure.command("profile")
+    .summary("write an SSO profile with credential_process, asking for what is not given")
+    .description(
+      "Write an SSO profile (with credential_process) into the AWS config file, asking for " +
+        "what is not given: the start URL and SSO region, then the account and role from your " +
+        "own, then the profile's region and output format.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure profile dev",
+        "aws-sso-util configure profile dev --non-interactive -u https://example.awsapps.com/start \\",
+        "    --sso-region us-east-1 -a 123456789012 -r ReadOnly --region eu-west-1 -o json",
+        "aws-sso-util configure profile dev --sso-session corp -a 123456789012 -r ReadOnly",
+      ]),
     )
     .argument("<NAME>", "profile name")
     .option(

@@ -9,6 +9,7 @@
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
@@ -111,8 +112,18 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** Registers `configure populate` under the `configure` command. */
 export function register(configure: Command, rt: Runtime): void {
   const populate = configure.command("populate")
+    .summary("write a profile for every account, role and region you can access")
     .description(
-      "write a profile for every account, role and region you can access into the AWS config file",
+      "Write a profile for every account, role and region you can access into the AWS config " +
+        "file, named as the Python aws-sso-util names them, in one atomic write.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure populate --region us-east-1 --region eu-west-1",
+        "aws-sso-util configure populate -r us-east-1 --dry-run --components account_name,role_name --sep _",
+        "aws-sso-util configure populate -r us-east-1 --prune   # also remove profiles of roles gone",
+      ]),
     )
     .option(
       "-u, --sso-start-url <URL>",
@@ -184,7 +195,10 @@ export function register(configure: Command, rt: Runtime): void {
       `do not write credential_process, and remove it (env ${DISABLE_CREDENTIAL_PROCESS_VAR}=true)`,
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
-    .option("-v, --verbose", "list every profile added, updated and removed; debug lines");
+    .option(
+      "-v, --verbose",
+      "print debug lines on stderr, with every profile added, updated and removed",
+    );
   addAlias(populate, "--separator", "--sep <SEP>");
   populate.action(async (options: PopulateOptions) => {
     await runPopulate(options, rt);

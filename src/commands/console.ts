@@ -5,6 +5,7 @@
  * (`sso/role_credentials.ts`); the sign-in itself lives in `src/console/`.
  */
 import type { Command } from "../ui/commander.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { decodeConfigToken, encodeConfigToken } from "../console/config_token.ts";
 import {
   deliverUrl,
@@ -259,6 +260,13 @@ export function register(program: Command, rt: Runtime): void {
     .description(
       "Open the AWS Management Console as an IAM Identity Center role, or share the launch " +
         "settings as a config token.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util console launch --profile dev",
+        "aws-sso-util console get-config-token --profile dev",
+      ]),
     );
   addDeliveryOptions(addRoleOptions(
     group.command("launch")
@@ -267,6 +275,13 @@ export function register(program: Command, rt: Runtime): void {
         "Sign in to the AWS Management Console as an account and role: role credentials (as " +
           "credential-process gets them) are exchanged for a sign-in URL, which is opened in " +
           "the browser or printed.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console launch --profile dev",
+          "aws-sso-util console launch -a 123456789012 -r ReadOnly --region eu-west-1 --destination /ec2/home --print",
+        ]),
       ),
   )).action(async (options: LaunchOptions) => {
     await runLaunch(options, rt);
@@ -279,6 +294,13 @@ export function register(program: Command, rt: Runtime): void {
         "Print a config token that holds launch settings (instance, account, role, region, " +
           "destination, duration) and no credentials, for `console launch-from-config`. " +
           "Compatible with the Python aws-sso-util's tokens.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console get-config-token --profile dev --destination /s3",
+          "aws-sso-util console get-config-token -a 123456789012 -r ReadOnly --duration 120",
+        ]),
       ),
   )
     .option(
@@ -296,6 +318,13 @@ export function register(program: Command, rt: Runtime): void {
       .description(
         "Sign in to the AWS Management Console with the settings of a config token (from this " +
           "tool or the Python aws-sso-util); -a/-r override its account and role.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console launch-from-config TOKEN",
+          "aws-sso-util console launch-from-config -t TOKEN -r ReadOnly --print",
+        ]),
       )
       .argument("[TOKEN]", "the config token")
       .option("-t, --config-token <TOKEN>", "the config token (instead of the argument)")

@@ -10,6 +10,7 @@ import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { isEnvFlagOn } from "../config/truthy.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
@@ -254,6 +255,14 @@ export function register(program: Command, rt: Runtime): void {
       "Log in to an IAM Identity Center instance and write the SSO token cache as `aws sso login` " +
         "does. sso-session instances sign in in the browser (authorization code with PKCE); " +
         "legacy instances, --use-device-code and hosts without a browser use the device code flow.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util login --profile dev",
+        "aws-sso-util login https://example.awsapps.com/start us-east-1",
+        "aws-sso-util login --all --headless   # no browser: a URL and a code to open anywhere",
+      ]),
     )
     .option("--profile <NAME>", "log in to this profile's sso-session or start URL")
     .option("--sso-region <REGION>", "SSO region of START_URL")

@@ -12,6 +12,7 @@
  */
 import type { Command } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { readJsonObject } from "../cache/atomic_file.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
@@ -309,6 +310,13 @@ export function register(program: Command, rt: Runtime): void {
     .description(
       "Log out of SSO sessions: call Logout for each cached token, delete the token files and " +
         "the SSO role credentials cached from them. Without arguments: every session.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util logout                  # every session",
+        "aws-sso-util logout --profile dev",
+      ]),
     )
     .option("--profile <NAME>", "log out of this profile's sso-session or start URL only")
     .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr (alias --debug)");

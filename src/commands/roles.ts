@@ -6,6 +6,7 @@
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../errors.ts";
 import { resolveInstance } from "../config/instance.ts";
@@ -170,6 +171,14 @@ export function register(program: Command, rt: Runtime): void {
       "List the accounts and roles you can access. The SSO instance comes from --profile, " +
         "-u/--sso-start-url and --sso-region, AWS_DEFAULT_SSO_START_URL/AWS_DEFAULT_SSO_REGION, " +
         "or the single one in the AWS config file.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util roles",
+        "aws-sso-util roles -a Prod --sort-by role,name",
+        "aws-sso-util roles --separator , --no-header > roles.csv",
+      ]),
     )
     .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
     .option("--sso-region <REGION>", "SSO region of the start URL")

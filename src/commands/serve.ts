@@ -11,6 +11,7 @@ import { stopSignal } from "../process/stop_signal.ts";
 import type { Runtime } from "../runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { readToken, tokenFilePath } from "../cache/token_cache.ts";
@@ -133,6 +134,13 @@ export function register(program: Command, rt: Runtime): void {
         "Serve role credentials on 127.0.0.1 with the ECS container-credentials protocol, " +
           "refreshed before they expire, until Ctrl-C. Prints AWS_CONTAINER_CREDENTIALS_FULL_URI " +
           "and AWS_CONTAINER_AUTHORIZATION_TOKEN for the programs to use.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util serve --profile dev",
+          "aws-sso-util serve --profile dev --port 9911 --token-file ~/.aws/serve-token",
+        ]),
       ),
   )
     .option("--port <N>", "listen on this port of 127.0.0.1 (default: any free port)")

@@ -19,6 +19,7 @@ import { LoginRequiredError } from "../errors.ts";
 import { profileNames } from "../config/aws_config_file.ts";
 import { credentialProcessShadowing } from "../config/credential_process_shadowing.ts";
 import { findingLine } from "../ui/check_finding.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { loadConfigFile, resolveCredentialProcessSettings, shownUrl } from "../config/settings.ts";
 import { usableWithoutLogin } from "../sso/login_state.ts";
 import { localTime, relativeTime, statusJson, statusText } from "../ui/status_report.ts";
@@ -130,6 +131,14 @@ export function register(program: Command, rt: Runtime): void {
       "Show every cached SSO login: valid, refreshable without a new login, or expired; until " +
         "when it can be refreshed; the role credentials cached from it and the profiles that " +
         "use it. Reads only local files. With --profile, exits 1 when that profile needs a new login.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util status",
+        "aws-sso-util status --profile dev || aws-sso-util login --profile dev",
+        "aws-sso-util status --json",
+      ]),
     )
     .option("--profile <NAME>", "only this profile's login; exit 1 when it needs a new login")
     .option("--json", "print JSON (ISO-8601 UTC timestamps) instead of text")

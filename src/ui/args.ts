@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
+import { examplesText, HELP_DESCRIPTION, helpRows, wrapWords } from "./help_text.ts";
 
 /** One command-line option. */
 export interface OptionSpec {
@@ -63,18 +64,37 @@ export function parseOptions(
   return result;
 }
 
-/** Help text for a command whose options are parsed by `parseOptions`. */
-export function formatHelp(usage: string, summary: string, specs: readonly OptionSpec[]): string {
-  const rows = [...specs, { names: ["--help", "-h"], key: "help", description: "show this help" }]
-    .map((s) => [s.names.join(", ") + (s.value ? ` <${s.value}>` : ""), s.description]);
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+/**
+ * Help text for a command whose options are parsed by `parseOptions`, in the layout commander
+ * gives every other command (`help_text.ts`): the short name first, other spellings as
+ * "(alias …)", descriptions wrapped at 80 columns, then the examples.
+ */
+export function formatHelp(
+  usage: string,
+  summary: string,
+  specs: readonly OptionSpec[],
+  examples: readonly string[] = [],
+): string {
+  const rows = [
+    ...specs,
+    { names: ["--help", "-h"], key: "help", description: HELP_DESCRIPTION },
+  ].map((s): [string, string] => {
+    const [long, ...aliases] = s.names;
+    const short = aliases.find((a) => /^-[^-]$/.test(a));
+    const others = aliases.filter((a) => a !== short);
+    return [
+      `${short ? `${short}, ` : ""}${long}${s.value ? ` <${s.value}>` : ""}`,
+      s.description + (others.length ? ` (alias ${others.join(", ")})` : ""),
+    ];
+  });
   return [
     `Usage: ${usage}`,
     "",
-    summary,
+    ...wrapWords(summary, 80),
     "",
     "Options:",
-    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    ...helpRows(rows),
+    ...(examples.length ? [examplesText(examples).trimEnd()] : []),
     "",
   ].join("\n");
 }

@@ -94,28 +94,45 @@ Deno.test("parseOptions() rejects a value given to a boolean flag", () => {
   assertConfigError(["--debug=true"], "Option --debug does not take a value.");
 });
 
-Deno.test("formatHelp() lists usage, summary and aligned options including --help", () => {
+Deno.test("formatHelp() prints commander's layout: short name first, aliases, --help, examples", () => {
   assertEquals(
-    formatHelp("aws-sso-util credential-process [options]", "Prints credentials.", SPECS),
+    formatHelp(
+      "aws-sso-util credential-process [options]",
+      "Prints credentials.",
+      SPECS,
+      ["aws-sso-util credential-process --profile dev"],
+    ),
     [
       "Usage: aws-sso-util credential-process [options]",
       "",
       "Prints credentials.",
       "",
       "Options:",
-      "  --profile, -p <NAME>                the AWS profile",
-      "  --sso-start-url, --start-url <URL>  the SSO start URL",
-      "  --account-id <ID>                   the account id",
-      "  --debug, -d                         write a debug log",
-      "  --help, -h                          show this help",
+      "  -p, --profile <NAME>   the AWS profile",
+      "  --sso-start-url <URL>  the SSO start URL (alias --start-url)",
+      "  --account-id <ID>      the account id",
+      "  -d, --debug            write a debug log",
+      "  -h, --help             show this help",
+      "",
+      "Examples:",
+      "  aws-sso-util credential-process --profile dev",
       "",
     ].join("\n"),
   );
 });
 
-Deno.test("formatHelp() aligns descriptions two spaces after the longest option", () => {
-  const help = formatHelp("cmd", "s", [{ names: ["-x"], key: "x", description: "ex" }]);
-  assertEquals(help.split("\n").slice(5), ["  -x          ex", "  --help, -h  show this help", ""]);
+Deno.test("formatHelp() wraps long descriptions under their column, as commander does", () => {
+  const help = formatHelp("cmd", "s", [{
+    names: ["-x"],
+    key: "x",
+    description: "a description long enough to need a second line when the terminal is eighty wide",
+  }]);
+  assertEquals(help.split("\n").slice(5), [
+    "  -x          a description long enough to need a second line when the terminal",
+    "              is eighty wide",
+    "  -h, --help  show this help",
+    "",
+  ]);
 });
 
 Deno.test("similarNames and didYouMean suggest close names only, the closest first", () => {
