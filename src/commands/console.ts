@@ -208,21 +208,37 @@ function overrideRegion(
   return Boolean(options.overrideRegionInDestination) && !options.keepRegionInDestination;
 }
 
-/** The options of the role and instance, shared by `launch` and `get-config-token`. */
-function addRoleOptions(command: Command): Command {
+/**
+ * The options of the role and instance, shared by `launch` and `get-config-token`. `launch` also
+ * reads the `AWS_SSO_*` and `AWS_CONSOLE_DEFAULT_*` variables; `get-config-token`, as in the
+ * Python tool, takes only flags and the profile (the token is shared: nothing of the maker's
+ * environment goes into it), with the instance found as every command finds it.
+ */
+function addRoleOptions(command: Command, launch: boolean): Command {
+  const env = (text: string) => (launch ? ` (env ${text})` : "");
   return command
     .option("--profile <NAME>", "take the SSO settings (and the console region) from this profile")
-    .option("-u, --sso-start-url <URL>", "SSO start URL (env AWS_SSO_START_URL)")
-    .option("--sso-region <REGION>", "SSO region (env AWS_SSO_REGION)")
-    .option("-a, --account-id <ID>", "12-digit AWS account id (env AWS_SSO_ACCOUNT_ID)")
-    .option("-r, --role-name <NAME>", "role (permission set) name (env AWS_SSO_ROLE_NAME)")
+    .option(
+      "-u, --sso-start-url <URL>",
+      `SSO start URL, or a part of a configured one${
+        env("AWS_SSO_START_URL")
+      } (default: AWS_DEFAULT_SSO_START_URL, or the one configured)`,
+    )
+    .option(
+      "--sso-region <REGION>",
+      `SSO region${env("AWS_SSO_REGION")} (default: AWS_DEFAULT_SSO_REGION)`,
+    )
+    .option("-a, --account-id <ID>", `12-digit AWS account id${env("AWS_SSO_ACCOUNT_ID")}`)
+    .option("-r, --role-name <NAME>", `role (permission set) name${env("AWS_SSO_ROLE_NAME")}`)
     .option(
       "--region <REGION>",
-      "console region (env AWS_CONSOLE_DEFAULT_REGION, else the profile's region)",
+      `console region${
+        launch ? " (env AWS_CONSOLE_DEFAULT_REGION, else" : " (else"
+      } the profile's region)`,
     )
     .option(
       "--destination <PATH|URL>",
-      "console page to open (env AWS_CONSOLE_DEFAULT_DESTINATION)",
+      `console page to open${env("AWS_CONSOLE_DEFAULT_DESTINATION")}`,
     )
     .option(
       "--duration <MINUTES>",
@@ -283,6 +299,7 @@ export function register(program: Command, rt: Runtime): void {
           "aws-sso-util console launch -a 123456789012 -r ReadOnly --region eu-west-1 --destination /ec2/home --print",
         ]),
       ),
+    true,
   )).action(async (options: LaunchOptions) => {
     await runLaunch(options, rt);
   });
@@ -302,6 +319,7 @@ export function register(program: Command, rt: Runtime): void {
           "aws-sso-util console get-config-token -a 123456789012 -r ReadOnly --duration 120",
         ]),
       ),
+    false,
   )
     .option(
       "--issuer <URL>",
