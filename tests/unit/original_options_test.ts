@@ -27,6 +27,30 @@ interface OriginalCommand {
 }
 
 const VERBOSE: OriginalOption = { names: ["--verbose", "-v"] };
+/** `-u` and `--sso-region`, as most commands of the original spell them. */
+const INSTANCE: OriginalOption[] = [
+  { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
+  { names: ["--sso-region"], value: "us-east-1" },
+];
+/** `-a` and `-r` of `console` and `run-as`. */
+const ACCOUNT_ROLE: OriginalOption[] = [
+  { names: ["--account-id", "-a"], value: "123456789012" },
+  { names: ["--role-name", "-r"], value: "Admin" },
+];
+/** The console region and destination of `console launch` and `get-config-token`. */
+const CONSOLE_TARGET: OriginalOption[] = [
+  { names: ["--region"], value: "eu-west-1" },
+  { names: ["--destination"], value: "/s3" },
+  { names: ["--override-region-in-destination"], off: ["--keep-region-in-destination"] },
+  { names: ["--duration"], value: "60" },
+];
+/** How `console launch` and `launch-from-config` deliver the URL. */
+const CONSOLE_DELIVERY: OriginalOption[] = [
+  { names: ["--open", "-o"], off: ["--no-open"] },
+  { names: ["--print", "-p"], off: ["--no-print"] },
+  { names: ["--logout-first", "-l"], off: ["--no-logout-first"] },
+  { names: ["--force-refresh"] },
+];
 
 /** The original's option table (4.33), command by command. */
 export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
@@ -56,8 +80,7 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
   "logout": { options: [{ names: ["--verbose", "-v", "--debug"] }] },
   "check": {
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
+      ...INSTANCE,
       { names: ["--account-id", "-a", "--account"], value: "123456789012" },
       { names: ["--role-name", "-r"], value: "Admin" },
       { names: ["--check-profile"], value: "dev" },
@@ -72,8 +95,7 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
   "configure profile": {
     positionals: ["dev"],
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
+      ...INSTANCE,
       { names: ["--account-id", "-a", "--account"], value: "123456789012" },
       { names: ["--role-name", "-r"], value: "Admin" },
       { names: ["--region"], value: "eu-west-1" },
@@ -87,8 +109,7 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
   },
   "configure populate": {
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
+      ...INSTANCE,
       { names: ["--region", "-r"], value: "eu-west-1" },
       { names: ["--dry-run"] },
       { names: ["--config-default", "-c"], value: "a=b" },
@@ -109,38 +130,13 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
     ],
   },
   "console launch": {
-    options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
-      { names: ["--account-id", "-a"], value: "123456789012" },
-      { names: ["--role-name", "-r"], value: "Admin" },
-      { names: ["--region"], value: "eu-west-1" },
-      { names: ["--destination"], value: "/s3" },
-      {
-        names: ["--override-region-in-destination"],
-        off: ["--keep-region-in-destination"],
-      },
-      { names: ["--open", "-o"], off: ["--no-open"] },
-      { names: ["--print", "-p"], off: ["--no-print"] },
-      { names: ["--duration"], value: "60" },
-      { names: ["--logout-first", "-l"], off: ["--no-logout-first"] },
-      { names: ["--force-refresh"] },
-      VERBOSE,
-    ],
+    options: [...INSTANCE, ...ACCOUNT_ROLE, ...CONSOLE_TARGET, ...CONSOLE_DELIVERY, VERBOSE],
   },
   "console get-config-token": {
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
-      { names: ["--account-id", "-a"], value: "123456789012" },
-      { names: ["--role-name", "-r"], value: "Admin" },
-      { names: ["--region"], value: "eu-west-1" },
-      { names: ["--destination"], value: "/s3" },
-      {
-        names: ["--override-region-in-destination"],
-        off: ["--keep-region-in-destination"],
-      },
-      { names: ["--duration"], value: "60" },
+      ...INSTANCE,
+      ...ACCOUNT_ROLE,
+      ...CONSOLE_TARGET,
       { names: ["--issuer"], value: "https://x.example" },
       VERBOSE,
     ],
@@ -148,19 +144,14 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
   "console launch-from-config": {
     options: [
       { names: ["--config-token", "-t"], value: "eyJ2IjoiMSJ9" },
-      { names: ["--account-id", "-a"], value: "123456789012" },
-      { names: ["--role-name", "-r"], value: "Admin" },
-      { names: ["--open", "-o"], off: ["--no-open"] },
-      { names: ["--print", "-p"], off: ["--no-print"] },
-      { names: ["--logout-first", "-l"], off: ["--no-logout-first"] },
-      { names: ["--force-refresh"] },
+      ...ACCOUNT_ROLE,
+      ...CONSOLE_DELIVERY,
       VERBOSE,
     ],
   },
   "roles": {
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
+      ...INSTANCE,
       { names: ["--account-id", "-a", "--account"], value: "123456789012" },
       { names: ["--role-name", "-r"], value: "Admin" },
       { names: ["--separator", "--sep"], value: "," },
@@ -173,10 +164,8 @@ export const ORIGINAL_OPTIONS: Record<string, OriginalCommand> = {
   "run-as": {
     positionals: ["aws", "sts", "get-caller-identity"],
     options: [
-      { names: ["--sso-start-url", "-u"], value: "https://x.awsapps.com/start" },
-      { names: ["--sso-region"], value: "us-east-1" },
-      { names: ["--account-id", "-a"], value: "123456789012" },
-      { names: ["--role-name", "-r"], value: "Admin" },
+      ...INSTANCE,
+      ...ACCOUNT_ROLE,
       { names: ["--region"], value: "eu-west-1" },
       { names: ["--force-refresh"] },
       VERBOSE,
