@@ -12,14 +12,14 @@ import {
 } from "../ui/completions.ts";
 import { knownRegions } from "../config/partitions.ts";
 import { OUTPUT_FORMATS } from "./configure.ts";
-import { examplesText } from "../ui/help_text.ts";
+import { examplesText, HELP_DESCRIPTION } from "../ui/help_text.ts";
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import type { Runtime } from "../runtime.ts";
 
 const HELP: CompletionOption = {
   names: ["-h", "--help"],
-  description: "show help",
+  description: HELP_DESCRIPTION,
   takesValue: false,
 };
 
