@@ -19,6 +19,7 @@ import { register as registerStatus } from "./commands/status.ts";
 import { ConfigError, ExitCode } from "./errors.ts";
 import type { Runtime } from "./runtime.ts";
 import { safeEcho } from "./ui/safe_text.ts";
+import { examplesText, HELP_DESCRIPTION } from "./ui/help_text.ts";
 import { versionLine } from "./version.ts";
 
 /** Adds options described by specs (aliases shown in the description) to a command. */
@@ -60,6 +61,19 @@ export function buildProgram(
   const program = new Command("aws-sso-util")
     .description("AWS IAM Identity Center (SSO) credentials for every AWS SDK and tool.")
     .version(versionLine(), "--version", "print the version, target, Deno version and commit")
+    .helpOption("-h, --help", HELP_DESCRIPTION)
+    .helpCommand("help [command]", "show a command's help")
+    // Commands listed by name only: a short first column leaves room to wrap their summaries.
+    .configureHelp({ subcommandTerm: (command) => command.name() })
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure profile dev          # write an SSO profile, asking for what is missing",
+        "aws-sso-util login --profile dev            # sign in once",
+        "aws-sso-util credential-process --profile dev",
+        "aws-sso-util help roles                     # a command's help",
+      ]),
+    )
     // Usage errors are reported by runCli as one sentence: commander itself prints nothing on
     // stderr (no message, no help dump). Subcommands inherit this when they are created.
     .configureOutput({
@@ -73,7 +87,8 @@ export function buildProgram(
 
   addSpecOptions(
     program.command("credential-process")
-      .description("print credentials for a profile's credential_process setting"),
+      .summary("print credentials for a profile's credential_process setting")
+      .description("Print credentials for a profile's credential_process setting."),
     CREDENTIAL_PROCESS_OPTIONS,
   ).action(async (_options, command: Command) => {
     // runCli takes it before commander does; this keeps the command complete all the same.

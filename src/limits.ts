@@ -52,6 +52,8 @@ export interface Limits {
   maxRetryDelayMs: number;
   /** `configure populate`: throttled listing calls are retried until this long after the start. */
   populateListingMs: number;
+  /** How often `configure populate` prints a progress line when stderr is not a terminal. */
+  populateProgressMs: number;
   /** The request rate of `roles` and `configure`'s pickers (under the service's ~20/s). */
   rolesRate: RateLimit;
   /** Retries of a listing call still throttled after the API client's own retries. */
@@ -87,6 +89,7 @@ export const LIMITS: Readonly<Limits> = {
   legacyRetryBaseMs: 1_000,
   maxRetryDelayMs: 20_000,
   populateListingMs: 15 * 60 * 1000,
+  populateProgressMs: 10_000,
   // At most 4 + 15 = 19 requests in any one-second window: under the service's ~20/s.
   rolesRate: { perSecond: 15, burst: 4 },
   throttleRetry: { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 },

@@ -29,6 +29,12 @@ Deno.test("canOpenBrowser says yes on Linux only with a display and never headle
   assert(canOpenBrowser({ env: envOf({}), os: "darwin" }));
   assert(canOpenBrowser({ env: envOf({}), os: "windows" }));
   assert(!canOpenBrowser({ env: envOf({ SSH_CLIENT: "x" }), os: "darwin" }));
+  // BROWSER is honoured anywhere, as Python's webbrowser (the AWS CLI, the original) does.
+  assert(linux({ BROWSER: "w3m" }), "no display needed");
+  assert(linux({ BROWSER: "forward-url %s", SSH_TTY: "/dev/pts/1" }), "over SSH too");
+  assert(!linux({ BROWSER: "w3m" }, true), "but never headless");
+  assert(!linux({ BROWSER: "w3m", AWS_SSO_DISABLE_BROWSER: "1" }));
+  assert(!linux({ BROWSER: "  " }), "a blank BROWSER is unset");
   assert(browserDisabledByEnv(envOf({ AWS_SSO_DISABLE_BROWSER: "true" })));
   assert(!browserDisabledByEnv(envOf({})));
 });
@@ -91,7 +97,8 @@ Deno.test("openUrl skips commands that are missing or not allowed and reports wh
   });
   assertEquals(none, {
     opened: false,
-    reason: "missing: not found; forbidden: not allowed by Deno's run permission",
+    reason:
+      "missing (from BROWSER) was not found; forbidden (from BROWSER) is not a program Deno's run permission allows (docs/permissions.md)",
   });
 });
 

@@ -230,7 +230,7 @@ Deno.test("check: no instance configured is exit 101", async () => {
   await using t = await setup("[profile plain]\nregion = us-east-1\n");
   const r = await t.check([]);
   assertEquals(r.code, 101);
-  assertMatch(r.stderr, /^No SSO instance found: .*\.\n$/);
+  assertMatch(r.stderr, /^No SSO instance found in .*\.\n$/);
   const profile = await t.check(["--check-profile", "plain"]);
   assertEquals(profile.code, 101);
   assertEquals(
@@ -259,6 +259,30 @@ Deno.test("check: several instances is exit 103", async () => {
   const partial = await t.check(["-u", "awsapps"]);
   assertEquals(partial.code, 103);
   assertMatch(partial.stderr, /matches several configured SSO start URLs/);
+});
+
+Deno.test("check --command chooses whose default-instance variables apply, as in the original", async () => {
+  const other = "https://other.awsapps.com/start";
+  await using t = await setup(
+    `${LEGACY_PROFILE}\n[profile other]\nsso_start_url = ${other}\nsso_region = eu-west-1\n`,
+  );
+  const env = {
+    AWS_CONFIGURE_SSO_DEFAULT_SSO_START_URL: other,
+    AWS_SSO_LOGIN_DEFAULT_SSO_START_URL: START_URL,
+  };
+  const instanceOf = async (args: string[]) => {
+    const r = await t.check(["--skip-token-check", ...args], env);
+    assertEquals([r.code, r.stderr], [0, ""], args.join(" "));
+    return linesOf(r.stdout, "ok")[0];
+  };
+  assertStringIncludes(await instanceOf(["--command", "configure"]), other);
+  assertStringIncludes(await instanceOf(["--command", "configure"]), "AWS_CONFIGURE_SSO_DEFAULT");
+  for (const command of [[], ["--command", "login"], ["--command", "default"]]) {
+    assertStringIncludes(await instanceOf(command), START_URL);
+  }
+  const bad = await t.check(["--command", "populate"]);
+  assertEquals(bad.code, 2);
+  assertMatch(bad.stderr, /^Option '--command <COMMAND>' argument 'populate' is invalid/);
 });
 
 // ------------------------------------------------------------------ 201
@@ -355,7 +379,31 @@ Deno.test("check: a service failure outlasting the retries is exit 4", async () 
 
 // ------------------------------------------------------------------ diagnostics
 
-Deno.test("check diagnoses a credential_process shadowed by sso_* keys, and its program", async () => {
+Deno.test("check and status name a credential_process line that login_session (aws login) shadows", async () => {
+  await using t = await setup(
+    SESSION_PROFILE.replace(
+      "[profile dev]\n",
+      "[profile dev]\nlogin_session = arn:aws:iam::123456789012:user/me\ncredential_process = /usr/bin/true\n",
+    ),
+  );
+  const sentence =
+    "Profile dev has login_session (from `aws login`) beside a credential_process line: botocore 1.43+ (boto3, the AWS CLI 2.32+) uses the login session first and never runs the line; remove login_session, or move credential_process to a profile of its own.";
+  for (const args of [["--skip-token-check"], ["--check-profile", "dev", "--skip-token-check"]]) {
+    const r = await t.check(args);
+    assertEquals([r.code, r.stderr], [0, ""], args.join(" "));
+    assertEquals(linesOf(r.stdout, "warning"), [`warning: ${sentence}`]);
+  }
+  for (const args of [[], ["--profile", "dev"]]) {
+    const text = await runCli(["status", ...args], { home: t.home });
+    assertEquals(text.stdout.split("\n").filter((l) => l.startsWith("warning:")), [
+      `warning: ${sentence}`,
+    ]);
+    const json = await runCli(["status", "--json", ...args], { home: t.home });
+    assertEquals(JSON.parse(json.stdout).warnings, [sentence]);
+  }
+});
+
+Deno.test("check diagnoses a credential_process lost beside sso_* keys, and its program, once each", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const plain = `${dir}/not-executable`;
@@ -382,6 +430,12 @@ credential_process = ${dir}/gone credential-process --profile both
 
 [profile good]
 credential_process = '${runnable}' credential-process --profile both
+
+[profile lost]
+sso_session = my-sso
+sso_account_id = ${ACCOUNT_ID}
+sso_role_name = ${ROLE}
+credential_process = '${runnable}' credential-process --profile both
 `);
     t.fake.addAccessToken("at-s");
     await t.writeToken({ sessionName: "my-sso" }, cliToken("at-s", 8 * HOUR));
@@ -391,8 +445,12 @@ credential_process = '${runnable}' credential-process --profile both
     assertEquals(warnings.length, 4, r.stdout);
     assertMatch(
       warnings[0],
-      /^warning: Profile both has a credential_process line, but also sso_session, sso_account_id, sso_role_name: botocore \(boto3, the AWS CLI v2\) and the AWS SDKs .* never run it; move credential_process to a profile of its own without sso_\* keys\.$/,
+      /^warning: Profile lost has sso_\* keys beside a credential_process line that asks for another profile: botocore \(boto3, the AWS CLI v2\) and the AWS SDKs .* never run it, so that profile's role is not the one used; move credential_process to a profile of its own without sso_\* keys\.$/,
     );
+    // `both` runs credential-process for itself, as configure writes it: intended, not lost.
+    assertEquals(linesOf(r.stdout, "info").filter((l) => l.includes("as configure writes them")), [
+      "info: Profile both has sso_* keys and a credential_process line running credential-process for the same profile, as configure writes them: SDKs with SSO support use the keys, older ones run the line, for the same role.",
+    ]);
     assertMatch(
       warnings[1],
       /^warning: The credential_process program of profile both, aws-sso-util, is not an absolute path/,
@@ -409,7 +467,7 @@ credential_process = '${runnable}' credential-process --profile both
     );
     assertStringIncludes(
       r.stdout,
-      `ok: The credential_process program of profile good is ${runnable}, an executable file.\n`,
+      `ok: The credential_process program of profiles good and lost is ${runnable}, an executable file.\n`,
     );
 
     // --check-profile reports only the diagnostics of that profile and the one it names.
@@ -419,7 +477,7 @@ credential_process = '${runnable}' credential-process --profile both
     const mentioned = linesOf(one.stdout, "warning").map((l) =>
       /[Pp]rofile (\w+)[ ,]/.exec(l)?.[1]
     );
-    assertEquals(mentioned, ["both", "both"]);
+    assertEquals(mentioned, ["both"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -121,6 +121,37 @@ Deno.test("--version prints the version, target, Deno version and commit on one 
   }
 });
 
+Deno.test("every --help has one style: usage, description, options, -h/--help, examples", async () => {
+  await using home = await TempHome.create();
+  const commands = (await runCli(["completions", "bash"], { home })).stdout
+    .match(/^ {4}'([^']*)'\) subs=/gm)!.map((l) => l.slice(5, l.indexOf("'", 5)));
+  assert(commands.length >= 18, commands.join(", "));
+  for (const command of commands) {
+    const words = command === "" ? [] : command.split(" ");
+    const { code, stdout } = await runCli([...words, "--help"], { home });
+    const name = command || "(program)";
+    assertEquals(code, 0, name);
+    const [body, examples] = stdout.split("\nExamples:\n");
+    assertMatch(body, new RegExp(`^Usage: aws-sso-util${command ? ` ${command}` : ""} `), name);
+    // A description that is a sentence, then the options, the help option worded alike.
+    const description = body.split("\n\n")[1];
+    assertMatch(description, /^[A-Z][^]*\.$/, `${name}: ${description}`);
+    assertMatch(body, /\nOptions:\n/, name);
+    assertMatch(body, /\n {2}-h, --help +show this help\n/, name);
+    for (const line of body.split("\n")) {
+      // Wrapped at 80 columns (a single word longer than the column stands alone).
+      assert(line.length <= 80 || /^ +\S+$/.test(line), `${name}: ${line}`);
+    }
+    assert(examples !== undefined, `${name} has no Examples block`);
+    const lines = examples.split("\n").filter(Boolean);
+    assert(lines.length >= 1 && lines.every((l) => l.startsWith("  ")), `${name}: ${examples}`);
+    assert(
+      lines.some((l) => l.includes(`aws-sso-util ${command}`.trim())),
+      `${name}: its examples do not run it`,
+    );
+  }
+});
+
 /**
  * Starts the CLI (with the declared permissions, or the `AWS_SSO_UTIL_BIN` binary) and exactly
  * `env` (plus PATH and DENO_DIR).

@@ -2,6 +2,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { runCli, TempHome } from "./helpers.ts";
 import { hasCommand } from "./script_helpers.ts";
+import { knownRegions } from "../src/config/partitions.ts";
 
 /** Completes `words` (the last one being completed) with the bash script; returns COMPREPLY. */
 async function bashComplete(script: string, words: string[], home: TempHome): Promise<string[]> {
@@ -46,6 +47,27 @@ Deno.test("completions bash completes commands, flags and profile names", async 
     home,
   );
   assertEquals(profiles.sort(), ["default", "dev", "prod"]);
+  // Values: regions (the partition data's), choices, profiles, the shells of `completions`.
+  const complete = (...words: string[]) =>
+    bashComplete(result.stdout, ["aws-sso-util", ...words], home);
+  assertEquals(await complete("login", "--sso-region", "eu-west-"), [
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+  ]);
+  const regions = knownRegions().map((r) => r.name).sort();
+  assertEquals((await complete("configure", "populate", "-r", "")).sort(), regions);
+  assertEquals((await complete("console", "launch", "--region", "")).sort(), regions);
+  assertEquals(await complete("roles", "--sort-by", ""), [
+    "id,role",
+    "name,role",
+    "role,id",
+    "role,name",
+  ]);
+  assertEquals(await complete("configure", "profile", "x", "-o", "yaml"), ["yaml", "yaml-stream"]);
+  assertEquals((await complete("check", "--check-profile", "")).sort(), ["default", "dev", "prod"]);
+  assertEquals(await complete("completions", "f"), ["fish"]);
+  assertEquals(await complete("check", "--command", ""), ["default", "configure", "login"]);
 });
 
 Deno.test("completions prints a script for zsh, fish and powershell that their shells accept", async () => {
@@ -79,7 +101,7 @@ Deno.test("completions rejects an unknown shell with exit 2", async () => {
 });
 
 Deno.test({
-  name: "completions fish completes commands and profile names",
+  name: "completions fish completes commands, profiles and values, each value with its description",
   ignore: !(await hasCommand("fish", ["--version"])),
   async fn() {
     await using home = await TempHome.create();
@@ -98,5 +120,33 @@ Deno.test({
     };
     assert((await complete("aws-sso-util ")).includes("credential-process"));
     assertEquals(await complete("aws-sso-util credential-process --profile "), ["dev", "prod"]);
+    // One description per value (never the option's help), and never a file name.
+    const described = async (line: string) => {
+      const out = await new Deno.Command("fish", {
+        args: ["--no-config", "-c", `source ${file}; complete -C '${line}'`],
+        env: { HOME: home.dir },
+        cwd: home.dir,
+      }).output();
+      return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean);
+    };
+    await Deno.writeTextFile(`${home.dir}/us-file`, "");
+    await Deno.writeTextFile(`${home.dir}/bash-file`, "");
+    const us = knownRegions().filter((r) => r.name.startsWith("us-"));
+    assertEquals(
+      (await described("aws-sso-util login --sso-region us")).sort(),
+      us.map((r) => `${r.name}\t${r.description}`).sort(),
+    );
+    assertEquals(await described("aws-sso-util roles --sort-by role,"), [
+      "role,id\tby role, then account id",
+      "role,name\tby role, then account name",
+    ]);
+    assertEquals(await described("aws-sso-util configure profile x -o t"), ["table", "text"]);
+    assertEquals(await described("aws-sso-util check --check-profile p"), ["prod\tprofile"]);
+    assertEquals(await described("aws-sso-util completions b"), [
+      "bash\tsource <(aws-sso-util completions bash)",
+    ]);
+    assertEquals(await described("aws-sso-util configure populate --existing-config-action k"), [
+      "keep",
+    ]);
   },
 });

@@ -130,6 +130,30 @@ Deno.test("populate writes every account × role × region, sorted, named as the
   assertEquals(await Deno.readTextFile(t.home.configPath), text);
 });
 
+Deno.test("populate prints a progress line now and then when stderr is not a terminal", async () => {
+  await using t = await setup();
+  t.fake.setAccounts(accounts(12, ["Admin"]));
+  t.fake.options.pageSize = 5;
+  const r = await runCli(["configure", "populate", "-r", "eu-west-1"], {
+    home: t.home,
+    endpoint: t.fake.url,
+    env: TOOL,
+    limits: { ...QUICK_PACES, populateProgressMs: 0 },
+  });
+  assertEquals(r.code, 0, r.stderr);
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  assertEquals(
+    lines.at(-1),
+    `Added 12, updated 0, left 0 unchanged and removed 0 profile(s) in ${t.home.configPath}.`,
+  );
+  const progress = lines.slice(0, -1);
+  assert(progress.length >= 2, r.stderr);
+  for (const line of progress) {
+    assertMatch(line, /^Listing: \d+\/\d+\+? accounts, \d+ roles, \d+ throttled retries$/);
+  }
+  assert(!r.stderr.includes("\r") && !r.stderr.includes("\x1b"), "plain lines for a log");
+});
+
 Deno.test("populate survives a storm of HTTP 429 on both listing calls", async () => {
   await using t = await setup();
   t.fake.setAccounts(accounts(30, ["Admin"]));

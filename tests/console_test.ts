@@ -383,3 +383,45 @@ Deno.test("console launch: a login required is credential-process's sentence, ex
   assertEquals(result.stderr, cp.stderr);
   assertEquals(t.signin.tokenCalls.length, 0);
 });
+
+Deno.test("console launch -a/-r finds the instance as every command does; -v, --no-print", async () => {
+  await using t = await setUp();
+  const role = ["-a", ACCOUNT_ID, "-r", ROLE];
+  // The one instance configured (an sso-session): its token.
+  const single = await t.run(["launch", ...role, "--print", "-v"]);
+  assertEquals(single.code, 0, single.stderr);
+  assertEquals(printedUrl(single.stdout).searchParams.get("Issuer"), START_URL);
+  assertMatch(single.stderr, new RegExp(`console ${ACCOUNT_ID} ${ROLE} via ${START_URL}`));
+  // A part of the configured start URL, and the default-instance variables.
+  for (
+    const [args, env] of [
+      [["-u", "example"], {}],
+      [[], { AWS_DEFAULT_SSO_START_URL: START_URL, AWS_DEFAULT_SSO_REGION: "us-east-1" }],
+    ] as const
+  ) {
+    const found = await t.run(["launch", ...role, ...args, "--print", "--force-refresh"], env);
+    assertEquals(found.code, 0, found.stderr);
+    assertEquals(found.stderr, "");
+  }
+  const token = await t.run(["get-config-token", ...role, "-u", "example"]);
+  assertEquals(token.code, 0, token.stderr);
+  // --no-print: the browser is opened (there is none here), the URL goes to stderr.
+  const opened = await t.run(["launch", ...role, "--no-print"]);
+  assertEquals([opened.code, opened.stdout], [0, ""], opened.stderr);
+  assertStringIncludes(opened.stderr, "/federation?Action=login");
+  const none = await t.run(["launch", ...role, "-u", "nowhere", "--print"]);
+  assertEquals(none.code, 2);
+  assertEquals(none.stderr, "No configured SSO start URL matches nowhere.\n");
+});
+
+Deno.test("console launch -u URL: an sso-session's start URL uses the login cached under the URL", async () => {
+  await using t = await setUp();
+  // Only `login URL` (legacy key) has been run: the session's own token is gone.
+  await Deno.remove(t.home.ssoCacheDir, { recursive: true });
+  t.fake.addAccessToken("at-legacy");
+  await t.home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+  const args = ["-a", ACCOUNT_ID, "-r", ROLE, "-u", START_URL, "--sso-region", "us-east-1"];
+  const result = await t.run(["launch", ...args, "--print"]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(t.fake.calls.GetRoleCredentials, 1);
+});

@@ -662,7 +662,8 @@ Deno.test("credential-process --help prints usage on stdout and exits 0", async 
   const result = await runCli(["credential-process", "--help"], { home });
   assertEquals(result.code, 0);
   assertMatch(result.stdout, /^Usage: aws-sso-util credential-process/);
-  assertMatch(result.stdout, /--sso-start-url, --start-url <URL>/);
+  assertMatch(result.stdout, /\n {2}--sso-start-url <URL> +SSO start URL/);
+  assertMatch(result.stdout, /\(alias\s+--start-url\)/);
 });
 
 Deno.test("credential-process reports a config path that is a directory in one sentence", async () => {

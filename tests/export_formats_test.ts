@@ -80,6 +80,22 @@ Deno.test("formatCredentialExports() refuses, in one sentence, values a format c
     () => formatCredentialExports({ ...PLAIN, accessKeyId: "a${X}" }, "dotenv"),
     ConfigError,
   );
+  // Each refusal says its own reason; a quote alone is not one.
+  const dotenvError = (sessionToken: string) =>
+    (assertThrows(
+      () => formatCredentialExports({ ...PLAIN, sessionToken }, "dotenv"),
+      ConfigError,
+    ) as Error).message;
+  assertEquals(
+    dotenvError("it's $x"),
+    "The value of AWS_SESSION_TOKEN holds a single quote (so it needs double quotes) and a $ or `, which Docker Compose expands in double quotes; use another format.",
+  );
+  assertMatch(dotenvError("it's \\x"), /holds a backslash, which dotenv parsers read differently/);
+  assertMatch(dotenvError(`it's "x"`), /holds both a single and a double quote/);
+  assertMatch(
+    formatCredentialExports({ ...PLAIN, sessionToken: "it's x" }, "dotenv"),
+    /^AWS_SESSION_TOKEN="it's x"$/m,
+  );
   // cmd.exe: quoted when it holds & | < > ^ or spaces, which quotes protect.
   assertMatch(
     formatCredentialExports({ ...PLAIN, sessionToken: "a&b|c<d>e^f g" }, "windows-cmd"),

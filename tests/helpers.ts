@@ -279,7 +279,13 @@ async function runInProcess(args: string[], options: RunOptions): Promise<CliRes
     stderr,
     stdin: stringLines(options.stdin ?? ""),
     ttyPath: null, // as detached (`options.detach`): no controlling terminal
-    program: { execPath: Deno.execPath(), mainModule: MAIN_URL, os: Deno.build.os },
+    // No system-wide aws-sso-util of this machine finds its way into a configure test.
+    program: {
+      execPath: Deno.execPath(),
+      mainModule: MAIN_URL,
+      os: Deno.build.os,
+      systemBinDirs: [],
+    },
     limits: options.limits,
   });
   const code = await main(args, rt);

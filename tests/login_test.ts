@@ -199,6 +199,34 @@ Deno.test("login --all signs in to every configured instance", async () => {
   assertEquals(result.stderr.match(/Login succeeded/g)?.length, 2);
 });
 
+Deno.test("AWS_SSO_LOGIN_ALL and --sso-start-url: the original's spellings of --all and START_URL", async () => {
+  await using home = await TempHome.create();
+  await home.writeConfig(
+    `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
+  );
+  await home.writeToken({ sessionName: "my-sso" }, cliToken("at-1", 8 * HOUR));
+  await home.writeToken({ startUrl: OTHER_URL }, cliToken("at-2", 8 * HOUR));
+  const already = (stderr: string) =>
+    [...stderr.matchAll(/Already logged in to ([^\s,]+)/g)].map((m) => m[1]);
+
+  const all = await run(["login"], { home, env: { AWS_SSO_LOGIN_ALL: "true" } });
+  assertEquals(all.code, 0, all.stderr);
+  assertEquals(already(all.stderr), [START_URL, OTHER_URL]);
+  // Without it, two instances are one too many; with a START_URL or --profile it does not apply.
+  assertEquals((await run(["login"], { home, env: { AWS_SSO_LOGIN_ALL: "0" } })).code, 1);
+  const one = await run(["login", "other"], { home, env: { AWS_SSO_LOGIN_ALL: "1" } });
+  assertEquals([one.code, already(one.stderr)], [0, [OTHER_URL]]);
+
+  const spelled = await run(["login", "--sso-start-url", "other"], { home });
+  assertEquals([spelled.code, already(spelled.stderr)], [0, [OTHER_URL]], spelled.stderr);
+  const twice = await run(["login", "example", "--sso-start-url", "other"], { home });
+  assertEquals(twice.code, 1);
+  assertMatch(
+    twice.stderr,
+    /^The start URL is given twice \(example and --sso-start-url other\); give it once\.\n$/,
+  );
+});
+
 Deno.test("login with a start URL that a session uses writes the session's token", async () => {
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
@@ -249,7 +277,10 @@ Deno.test("login exits 1 with one sentence when no instance, several or an unkno
   await using home = await TempHome.create();
   const none = await run(["login"], { home });
   assertEquals(none.code, 1);
-  assertMatch(none.stderr, /^No SSO instance found: .*\.\n$/);
+  assertEquals(
+    none.stderr,
+    `No SSO instance found in ${home.configPath}: set one up with \`aws-sso-util configure profile NAME\` or \`aws-sso-util login URL REGION\`, or give a start URL and region, --profile, or AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.\n`,
+  );
 
   await home.writeConfig(
     `${SESSION_PROFILE}\n[profile other]\nsso_start_url = ${OTHER_URL}\nsso_region = eu-west-1\n`,
@@ -263,6 +294,17 @@ Deno.test("login exits 1 with one sentence when no instance, several or an unkno
   const unknown = await run(["login", "--profile", "nope"], { home });
   assertEquals(unknown.code, 1);
   assertEquals(unknown.stderr, `Profile nope was not found in ${home.configPath}.\n`);
+  // A mistyped name gets a suggestion, as a mistyped command does; so in credential-process.
+  const typo = await run(["login", "--profile", "dve"], { home });
+  assertEquals(
+    typo.stderr,
+    `Profile dve was not found in ${home.configPath} (did you mean dev?).\n`,
+  );
+  const cp = await run(["credential-process", "--profile", "Other"], { home });
+  assertEquals(
+    [cp.code, cp.stderr],
+    [2, `Profile Other was not found in ${home.configPath} (did you mean other?).\n`],
+  );
   const nomatch = await run(["login", "nothing-like-this"], { home });
   assertEquals(nomatch.code, 1);
   assertEquals(nomatch.stderr, "No configured SSO start URL matches nothing-like-this.\n");
@@ -324,6 +366,58 @@ Deno.test("login prints the URL when the browser command cannot be started", asy
     actOnDevices(fake, 1),
   ]);
   assertEquals(result.code, 0, result.stderr);
-  assertMatch(result.stderr, /Could not start a browser; open the URL above yourself\./);
+  assert(
+    result.stderr.includes(
+      `Could not start a browser: ${home.dir}/not-a-browser (from BROWSER) was not found; open the URL above yourself.\n`,
+    ),
+    result.stderr,
+  );
   assert(result.stderr.includes(`/device?user_code=${fake.deviceAuthorizations[0].userCode}`));
+});
+
+Deno.test({
+  name:
+    "login runs BROWSER without a display and over SSH; the default permission set says why not",
+  ignore: !POSIX,
+  async fn() {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(LEGACY_PROFILE);
+    const browser = `${home.dir}/forward-url`;
+    await Deno.writeTextFile(browser, `#!/bin/sh\necho "$1" > "${home.dir}/forwarded.txt"\n`);
+    await Deno.chmod(browser, 0o755);
+    const env = { BROWSER: browser, SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22" };
+    // In-process (the test runner may run any program): BROWSER is started.
+    const [result] = await Promise.all([
+      run(["login", "--profile", "legacy"], { home, endpoint: fake.url, env }),
+      actOnDevices(fake, 1),
+    ]);
+    assertEquals(result.code, 0, result.stderr);
+    assert(!result.stderr.includes("Could not start a browser"), result.stderr);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await Deno.stat(`${home.dir}/forwarded.txt`).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const forwarded = await Deno.readTextFile(`${home.dir}/forwarded.txt`);
+    assert(forwarded.includes(fake.deviceAuthorizations[0].userCode), forwarded);
+
+    // The declared (default) permission set runs only the platform openers: one sentence says so.
+    const [denied] = await Promise.all([
+      run(["login", "--profile", "legacy", "--force"], {
+        home,
+        endpoint: fake.url,
+        env,
+        subprocess: true,
+      }),
+      actOnDevices(fake, 2),
+    ]);
+    assertEquals(denied.code, 0, denied.stderr);
+    assert(
+      denied.stderr.includes(
+        `Could not start a browser: ${browser} (from BROWSER) is not a program Deno's run permission allows (docs/permissions.md); open the URL above yourself.\n`,
+      ),
+      denied.stderr,
+    );
+  },
 });

@@ -15,8 +15,11 @@ import {
   cliToken,
   declaredPermissionFlags,
   LEGACY_PROFILE,
+  MAIN,
   parseCredentialOutput,
   POSIX,
+  realDenoDir,
+  REPO_DIR,
   ROLE,
   runCli,
   type RunOptions,
@@ -526,3 +529,67 @@ Deno.test("a plain-HTTP endpoint is reached directly: HTTP_PROXY never sees its 
   assertEquals(proxy.log, []);
   assertEquals(fake.calls.GetRoleCredentials, 1);
 });
+
+Deno.test(
+  "the Quickstart's deno run line names the flag a CA bundle outside ~/.aws needs, and works with it",
+  {
+    ignore: NO_OPENSSL !== undefined,
+  },
+  async () => {
+    await using net = await Network.create();
+    await net.home.writeConfig(LEGACY_PROFILE);
+    net.fake.addAccessToken("at-legacy");
+    await net.home.writeToken({}, cliToken("at-legacy", 8 * HOUR));
+    const readme = await Deno.readTextFile(`${REPO_DIR}/README.md`);
+    // The file-access flags of the Quickstart's credential_process line (home written out).
+    const quickstart = /credential_process = deno run .*?(--allow-read=\S+ --allow-write=\S+)/
+      .exec(readme)?.[1];
+    assert(
+      quickstart?.includes("/home/me/.aws"),
+      `README's credential_process line: ${quickstart}`,
+    );
+    const narrowFlags = quickstart!.replaceAll("/home/me", "$HOME");
+    // What docs/corporate-networks.md says to write: the bundle's path added to --allow-read.
+    const files = narrowFlags.replace(/--allow-read=(\S+)/, `--allow-read=$1,${net.tls.bundle}`);
+    const others = (await declaredPermissionFlags()).filter((f) =>
+      !/^--allow-(read|write)\b/.test(f)
+    );
+    const run = async (fileFlags: string, extra: string[] = []) => {
+      const line = [Deno.execPath(), "run", "--quiet", "--no-prompt", "--cached-only", fileFlags]
+        .concat(others.map((f) => `'${f}'`), [
+          MAIN,
+          "credential-process",
+          "--profile",
+          "legacy",
+          ...extra,
+        ]);
+      const out = await new Deno.Command("sh", {
+        args: ["-c", line.join(" ")],
+        clearEnv: true,
+        env: {
+          ...net.env("AWS_CA_BUNDLE"),
+          HOME: net.home.dir,
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+          DENO_DIR: await realDenoDir(),
+        },
+      }).output();
+      const text = new TextDecoder();
+      return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+    };
+    assert(!net.tls.bundle.startsWith(net.home.dir), "the bundle lies outside the home");
+    const r = await run(files);
+    assertEquals([r.code, r.stderr], [0, ""]);
+    assertEquals(
+      parseCredentialOutput(r.stdout).AccessKeyId,
+      net.fake.issuedCredentials[0].accessKeyId,
+    );
+
+    // (--force-refresh: past the role credentials the first run cached.)
+    const narrow = await run(narrowFlags, ["--force-refresh"]);
+    assertEquals(narrow.code, 2);
+    assertEquals(
+      narrow.stderr,
+      `Deno may not read the CA bundle ${net.tls.bundle} (AWS_CA_BUNDLE): add it to the read permission of the deno run or deno install line, as --allow-read=$HOME/.aws,${net.tls.bundle} (see docs/corporate-networks.md).\n`,
+    );
+  },
+);

@@ -355,7 +355,10 @@ Deno.test("roles exits 1 when no SSO instance can be found, and takes one from t
   const r = await t.roles([]);
   assertEquals(r.code, 1);
   assertEquals(r.stdout, "");
-  assertMatch(r.stderr, /^No SSO instance found: /);
+  assertMatch(
+    r.stderr,
+    /^No SSO instance found in .*: set one up with `aws-sso-util configure profile NAME`/,
+  );
   const fromEnv = await t.roles(["-a", "Dev", "--sep", ","], {
     AWS_DEFAULT_SSO_START_URL: START_URL,
     AWS_DEFAULT_SSO_REGION: "us-east-1",

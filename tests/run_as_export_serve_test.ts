@@ -17,6 +17,7 @@ import {
   REPO_DIR,
   ROLE,
   runCli,
+  SESSION_PROFILE,
   START_URL,
   TempHome,
 } from "./helpers.ts";
@@ -134,6 +135,17 @@ Deno.test("export -a/-r pads the account id and takes the instance from the conf
   assertEquals(result.code, 0);
   assertMatch(result.stdout, /^AWS_ACCOUNT_ID='000000001234'$/m);
   assertEquals(fake.issuedCredentials[0].accountId, "000000001234");
+});
+
+Deno.test("export -u URL of an sso-session uses the login cached under the URL (login URL made it)", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake); // the legacy (start-URL-keyed) token only
+  await home.writeConfig(SESSION_PROFILE);
+  const args = ["-a", ACCOUNT_ID, "-r", ROLE, "-u", START_URL, "--sso-region", "us-east-1"];
+  const result = await runCli(["export", ...args, "-f", "json"], { home, endpoint: fake.url });
+  assertEquals(result.stderr, "");
+  assertEquals(result.code, 0);
+  assertEquals(JSON.parse(result.stdout).AccessKeyId, fake.issuedCredentials[0].accessKeyId);
 });
 
 Deno.test("export --write-credentials writes one section and keeps comments and other sections", async () => {
@@ -421,8 +433,16 @@ Deno.test("serve prints the two lines, answers only the token, and stops on SIGI
   clearTimeout(guard);
   assertEquals(status.code, 0);
   await reader.cancel();
+  // One line for people beside the two for programs: what, until when, how to stop.
   const stderr = await new Response(child.stderr).text();
-  assertEquals(stderr, "");
+  assertMatch(
+    stderr,
+    new RegExp(
+      `^Serving the credentials of role ${ROLE} in account ${ACCOUNT_ID} at ${
+        uri.replaceAll(".", "\\.")
+      }, refreshed before they expire until the SSO login expires at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d [+-]\\d\\d:\\d\\d; stop with Ctrl-C\\.\\n$`,
+    ),
+  );
 });
 
 Deno.test("serve --token-file uses that token and refuses a bad port in one sentence", async () => {

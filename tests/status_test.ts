@@ -157,6 +157,56 @@ Deno.test("status --profile exits 0 for a refreshable token, and credential-proc
   }
 });
 
+Deno.test("status agrees with credential-process once a refresh is rejected for good", async () => {
+  for (const errorType of ["InvalidGrantException", "InvalidClientException"]) {
+    await using home = await TempHome.create();
+    await using fake = await FakeIdentityCenter.start();
+    await home.writeConfig(SESSION_PROFILE);
+    const seed = await loginOnFake(fake);
+    const path = await home.writeToken({ sessionName: "my-sso" }, {
+      ...cliToken(seed.accessToken, -MINUTE),
+      clientId: seed.clientId,
+      clientSecret: seed.clientSecret,
+      registrationExpiresAt: seed.registrationExpiresAt,
+      refreshToken: seed.refreshToken,
+      customField: "kept",
+    });
+    assertEquals((await runCli(["status", "--profile", "dev"], { home })).code, 0, "refreshable");
+    fake.failAlways("CreateToken", { errorType, status: 400 });
+    const creds = await runCli(["credential-process", "--profile", "dev"], {
+      home,
+      endpoint: fake.url,
+    });
+    assertEquals(creds.code, 1, creds.stderr);
+    const refreshes = fake.calls.CreateToken;
+    const status = await runCli(["status", "--profile", "dev"], { home });
+    assertEquals(status.code, 1, errorType);
+    assertMatch(status.stdout, /\n {2}expired: token expired .*\n {2}a new login is required\n/);
+    const all = await runCli(["status"], { home });
+    assertStringIncludes(all.stdout, "a new login is required");
+    assertEquals(
+      JSON.parse((await runCli(["status", "--json"], { home })).stdout).logins[0].state,
+      "expired",
+    );
+    // The file keeps the AWS CLI's layout, without the dead refresh token and client.
+    const kept = JSON.parse(await Deno.readTextFile(path));
+    assertEquals(Object.keys(kept).sort(), [
+      "accessToken",
+      "customField",
+      "expiresAt",
+      "region",
+      "startUrl",
+    ]);
+    assertEquals(kept.accessToken, seed.accessToken);
+    // Nothing tries the dead refresh token again.
+    const again = await runCli(["credential-process", "--profile", "dev"], {
+      home,
+      endpoint: fake.url,
+    });
+    assertEquals([again.code, fake.calls.CreateToken], [1, refreshes]);
+  }
+});
+
 Deno.test("status --profile exits 1 when a new login is required, as credential-process does", async () => {
   await using home = await TempHome.create();
   await using fake = await FakeIdentityCenter.start();
@@ -185,7 +235,7 @@ Deno.test("status --profile exits 1 when a new login is required, as credential-
   assertEquals(none.code, 1);
   assertEquals(none.stdout, "No cached SSO login for sso-session my-sso.\n");
   const noneJson = await runCli(["status", "--profile", "dev", "--json"], { home });
-  assertEquals([noneJson.code, noneJson.stdout], [1, '{"logins":[]}\n']);
+  assertEquals([noneJson.code, noneJson.stdout], [1, '{"logins":[],"warnings":[]}\n']);
 });
 
 Deno.test("status --profile exits 0 while cached role credentials can still be reused", async () => {
@@ -243,7 +293,7 @@ Deno.test("status without logins says so, and --json prints an empty list", asyn
   assertEquals([text.code, text.stderr], [0, ""]);
   assertEquals(text.stdout, `No cached SSO logins in ${home.ssoCacheDir}.\n`);
   const json = await runCli(["status", "--json"], { home });
-  assertEquals([json.code, json.stdout], [0, '{"logins":[]}\n']);
+  assertEquals([json.code, json.stdout], [0, '{"logins":[],"warnings":[]}\n']);
 });
 
 Deno.test("status skips FIFOs, directories, unreadable, corrupt and hostile cache entries", async () => {

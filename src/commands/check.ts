@@ -4,7 +4,10 @@
  * (`sso/access_check.ts`) — plus the set-up diagnostics it reports alongside (profiles, caches,
  * config file, `AWS_PROFILE`), which never change the exit code. One line per finding on stdout.
  */
-import type { Command } from "../ui/commander.ts";
+import { type Command, Option } from "../ui/commander.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
+import { CONFIGURE_DEFAULT_ENV } from "../config/configure_defaults.ts";
 import { profileNames } from "../config/aws_config_file.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { credentialsFilePath } from "../config/credentials_file.ts";
@@ -27,12 +30,17 @@ export interface CheckOptions {
   accountId?: string;
   roleName?: string;
   checkProfile?: string;
+  /** Whose default-instance variables to use: `default` and `login` (the same here) or `configure`. */
+  command?: string;
   instanceDetails?: boolean;
   skipTokenCheck?: boolean;
   forceRefresh?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
+
+/** The values of `--command`: whose default-instance environment variables apply. */
+const CHECK_COMMANDS = ["default", "configure", "login"];
 
 /** The usage errors (exit 2) of a combination of flags. */
 function checkUsage(options: CheckOptions): void {
@@ -88,6 +96,7 @@ export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void
           account: options.accountId,
           roleName: options.roleName,
           profile: options.checkProfile,
+          defaultEnv: options.command === "configure" ? CONFIGURE_DEFAULT_ENV : undefined,
           instanceDetails: options.instanceDetails,
           skipTokenCheck: options.skipTokenCheck,
           forceRefresh: options.forceRefresh,
@@ -121,13 +130,20 @@ export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void
 
 /** Registers `check` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("check")
+  const check = program.command("check")
     .summary("check the SSO configuration, login, account and role, and diagnose set-up mistakes")
     .description(
       "Check that an SSO instance is configured, that its cached login is usable (refreshing it " +
         "when it can be), and that an account and role are available; report set-up problems " +
         "(shadowed credential_process lines, commands GUI apps cannot run, exposed caches, " +
         "a broken config file, AWS_PROFILE naming no profile). Exit codes: docs/check.md.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util check --check-profile dev",
+        'aws-sso-util check -q -a 123456789012 -r Admin || echo "no access: $?"',
+      ]),
     )
     .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
     .option("--sso-region <REGION>", "SSO region of the start URL")
@@ -137,12 +153,19 @@ export function register(program: Command, rt: Runtime): void {
       "--check-profile <NAME>",
       "check this profile's SSO settings (legacy or sso-session; follows a credential_process line to the profile it names)",
     )
+    .addOption(
+      new Option(
+        "--command <COMMAND>",
+        "take the default instance from the variables of this command: default or login (AWS_SSO_LOGIN_DEFAULT_*, AWS_DEFAULT_SSO_*), or configure (AWS_CONFIGURE_SSO_DEFAULT_*, …)",
+      ).choices(CHECK_COMMANDS).default("default"),
+    )
     .option("--instance-details", "report the instance even when an account or role is checked")
     .option("--skip-token-check", "check only the instance, not the login")
     .option("--force-refresh", "refresh the SSO token even when it is still fresh")
     .option("-q, --quiet", "print nothing on stdout (the exit code tells)")
-    .option("-v, --verbose", "print debug lines on stderr")
-    .action(async (options: CheckOptions) => {
-      await runCheck(options, rt);
-    });
+    .option("-v, --verbose", "print debug lines on stderr");
+  addAlias(check, "--account-id", "--account <ACCOUNT>");
+  check.action(async (options: CheckOptions) => {
+    await runCheck(options, rt);
+  });
 }

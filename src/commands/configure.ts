@@ -6,6 +6,10 @@
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
+import { didYouMean } from "../ui/did_you_mean.ts";
+import { knownRegions } from "../config/partitions.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
   editConfigText,
@@ -26,7 +30,10 @@ import {
   resolveInstanceDefaults,
   type Setting,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand } from "../config/credential_process_line.ts";
+import {
+  credentialProcessLine,
+  credentialProcessProgram,
+} from "../config/credential_process_line.ts";
 import { DebugLog } from "../debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError } from "../errors.ts";
@@ -83,14 +90,37 @@ export interface ConfigureProfileOptions {
   nonInteractive?: boolean;
   credentialProcess?: boolean;
   ssoSession?: string;
+  verbose?: boolean;
 }
 
 export function register(program: Command, rt: Runtime): void {
   const configure = program.command("configure")
-    .description("set up profiles in the AWS config file");
-  configure.command("profile")
+    .summary("set up profiles in the AWS config file")
     .description(
-      "write an SSO profile (with credential_process) into the AWS config file, asking for what is not given",
+      "Set up profiles in the AWS config file: one (profile), or one per role (populate).",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure profile dev",
+        "aws-sso-util configure populate --region us-east-1",
+      ]),
+    );
+  const profile = configure.command("profile")
+    .summary("write an SSO profile with credential_process, asking for what is not given")
+    .description(
+      "Write an SSO profile (with credential_process) into the AWS config file, asking for " +
+        "what is not given: the start URL and SSO region, then the account and role from your " +
+        "own, then the profile's region and output format.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure profile dev",
+        "aws-sso-util configure profile dev --non-interactive -u https://example.awsapps.com/start \\",
+        "    --sso-region us-east-1 -a 123456789012 -r ReadOnly --region eu-west-1 -o json",
+        "aws-sso-util configure profile dev --sso-session corp -a 123456789012 -r ReadOnly",
+      ]),
     )
     .argument("<NAME>", "profile name")
     .option(
@@ -127,9 +157,11 @@ export function register(program: Command, rt: Runtime): void {
       "--sso-session <NAME>",
       "write an [sso-session NAME] section and point the profile at it (sso_session = NAME)",
     )
-    .action(async (name: string, options: ConfigureProfileOptions) => {
-      await configureProfile(name, options, rt);
-    });
+    .option("-v, --verbose", "print debug lines on stderr");
+  addAlias(profile, "--account-id", "--account <ID>");
+  profile.action(async (name: string, options: ConfigureProfileOptions) => {
+    await configureProfile(name, options, rt);
+  });
   registerPopulate(configure, rt);
 }
 
@@ -169,6 +201,17 @@ export function parseConfigDefaults(pairs: readonly string[]): [string, string][
   });
 }
 
+/** The regions the prompts offer: every region AWS has announced, with its name. */
+const REGION_CHOICES = () =>
+  knownRegions().map(({ name, description }) => ({ value: name, description }));
+
+/** Why a typed region is refused (a name that is not a region's, with the closest known ones). */
+function regionProblem(value: string): string | undefined {
+  if (isRegion(value)) return undefined;
+  const names = knownRegions().map((r) => r.name);
+  return `${safeEcho(value)} is not a valid AWS region name${didYouMean(value, names)}.`;
+}
+
 function checkRegion(value: string, source: string): void {
   if (!isRegion(value)) {
     throw new ConfigError(
@@ -196,12 +239,26 @@ export async function configureProfile(
   options: ConfigureProfileOptions,
   rt: Runtime,
 ): Promise<void> {
+  const log = new DebugLog(Boolean(options.verbose));
+  try {
+    await configure(name, options, rt, log);
+  } finally {
+    for (const line of log.lines) await rt.stderr.write(`${line}\n`);
+  }
+}
+
+async function configure(
+  name: string,
+  options: ConfigureProfileOptions,
+  rt: Runtime,
+  log: DebugLog,
+): Promise<void> {
   const env = rt.env;
   const ctx: AccountRoleContext = {
     rt,
     io: promptIO(rt),
     terminal: rt.stdinIsTerminal() && rt.stderr.isTerminal(),
-    log: new DebugLog(false),
+    log,
     login: loginInstance,
   };
   const { io } = ctx;
@@ -330,7 +387,8 @@ export async function configureProfile(
       const suggested = regionForUrl(config, startUrl!.value) ?? ssoRegion?.value;
       const answer = await promptLine(io, "SSO Region", {
         default: suggested && isRegion(suggested) ? suggested : undefined,
-        validate: (v) => isRegion(v) ? undefined : `${safeEcho(v)} is not a valid AWS region name.`,
+        validate: regionProblem,
+        choices: REGION_CHOICES(),
       });
       ssoRegion = { value: answer!, source: "the prompt", fixed: true };
     }
@@ -362,7 +420,8 @@ export async function configureProfile(
       const answer = await promptLine(io, "CLI default client Region", {
         default: region && isRegion(region.value) ? region.value : undefined,
         optional: true,
-        validate: (v) => isRegion(v) ? undefined : `${v} is not a valid AWS region name.`,
+        validate: regionProblem,
+        choices: REGION_CHOICES(),
       });
       region = answer === undefined ? undefined : { value: answer, source: "prompt", fixed: true };
     }
@@ -371,7 +430,10 @@ export async function configureProfile(
         default: output && OUTPUT_FORMATS.includes(output.value) ? output.value : undefined,
         optional: true,
         validate: (v) =>
-          OUTPUT_FORMATS.includes(v) ? undefined : `Choose one of ${OUTPUT_FORMATS.join(", ")}.`,
+          OUTPUT_FORMATS.includes(v)
+            ? undefined
+            : `Choose one of ${OUTPUT_FORMATS.join(", ")}${didYouMean(v, OUTPUT_FORMATS)}.`,
+        choices: OUTPUT_FORMATS.map((value) => ({ value })),
       });
       output = answer === undefined ? undefined : { value: answer, source: "prompt", fixed: true };
     }
@@ -386,11 +448,12 @@ export async function configureProfile(
   values.push(["sso_account_id", accountId!.value], ["sso_role_name", roleName!.value]);
   if (region) values.push(["region", region.value]);
   if (output) values.push(["output", output.value]);
-  if (writeCredentialProcess) {
-    values.push([
-      "credential_process",
-      credentialProcessCommand(name, env, rt.program),
-    ]);
+  const program = writeCredentialProcess
+    ? await credentialProcessProgram(env, rt.program)
+    : undefined;
+  if (program) {
+    log.log(program.why);
+    values.push(["credential_process", credentialProcessLine(program, name, rt.program.os)]);
   }
   const plan: ProfilePlan = {
     values,
@@ -410,7 +473,9 @@ export async function configureProfile(
   });
 
   await io.write(
-    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n`,
+    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n${
+      program?.note ? `\n${program.note}\n` : ""
+    }`,
   );
 }
 

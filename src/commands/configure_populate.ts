@@ -8,6 +8,8 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
@@ -18,7 +20,10 @@ import {
   CONFIGURE_START_URL_VARS,
   firstEnv,
 } from "../config/configure_defaults.ts";
-import { credentialProcessCommand } from "../config/credential_process_line.ts";
+import {
+  credentialProcessLine,
+  credentialProcessProgram,
+} from "../config/credential_process_line.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginDeniedError, LoginRequiredError } from "../errors.ts";
 import {
@@ -77,7 +82,6 @@ export interface PopulateOptions {
   prune?: boolean;
   components?: string;
   separator?: string;
-  sep?: string;
   includeRegion?: string;
   regionStyle?: string;
   trimAccountName?: string[];
@@ -107,9 +111,19 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `configure populate` under the `configure` command. */
 export function register(configure: Command, rt: Runtime): void {
-  configure.command("populate")
+  const populate = configure.command("populate")
+    .summary("write a profile for every account, role and region you can access")
     .description(
-      "write a profile for every account, role and region you can access into the AWS config file",
+      "Write a profile for every account, role and region you can access into the AWS config " +
+        "file, named as the Python aws-sso-util names them, in one atomic write.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util configure populate --region us-east-1 --region eu-west-1",
+        "aws-sso-util configure populate -r us-east-1 --dry-run --components account_name,role_name --sep _",
+        "aws-sso-util configure populate -r us-east-1 --prune   # also remove profiles of roles gone",
+      ]),
     )
     .option(
       "-u, --sso-start-url <URL>",
@@ -134,7 +148,6 @@ export function register(configure: Command, rt: Runtime): void {
       "profile name components, comma-separated (default account_name,role_name,default_style_region)",
     )
     .option("--separator <SEP>", `separator of name components (default ".", env ${SEPARATOR_VAR})`)
-    .addOption(new Option("--sep <SEP>").hideHelp())
     .addOption(
       new Option("--include-region <WHEN>", "default: the first region's names have no region")
         .choices(INCLUDE_REGION),
@@ -182,10 +195,14 @@ export function register(configure: Command, rt: Runtime): void {
       `do not write credential_process, and remove it (env ${DISABLE_CREDENTIAL_PROCESS_VAR}=true)`,
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
-    .option("-v, --verbose", "list every profile added, updated and removed; debug lines")
-    .action(async (options: PopulateOptions) => {
-      await runPopulate(options, rt);
-    });
+    .option(
+      "-v, --verbose",
+      "print debug lines on stderr, with every profile added, updated and removed",
+    );
+  addAlias(populate, "--separator", "--sep <SEP>");
+  populate.action(async (options: PopulateOptions) => {
+    await runPopulate(options, rt);
+  });
 }
 
 /** Regions from `-r`, else the env defaults; none is a usage error. */
@@ -247,7 +264,7 @@ async function populate(
   const regions = regionsOf(options, rt.env);
   const naming = profileNaming({
     components: options.components,
-    separator: options.separator ?? options.sep,
+    separator: options.separator,
     includeRegion: options.includeRegion,
     regionStyle: options.regionStyle,
     trimAccountName: options.trimAccountName,
@@ -282,12 +299,16 @@ async function populate(
   }
   const writeCredentialProcess = options.credentialProcess ??
     !isEnvFlagOn(rt.env(DISABLE_CREDENTIAL_PROCESS_VAR));
+  const program = writeCredentialProcess
+    ? await credentialProcessProgram(rt.env, rt.program)
+    : undefined;
 
   const paths = rt.paths();
   await checkConfigPath(paths.configFile);
   const config = await loadConfigFile(paths.configFile);
   const { instance, newSession } = findInstance(options, sessionName, rt.env, config, paths);
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
+  if (program) log.log(program.why);
 
   const endpointConfig = profileEndpointConfig(config, options.profile);
   const tokenFor = (relogin: boolean) =>
@@ -350,7 +371,7 @@ async function populate(
     ],
     tail: [
       ...(writeCredentialProcess
-        ? [["credential_process", credentialProcessCommand(n.name, rt.env, rt.program)] as const]
+        ? [["credential_process", credentialProcessLine(program!, n.name, rt.program.os)] as const]
         : []),
       [POPULATED_MARKER, "true"],
     ],
@@ -392,6 +413,7 @@ async function populate(
       }.\n`,
     );
     for (const name of plan.removed) await rt.stderr.write(`would remove: ${name}\n`);
+    if (program?.note) await rt.stderr.write(`${program.note}\n`);
     return;
   }
 
@@ -404,7 +426,7 @@ async function populate(
   await rt.stderr.write(
     `Added ${plan.added.length}, updated ${plan.updated.length}, left ${plan.unchanged.length} unchanged and removed ${plan.removed.length} profile(s) in ${
       shownPath(result.writtenPath)
-    }.\n`,
+    }.\n${program?.note ? `${program.note}\n` : ""}`,
   );
   if (options.verbose) {
     const lines = [
@@ -662,12 +684,33 @@ function checkNames(named: readonly NamedRole[]): void {
   }
 }
 
-/** The progress line on stderr, when it is a terminal (updated at most 5 times a second). */
+/** "Listing: 12/334 accounts, 40 roles, 0 throttled retries" */
+function progressText(p: ListingProgress): string {
+  const total = `${p.accountsKnown}${p.accountsComplete ? "" : "+"}`;
+  return `Listing: ${p.accountsDone}/${total} accounts, ${p.roles} roles, ${p.throttledRetries} throttled retries`;
+}
+
+/**
+ * The listing's progress on stderr: on a terminal, one line updated in place (at most 5 times a
+ * second); otherwise (CI logs, a pipe) a line every `limits.populateProgressMs`.
+ */
 function progressLine(rt: Runtime): {
   update: (p: ListingProgress) => void;
   done: () => Promise<void>;
 } {
-  if (!rt.stderr.isTerminal()) return { update: () => {}, done: () => Promise.resolve() };
+  if (!rt.stderr.isTerminal()) {
+    let next = rt.now() + rt.limits.populateProgressMs;
+    let pending: Promise<void> = Promise.resolve();
+    return {
+      update: (p) => {
+        if (rt.now() < next) return;
+        next = rt.now() + rt.limits.populateProgressMs;
+        const line = `${progressText(p)}\n`;
+        pending = pending.then(() => rt.stderr.write(line)).catch(() => {});
+      },
+      done: () => pending,
+    };
+  }
   let last = 0;
   let shown = false;
   let pending: Promise<void> = Promise.resolve();
@@ -677,9 +720,7 @@ function progressLine(rt: Runtime): {
       if (now - last < 200) return;
       last = now;
       shown = true;
-      const total = `${p.accountsKnown}${p.accountsComplete ? "" : "+"}`;
-      const text =
-        `\rListing: ${p.accountsDone}/${total} accounts, ${p.roles} roles, ${p.throttledRetries} throttled retries\x1b[K`;
+      const text = `\r${progressText(p)}\x1b[K`;
       pending = pending.then(() => rt.stderr.write(text)).catch(() => {});
     },
     done: async () => {

@@ -4,7 +4,8 @@
  * `launch-from-config`). The role credentials come through the same path as `credential-process`
  * (`sso/role_credentials.ts`); the sign-in itself lives in `src/console/`.
  */
-import { type Command, Option } from "../ui/commander.ts";
+import type { Command } from "../ui/commander.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { decodeConfigToken, encodeConfigToken } from "../console/config_token.ts";
 import {
   deliverUrl,
@@ -23,7 +24,7 @@ import { parseDuration } from "../console/signin_token.ts";
 import { getProfile } from "../config/aws_config_file.ts";
 import { resolveCaBundle } from "../config/endpoints.ts";
 import { resolveInstance } from "../config/instance.ts";
-import { loadConfigFile } from "../config/settings.ts";
+import { loadConfigFile, shownUrl } from "../config/settings.ts";
 import { DebugLog } from "../debug_log.ts";
 import { ConfigError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
@@ -38,6 +39,7 @@ interface DeliveryFlags {
   forceRefresh?: boolean;
   login?: boolean;
   debug?: boolean;
+  verbose?: boolean;
 }
 
 interface LaunchOptions extends LaunchFlags, DeliveryFlags {
@@ -62,6 +64,7 @@ interface TokenOptions {
   keepRegionInDestination?: boolean;
   duration?: string;
   issuer?: string;
+  verbose?: boolean;
 }
 
 /** Signs in with the resolved settings, then prints or opens the URL; the log is always written. */
@@ -70,7 +73,7 @@ async function launch(
   resolve: (log: DebugLog) => Promise<LaunchSettings>,
   flags: DeliveryFlags,
 ): Promise<void> {
-  const log = new DebugLog(Boolean(flags.debug));
+  const log = new DebugLog(Boolean(flags.debug || flags.verbose));
   const paths = rt.paths();
   const { warn, settled } = warnOnce(rt, log);
   try {
@@ -91,7 +94,8 @@ async function launch(
     throw error;
   } finally {
     await settled();
-    await log.flush(paths.debugLogFile);
+    if (flags.verbose) { for (const line of log.lines) await rt.stderr.write(`${line}\n`); }
+    if (flags.debug) await log.flush(paths.debugLogFile);
   }
 }
 
@@ -163,6 +167,13 @@ async function runGetConfigToken(options: TokenOptions, rt: Runtime): Promise<vo
     path,
     { invalid: ConfigError, notFound: ConfigError },
   );
+  if (options.verbose) {
+    await rt.stderr.write(
+      `instance ${shownUrl(instance.startUrl)} ${safeEcho(instance.ssoRegion)} (${
+        safeEcho(instance.source)
+      })\n`,
+    );
+  }
   const profile = options.profile !== undefined && config
     ? getProfile(config, options.profile)
     : undefined;
@@ -197,21 +208,37 @@ function overrideRegion(
   return Boolean(options.overrideRegionInDestination) && !options.keepRegionInDestination;
 }
 
-/** The options of the role and instance, shared by `launch` and `get-config-token`. */
-function addRoleOptions(command: Command): Command {
+/**
+ * The options of the role and instance, shared by `launch` and `get-config-token`. `launch` also
+ * reads the `AWS_SSO_*` and `AWS_CONSOLE_DEFAULT_*` variables; `get-config-token`, as in the
+ * Python tool, takes only flags and the profile (the token is shared: nothing of the maker's
+ * environment goes into it), with the instance found as every command finds it.
+ */
+function addRoleOptions(command: Command, launch: boolean): Command {
+  const env = (text: string) => (launch ? ` (env ${text})` : "");
   return command
     .option("--profile <NAME>", "take the SSO settings (and the console region) from this profile")
-    .option("-u, --sso-start-url <URL>", "SSO start URL (env AWS_SSO_START_URL)")
-    .option("--sso-region <REGION>", "SSO region (env AWS_SSO_REGION)")
-    .option("-a, --account-id <ID>", "12-digit AWS account id (env AWS_SSO_ACCOUNT_ID)")
-    .option("-r, --role-name <NAME>", "role (permission set) name (env AWS_SSO_ROLE_NAME)")
+    .option(
+      "-u, --sso-start-url <URL>",
+      `SSO start URL, or a part of a configured one${
+        env("AWS_SSO_START_URL")
+      } (default: AWS_DEFAULT_SSO_START_URL, or the one configured)`,
+    )
+    .option(
+      "--sso-region <REGION>",
+      `SSO region${env("AWS_SSO_REGION")} (default: AWS_DEFAULT_SSO_REGION)`,
+    )
+    .option("-a, --account-id <ID>", `12-digit AWS account id${env("AWS_SSO_ACCOUNT_ID")}`)
+    .option("-r, --role-name <NAME>", `role (permission set) name${env("AWS_SSO_ROLE_NAME")}`)
     .option(
       "--region <REGION>",
-      "console region (env AWS_CONSOLE_DEFAULT_REGION, else the profile's region)",
+      `console region${
+        launch ? " (env AWS_CONSOLE_DEFAULT_REGION, else" : " (else"
+      } the profile's region)`,
     )
     .option(
       "--destination <PATH|URL>",
-      "console page to open (env AWS_CONSOLE_DEFAULT_DESTINATION)",
+      `console page to open${env("AWS_CONSOLE_DEFAULT_DESTINATION")}`,
     )
     .option(
       "--duration <MINUTES>",
@@ -225,6 +252,7 @@ function addRoleOptions(command: Command): Command {
 function addDeliveryOptions(command: Command): Command {
   return command
     .option("-p, --print", "print the sign-in URL on stdout (then the browser is not opened)")
+    .option("--no-print", "do not print the sign-in URL (the default)")
     .option("-o, --open", "open the sign-in URL in the browser (default without --print)")
     .option("--no-open", "do not open the browser")
     .option(
@@ -234,11 +262,10 @@ function addDeliveryOptions(command: Command): Command {
     .option("--no-logout-first", "do not sign out first, whatever AWS_CONSOLE_LOGOUT_FIRST says")
     .option("--force-refresh", "ignore cached role credentials and refresh the SSO token")
     .option("--login", "log in first when a login is required")
-    .addOption(
-      new Option(
-        "--debug",
-        "write a debug log to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
-      ),
+    .option("-v, --verbose", "print debug lines on stderr")
+    .option(
+      "--debug",
+      "write the debug lines to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
     );
 }
 
@@ -249,6 +276,13 @@ export function register(program: Command, rt: Runtime): void {
     .description(
       "Open the AWS Management Console as an IAM Identity Center role, or share the launch " +
         "settings as a config token.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util console launch --profile dev",
+        "aws-sso-util console get-config-token --profile dev",
+      ]),
     );
   addDeliveryOptions(addRoleOptions(
     group.command("launch")
@@ -257,7 +291,15 @@ export function register(program: Command, rt: Runtime): void {
         "Sign in to the AWS Management Console as an account and role: role credentials (as " +
           "credential-process gets them) are exchanged for a sign-in URL, which is opened in " +
           "the browser or printed.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console launch --profile dev",
+          "aws-sso-util console launch -a 123456789012 -r ReadOnly --region eu-west-1 --destination /ec2/home --print",
+        ]),
       ),
+    true,
   )).action(async (options: LaunchOptions) => {
     await runLaunch(options, rt);
   });
@@ -269,12 +311,21 @@ export function register(program: Command, rt: Runtime): void {
         "Print a config token that holds launch settings (instance, account, role, region, " +
           "destination, duration) and no credentials, for `console launch-from-config`. " +
           "Compatible with the Python aws-sso-util's tokens.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console get-config-token --profile dev --destination /s3",
+          "aws-sso-util console get-config-token -a 123456789012 -r ReadOnly --duration 120",
+        ]),
       ),
+    false,
   )
     .option(
       "--issuer <URL>",
       "where the console's sign-out sends the user (default: the start URL)",
     )
+    .option("-v, --verbose", "print debug lines on stderr")
     .action(async (options: TokenOptions) => {
       await runGetConfigToken(options, rt);
     });
@@ -285,6 +336,13 @@ export function register(program: Command, rt: Runtime): void {
       .description(
         "Sign in to the AWS Management Console with the settings of a config token (from this " +
           "tool or the Python aws-sso-util); -a/-r override its account and role.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util console launch-from-config TOKEN",
+          "aws-sso-util console launch-from-config -t TOKEN -r ReadOnly --print",
+        ]),
       )
       .argument("[TOKEN]", "the config token")
       .option("-t, --config-token <TOKEN>", "the config token (instead of the argument)")

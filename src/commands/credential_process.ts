@@ -50,9 +50,10 @@ export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
       "log in first when a login is required and a terminal or browser can reach you (profile key aws_sso_util_auto_login = true)",
   },
   {
-    names: ["--debug", "--verbose", "-v"],
+    names: ["--verbose", "-v", "--debug"],
     key: "debug",
-    description: "write a debug log to ~/.aws/sso/aws-sso-util-credential-process-log.txt",
+    description:
+      "write debug lines to ~/.aws/sso/aws-sso-util-credential-process-log.txt (stderr is the SDK's; env AWS_SSO_CREDENTIAL_PROCESS_DEBUG=true)",
   },
 ];
 
@@ -110,8 +111,12 @@ export async function credentialProcess(
 
 const USAGE = "aws-sso-util credential-process [options]";
 const SUMMARY =
-  "Print AWS credentials for an IAM Identity Center (SSO) role in the credential_process format.\n" +
+  "Print AWS credentials for an IAM Identity Center (SSO) role in the credential_process format. " +
   "Each setting comes from its flag, else its AWS_SSO_* env var, else the --profile section.";
+const EXAMPLES = [
+  "credential_process = /usr/local/bin/aws-sso-util credential-process --profile dev  # ~/.aws/config",
+  "aws-sso-util credential-process --profile dev --verbose  # then read the debug log",
+];
 
 /** The command-line front end: parses argv, prints the JSON line or one error sentence, returns the exit code. */
 export async function runCredentialProcess(
@@ -119,7 +124,7 @@ export async function runCredentialProcess(
   rt: Runtime,
 ): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    await rt.stdout.write(formatHelp(USAGE, SUMMARY, CREDENTIAL_PROCESS_OPTIONS));
+    await rt.stdout.write(formatHelp(USAGE, SUMMARY, CREDENTIAL_PROCESS_OPTIONS, EXAMPLES));
     return ExitCode.ok;
   }
   try {

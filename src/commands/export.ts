@@ -13,6 +13,7 @@ import {
   formatCredentialExports,
 } from "../ui/credential_exports.ts";
 import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { ConfigError } from "../errors.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 
@@ -52,6 +53,14 @@ export function register(program: Command, rt: Runtime): void {
         'Print role credentials for programs that read AWS_* variables: `eval "$(aws-sso-util ' +
           'export --profile NAME)"`. The role comes from --profile, or -a/-r with the SSO ' +
           "instance from -u/--sso-region or the config file.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          'eval "$(aws-sso-util export --profile dev)"',
+          "aws-sso-util export --profile dev -f dotenv > .env",
+          "aws-sso-util export -a 123456789012 -r ReadOnly --write-credentials ci",
+        ]),
       ),
   )
     .addOption(

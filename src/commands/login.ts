@@ -10,6 +10,9 @@ import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv } from "../login/browser.ts";
 import { DebugLog } from "../debug_log.ts";
 import { resolveClientSettings } from "../config/client_settings.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
+import { isEnvFlagOn } from "../config/truthy.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
 import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
 import {
@@ -39,13 +42,17 @@ import {
 } from "../cache/token_cache.ts";
 import { type PromptOutput, runtimeBrowser, sinkOutput } from "../login/user_channel.ts";
 
+/** `true`/`1`: `login` without START_URL or `--profile` logs in to every instance (`--all`). */
+export const LOGIN_ALL_VAR = "AWS_SSO_LOGIN_ALL";
+
 /** Parsed options of the command (commander's names). */
 export interface LoginOptions {
   profile?: string;
+  /** The original's hidden spelling of the START_URL argument. */
+  ssoStartUrl?: string;
   ssoRegion?: string;
   all?: boolean;
   forceRefresh?: boolean;
-  force?: boolean;
   headless?: boolean;
   /** `false` with `--no-browser`. */
   browser?: boolean;
@@ -81,8 +88,20 @@ export function loginInstances(
       }); give it once.`,
     );
   }
+  if (
+    startUrl !== undefined && options.ssoStartUrl !== undefined && startUrl !== options.ssoStartUrl
+  ) {
+    throw new InstanceNotFoundError(
+      `The start URL is given twice (${safeEcho(startUrl)} and --sso-start-url ${
+        safeEcho(options.ssoStartUrl)
+      }); give it once.`,
+    );
+  }
+  startUrl ??= options.ssoStartUrl;
   const region = ssoRegion ?? options.ssoRegion;
-  if (options.all) {
+  const all = options.all ?? (startUrl === undefined && options.profile === undefined &&
+    isEnvFlagOn(env(LOGIN_ALL_VAR)));
+  if (all) {
     if (startUrl !== undefined || options.profile !== undefined) {
       throw new InstanceNotFoundError("Give either --all or a start URL / --profile, not both.");
     }
@@ -128,7 +147,7 @@ export async function login(
     config,
     paths.configFile,
   );
-  const force = Boolean(options.forceRefresh || options.force);
+  const force = Boolean(options.forceRefresh);
   const headless = Boolean(options.headless) || options.browser === false ||
     browserDisabledByEnv(rt.env);
   const openBrowser = runtimeBrowser(rt, log, headless);
@@ -232,7 +251,7 @@ export async function runLogin(
 
 /** Registers `login` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("login")
+  const command = program.command("login")
     .argument("[START_URL]", "start URL of the instance (or a substring/regex of a configured one)")
     .argument("[SSO_REGION]", "its SSO region")
     .summary("log in to IAM Identity Center and cache the SSO token")
@@ -241,11 +260,21 @@ export function register(program: Command, rt: Runtime): void {
         "does. sso-session instances sign in in the browser (authorization code with PKCE); " +
         "legacy instances, --use-device-code and hosts without a browser use the device code flow.",
     )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util login --profile dev",
+        "aws-sso-util login https://example.awsapps.com/start us-east-1",
+        "aws-sso-util login --all --headless   # no browser: a URL and a code to open anywhere",
+      ]),
+    )
     .option("--profile <NAME>", "log in to this profile's sso-session or start URL")
     .option("--sso-region <REGION>", "SSO region of START_URL")
-    .option("--all", "log in to every instance in the config file")
+    .option(
+      "--all",
+      `log in to every instance in the config file (env ${LOGIN_ALL_VAR}=true without START_URL or --profile)`,
+    )
     .option("--force-refresh", "log in even when the cached token is still valid (alias --force)")
-    .addOption(new Option("--force", "same as --force-refresh").hideHelp())
     .option(
       "--headless",
       "do not open a browser: print the URL and code (alias --no-browser; env AWS_SSO_DISABLE_BROWSER=1)",
@@ -253,7 +282,9 @@ export function register(program: Command, rt: Runtime): void {
     .addOption(new Option("--no-browser", "same as --headless").hideHelp())
     .option("--use-device-code", "use the device code flow even for sso-session instances")
     .option("-v, --verbose", "print debug lines on stderr")
-    .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
-      await runLogin(startUrl, ssoRegion, options as LoginOptions, rt);
-    });
+    .addOption(new Option("--sso-start-url <URL>", "same as START_URL").hideHelp());
+  addAlias(command, "--force-refresh", "--force");
+  command.action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
+    await runLogin(startUrl, ssoRegion, options as LoginOptions, rt);
+  });
 }

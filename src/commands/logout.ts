@@ -11,6 +11,8 @@
  * `sso_role_name` give the cache key, as `credential-process --profile` and the AWS CLI compute it).
  */
 import type { Command } from "../ui/commander.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { readJsonObject } from "../cache/atomic_file.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
@@ -301,7 +303,7 @@ export async function runLogout(
 
 /** Registers `logout` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("logout")
+  const command = program.command("logout")
     .argument("[START_URL]", "log out of this instance only (a URL, or a substring/regex of one)")
     .argument("[SSO_REGION]", "its SSO region")
     .summary("log out of SSO sessions and delete their cached tokens and credentials")
@@ -309,9 +311,17 @@ export function register(program: Command, rt: Runtime): void {
       "Log out of SSO sessions: call Logout for each cached token, delete the token files and " +
         "the SSO role credentials cached from them. Without arguments: every session.",
     )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util logout                  # every session",
+        "aws-sso-util logout --profile dev",
+      ]),
+    )
     .option("--profile <NAME>", "log out of this profile's sso-session or start URL only")
-    .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr")
-    .action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
-      await runLogout(startUrl, ssoRegion, options as LogoutOptions, rt);
-    });
+    .option("-v, --verbose", "print debug lines (e.g. Logout failures) on stderr (alias --debug)");
+  addAlias(command, "--verbose", "--debug");
+  command.action(async (startUrl: string | undefined, ssoRegion: string | undefined, options) => {
+    await runLogout(startUrl, ssoRegion, options as LogoutOptions, rt);
+  });
 }

@@ -5,6 +5,8 @@
  */
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
+import { addAlias } from "../ui/option_alias.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../errors.ts";
 import { resolveInstance } from "../config/instance.ts";
@@ -73,10 +75,8 @@ export interface RolesOptions {
   ssoRegion?: string;
   profile?: string;
   accountId?: string[];
-  account?: string[];
   roleName?: string[];
   separator?: string;
-  sep?: string;
   header?: boolean;
   sortBy?: string;
   output?: string;
@@ -97,10 +97,10 @@ export async function runRoles(options: RolesOptions, rt: Runtime): Promise<void
 async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   // Validate every flag before any file or network access.
   const json = options.output === "json";
-  const separator = options.separator ?? options.sep;
+  const separator = options.separator;
   const sort = effectiveSort(parseSortBy(options.sortBy), separator, json);
   const filters: RoleFilters = {
-    accounts: accountFilter([...(options.accountId ?? []), ...(options.account ?? [])]),
+    accounts: accountFilter(options.accountId ?? []),
     roles: (options.roleName ?? []).map((p) => compilePattern(p, "--role-name")),
   };
   const format = { columns: columnOrder(sort), separator, header: options.header !== false };
@@ -165,12 +165,20 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `roles` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("roles")
+  const roles = program.command("roles")
     .summary("list the accounts and roles you can access")
     .description(
       "List the accounts and roles you can access. The SSO instance comes from --profile, " +
         "-u/--sso-start-url and --sso-region, AWS_DEFAULT_SSO_START_URL/AWS_DEFAULT_SSO_REGION, " +
         "or the single one in the AWS config file.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util roles",
+        "aws-sso-util roles -a Prod --sort-by role,name",
+        "aws-sso-util roles --separator , --no-header > roles.csv",
+      ]),
     )
     .option("-u, --sso-start-url <URL>", "SSO start URL, or a substring/regex of a configured one")
     .option("--sso-region <REGION>", "SSO region of the start URL")
@@ -181,7 +189,6 @@ export function register(program: Command, rt: Runtime): void {
         "only accounts whose id starts or ends with ACCOUNT or whose name matches it as a regex (repeatable)",
       ).argParser(collect),
     )
-    .addOption(new Option("--account <ACCOUNT>").argParser(collect).hideHelp())
     .addOption(
       new Option("-r, --role-name <REGEX>", "only roles whose name matches the regex (repeatable)")
         .argParser(collect),
@@ -190,7 +197,6 @@ export function register(program: Command, rt: Runtime): void {
       "--separator <SEP>",
       "separate fields with SEP instead of aligning columns (alias --sep); without --sort-by, rows print as they arrive",
     )
-    .addOption(new Option("--sep <SEP>").hideHelp())
     .option("--header", "print the header row (default)")
     .option("--no-header", "do not print the header row")
     .option(
@@ -201,8 +207,10 @@ export function register(program: Command, rt: Runtime): void {
       new Option("-o, --output <FORMAT>", "output format (default text)").choices(["text", "json"]),
     )
     .option("--force-refresh", "refresh the SSO token first (when it can be refreshed)")
-    .option("-v, --verbose", "print debug lines on stderr")
-    .action(async (options: RolesOptions) => {
-      await runRoles(options, rt);
-    });
+    .option("-v, --verbose", "print debug lines on stderr");
+  addAlias(roles, "--account-id", "--account <ACCOUNT>");
+  addAlias(roles, "--separator", "--sep <SEP>");
+  roles.action(async (options: RolesOptions) => {
+    await runRoles(options, rt);
+  });
 }

@@ -11,6 +11,7 @@ import { ChildStartError, mayRunAnyProgram, runChild } from "../process/child_co
 import type { Runtime } from "../runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { examplesText } from "../ui/help_text.ts";
 
 /** Parsed options of the command. */
 export interface RunAsOptions extends RoleOptions {
@@ -82,6 +83,13 @@ export function register(program: Command, rt: Runtime, exit: (code: number) => 
         "Run COMMAND directly (no shell) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, " +
           "AWS_SESSION_TOKEN, the expiration, AWS_ACCOUNT_ID and the region in its environment, " +
           "and exit with its exit code. Options after COMMAND are COMMAND's.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util run-as --profile dev -- aws sts get-caller-identity",
+          "aws-sso-util run-as -a 123456789012 -r ReadOnly --container-credentials terraform plan",
+        ]),
       ),
   )
     .argument("<COMMAND>", "the program to run")

@@ -11,7 +11,12 @@ import { stopSignal } from "../process/stop_signal.ts";
 import type { Runtime } from "../runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import type { CredentialProcessSettings } from "../config/settings.ts";
+import { readToken, tokenFilePath } from "../cache/token_cache.ts";
+import { loginState } from "../sso/login_state.ts";
+import { localTime } from "../ui/status_report.ts";
 
 /** Parsed options of the command. */
 export interface ServeOptions extends RoleOptions {
@@ -46,6 +51,26 @@ export async function readTokenFile(path: string): Promise<string> {
     );
   }
   return token;
+}
+
+/**
+ * Until when the credentials can be renewed without a new login: the SSO token's refresh horizon,
+ * or its expiry (read from the token cache; the same either-key lookup as the credentials).
+ */
+async function loginHorizon(settings: CredentialProcessSettings, rt: Runtime): Promise<string> {
+  const { ssoCacheDir } = rt.paths();
+  const now = rt.now();
+  for (const instance of [settings, settings.sameUrlLegacy]) {
+    if (instance === undefined) continue;
+    const token = await readToken(await tokenFilePath(ssoCacheDir, instance));
+    if (token === undefined) continue;
+    const state = loginState(token, now);
+    if (state.state === "expired") continue;
+    return state.refreshableUntil !== undefined
+      ? `while the SSO login can be refreshed (until ${localTime(state.refreshableUntil)})`
+      : `until the SSO login expires at ${localTime(token.expiresAt)}`;
+  }
+  return "while the SSO login lasts";
 }
 
 /**
@@ -85,6 +110,15 @@ export async function runServe(
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint.url}\n` +
         `AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
     );
+    const { accountId, roleName } = target.settings;
+    await rt.stderr.write(
+      `Serving the credentials of role ${safeEcho(roleName)} in account ${
+        safeEcho(accountId)
+      } at ${endpoint.url}, refreshed before they expire ${await loginHorizon(
+        target.settings,
+        rt,
+      )}; stop with Ctrl-C.\n`,
+    );
     await stopped;
   } finally {
     await endpoint.close();
@@ -100,6 +134,13 @@ export function register(program: Command, rt: Runtime): void {
         "Serve role credentials on 127.0.0.1 with the ECS container-credentials protocol, " +
           "refreshed before they expire, until Ctrl-C. Prints AWS_CONTAINER_CREDENTIALS_FULL_URI " +
           "and AWS_CONTAINER_AUTHORIZATION_TOKEN for the programs to use.",
+      )
+      .addHelpText(
+        "after",
+        examplesText([
+          "aws-sso-util serve --profile dev",
+          "aws-sso-util serve --profile dev --port 9911 --token-file ~/.aws/serve-token",
+        ]),
       ),
   )
     .option("--port <N>", "listen on this port of 127.0.0.1 (default: any free port)")

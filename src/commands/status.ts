@@ -16,6 +16,10 @@ import {
 } from "../cache/credential_cache.ts";
 import { configuredKeys, scanLogins } from "../cache/login_inventory.ts";
 import { LoginRequiredError } from "../errors.ts";
+import { profileNames } from "../config/aws_config_file.ts";
+import { credentialProcessShadowing } from "../config/credential_process_shadowing.ts";
+import { findingLine } from "../ui/check_finding.ts";
+import { examplesText } from "../ui/help_text.ts";
 import { loadConfigFile, resolveCredentialProcessSettings, shownUrl } from "../config/settings.ts";
 import { usableWithoutLogin } from "../sso/login_state.ts";
 import { localTime, relativeTime, statusJson, statusText } from "../ui/status_report.ts";
@@ -33,12 +37,20 @@ export async function runStatus(options: StatusOptions, rt: Runtime): Promise<vo
   const config = await loadConfigFile(paths.configFile);
   const keys = configuredKeys(config);
   const now = rt.now();
+  // The credential_process lines that SDKs never run, as `check` names them.
+  const warnings = credentialProcessShadowing(
+    config,
+    options.profile === undefined ? (config ? profileNames(config) : []) : [options.profile],
+  ).filter((f) => f.level === "warning").map((f) => f.text);
+  const warningLines = warnings.map((w) => findingLine({ level: "warning", text: w }) + "\n");
   if (options.profile === undefined) {
     const logins = scanLogins({ ...paths, keys, now });
-    if (options.json) await rt.stdout.write(statusJson(logins));
+    if (options.json) await rt.stdout.write(statusJson(logins, warnings));
     else if (logins.length === 0) {
-      await rt.stdout.write(`No cached SSO logins in ${shownPath(paths.ssoCacheDir)}.\n`);
-    } else await rt.stdout.write(statusText(logins, now));
+      await rt.stdout.write(
+        `No cached SSO logins in ${shownPath(paths.ssoCacheDir)}.\n${warningLines.join("")}`,
+      );
+    } else await rt.stdout.write(statusText(logins, now) + warningLines.join(""));
     return;
   }
 
@@ -63,8 +75,8 @@ export async function runStatus(options: StatusOptions, rt: Runtime): Promise<vo
       reusable,
     });
   }
-  if (options.json) await rt.stdout.write(statusJson(logins));
-  else if (login) await rt.stdout.write(statusText(logins, now));
+  if (options.json) await rt.stdout.write(statusJson(logins, warnings));
+  else if (login) await rt.stdout.write(statusText(logins, now) + warningLines.join(""));
   else {
     const what = settings.sessionName === undefined
       ? `start URL ${shownUrl(settings.startUrl)}`
@@ -76,7 +88,7 @@ export async function runStatus(options: StatusOptions, rt: Runtime): Promise<vo
       } ${credentials.expiration > now ? "expire" : "expired"} ${
         localTime(credentials.expiration)
       } (${relativeTime(credentials.expiration, now)})`;
-    await rt.stdout.write(`No cached SSO login for ${what}${cached}.\n`);
+    await rt.stdout.write(`No cached SSO login for ${what}${cached}.\n${warningLines.join("")}`);
   }
   if ((login && usableWithoutLogin(login.state)) || reusable) return;
   throw new LoginRequiredError(
@@ -119,6 +131,14 @@ export function register(program: Command, rt: Runtime): void {
       "Show every cached SSO login: valid, refreshable without a new login, or expired; until " +
         "when it can be refreshed; the role credentials cached from it and the profiles that " +
         "use it. Reads only local files. With --profile, exits 1 when that profile needs a new login.",
+    )
+    .addHelpText(
+      "after",
+      examplesText([
+        "aws-sso-util status",
+        "aws-sso-util status --profile dev || aws-sso-util login --profile dev",
+        "aws-sso-util status --json",
+      ]),
     )
     .option("--profile <NAME>", "only this profile's login; exit 1 when it needs a new login")
     .option("--json", "print JSON (ISO-8601 UTC timestamps) instead of text")

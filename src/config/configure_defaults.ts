@@ -23,6 +23,10 @@ export const CONFIGURE_SSO_REGION_VARS: readonly string[] = [
   "AWS_CONFIGURE_DEFAULT_SSO_REGION",
   "AWS_DEFAULT_SSO_REGION",
 ];
+/** The start URL and SSO region variables above as pairs, for an instance resolution. */
+export const CONFIGURE_DEFAULT_ENV: readonly (readonly [string, string])[] =
+  CONFIGURE_START_URL_VARS
+    .map((url, i) => [url, CONFIGURE_SSO_REGION_VARS[i]] as const);
 /** Env vars giving the profile's default `region`, first set wins. */
 export const CONFIGURE_REGION_VARS: readonly string[] = [
   "AWS_CONFIGURE_DEFAULT_REGION",

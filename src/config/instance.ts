@@ -5,7 +5,7 @@
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import { ConfigError, type FailureClass, InstanceNotFoundError } from "../errors.ts";
 import type { Env } from "./paths.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
 import {
   checkStartUrl,
@@ -64,10 +64,12 @@ export interface InstanceQuery {
   startUrl?: string;
   ssoRegion?: string;
   profile?: string;
+  /** The env var pairs to consult (default {@link LOGIN_DEFAULT_ENV}). */
+  defaultEnv?: readonly (readonly [string, string])[];
 }
 
 /** Env var pairs consulted, in order, when neither a start URL nor a profile is given. */
-export const LOGIN_DEFAULT_ENV: readonly [string, string][] = [
+export const LOGIN_DEFAULT_ENV: readonly (readonly [string, string])[] = [
   ["AWS_SSO_LOGIN_DEFAULT_SSO_START_URL", "AWS_SSO_LOGIN_DEFAULT_SSO_REGION"],
   ["AWS_LOGIN_SSO_DEFAULT_SSO_START_URL", "AWS_LOGIN_DEFAULT_SSO_REGION"],
   ["AWS_DEFAULT_SSO_START_URL", "AWS_DEFAULT_SSO_REGION"],
@@ -196,7 +198,7 @@ export function resolveInstance(
       true,
     );
   }
-  for (const [urlVar, regionVar] of LOGIN_DEFAULT_ENV) {
+  for (const [urlVar, regionVar] of query.defaultEnv ?? LOGIN_DEFAULT_ENV) {
     const url = env(urlVar)?.trim();
     if (url) {
       return withLegacyKey(
@@ -216,7 +218,9 @@ export function resolveInstance(
   if (candidates.length === 1) return withLegacyKey(candidates[0], configured, false);
   if (candidates.length === 0) {
     throw new failures.notFound(
-      "No SSO instance found: give a start URL and region, --profile, or set AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.",
+      `No SSO instance found in ${
+        shownPath(configPath)
+      }: set one up with \`aws-sso-util configure profile NAME\` or \`aws-sso-util login URL REGION\`, or give a start URL and region, --profile, or AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.`,
     );
   }
   throw new (failures.ambiguous ?? failures.notFound)(

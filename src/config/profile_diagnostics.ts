@@ -1,9 +1,10 @@
 /**
- * The set-up mistakes `check` reports about profiles (warnings: they never change its exit code):
+ * The set-up mistakes `check` reports about profiles (warnings: they never change its exit code),
+ * each once per distinct problem, naming the profiles it concerns:
  *
- * - a `credential_process` line in a profile that also has `sso_*` / `sso_session` keys: botocore
- *   (so boto3 and the AWS CLI v2) and the SDKs with SSO support in their default chain resolve
- *   the SSO keys first and never run the line;
+ * - a `credential_process` line that botocore and the SDKs never run (`login_session`, or `sso_*`
+ *   keys beside a line that runs another program or asks for another profile), see
+ *   `credential_process_shadowing.ts`;
  * - a `credential_process` program that is not an absolute path (GUI apps and IDEs do not see the
  *   shell's `PATH`), does not exist, or is not executable;
  * - `AWS_PROFILE` / `AWS_DEFAULT_PROFILE` naming a profile that neither the config file nor the
@@ -13,18 +14,11 @@
  */
 import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { credentialProcessCommand, isAbsoluteCommand } from "./credential_process_command.ts";
+import { credentialProcessShadowing, profilesPhrase } from "./credential_process_shadowing.ts";
 import type { Env } from "./paths.ts";
 import type { Finding } from "../ui/check_finding.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
-
-/** Profile keys that make botocore and the SDKs use their own SSO support. */
-export const SSO_PROFILE_KEYS: readonly string[] = [
-  "sso_session",
-  "sso_start_url",
-  "sso_region",
-  "sso_account_id",
-  "sso_role_name",
-];
+import { didYouMean } from "../ui/did_you_mean.ts";
 
 /** What the diagnostics look at. */
 export interface ProfileDiagnosticsInput {
@@ -41,67 +35,56 @@ export interface ProfileDiagnosticsInput {
 /** Every finding about `input.profiles` and the profile the environment selects. */
 export async function profileDiagnostics(input: ProfileDiagnosticsInput): Promise<Finding[]> {
   const os = input.os ?? Deno.build.os;
-  const findings: Finding[] = [];
+  const findings = credentialProcessShadowing(input.config, input.profiles, os);
+  // Profiles by the program their line runs ("" for an empty line), in the order met.
+  const byProgram = new Map<string, string[]>();
   for (const name of input.profiles) {
-    const profile = input.config && getProfile(input.config, name);
-    const line = profile?.get("credential_process");
-    if (!profile || !line) continue;
-    const shadowing = SSO_PROFILE_KEYS.filter((k) => profile.has(k));
-    if (shadowing.length > 0) findings.push(shadowed(name, shadowing));
-    findings.push(...await commandFindings(name, line, os));
+    const line = input.config && getProfile(input.config, name)?.get("credential_process");
+    if (!line) continue;
+    const program = credentialProcessCommand(line, os).argv[0] ?? "";
+    byProgram.set(program, [...byProgram.get(program) ?? [], name]);
+  }
+  for (const [program, names] of byProgram) {
+    findings.push(await programFinding(program, names, os));
   }
   findings.push(...envProfileFindings(input));
   return findings;
 }
 
-function shadowed(name: string, keys: string[]): Finding {
-  return {
-    level: "warning",
-    text: `Profile ${safeEcho(name)} has a credential_process line, but also ${
-      keys.join(", ")
-    }: botocore (boto3, the AWS CLI v2) and the AWS SDKs with SSO support in their default chain (JavaScript v3, Go v2) use the SSO keys first and never run it; move credential_process to a profile of its own without sso_* keys.`,
-  };
-}
-
-async function commandFindings(name: string, line: string, os: string): Promise<Finding[]> {
-  const program = credentialProcessCommand(line, os).argv[0];
-  const where = `The credential_process program of profile ${safeEcho(name)}`;
-  if (program === undefined) {
-    return [{
-      level: "warning",
-      text: `The credential_process line of profile ${safeEcho(name)} is empty.`,
-    }];
+async function programFinding(program: string, names: string[], os: string): Promise<Finding> {
+  const whose = profilesPhrase(names);
+  if (program === "") {
+    return { level: "warning", text: `The credential_process line of ${whose} is empty.` };
   }
+  const where = `The credential_process program of ${whose}`;
   const shown = shownPath(program);
   if (!isAbsoluteCommand(program, os)) {
-    return [{
+    return {
       level: "warning",
       text:
         `${where}, ${shown}, is not an absolute path: IDEs, GUI apps and some SDK hosts do not see your shell's PATH (nor expand ~); write its full path.`,
-    }];
+    };
   }
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(program);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      return [{ level: "warning", text: `${where}, ${shown}, does not exist.` }];
+      return { level: "warning", text: `${where}, ${shown}, does not exist.` };
     }
-    return [{
+    return {
       level: "info",
       text: `${where}, ${shown}, could not be examined (${(error as Error).name}).`,
-    }];
+    };
   }
-  if (!info.isFile) {
-    return [{ level: "warning", text: `${where}, ${shown}, is not a file.` }];
-  }
+  if (!info.isFile) return { level: "warning", text: `${where}, ${shown}, is not a file.` };
   if (os !== "windows" && info.mode !== null && (info.mode & 0o111) === 0) {
-    return [{
+    return {
       level: "warning",
       text: `${where}, ${shown}, is not executable; run \`chmod +x ${shown}\`.`,
-    }];
+    };
   }
-  return [{ level: "ok", text: `${where} is ${shown}, an executable file.` }];
+  return { level: "ok", text: `${where} is ${shown}, an executable file.` };
 }
 
 function envProfileFindings(input: ProfileDiagnosticsInput): Finding[] {
@@ -120,7 +103,9 @@ function envProfileFindings(input: ProfileDiagnosticsInput): Finding[] {
       level: "warning",
       text: `${variable} is set to ${
         safeEcho(value)
-      }, but no such profile exists in the config or credentials file; the AWS CLI and SDKs will fail with "profile not found".`,
+      }, but no such profile exists in the config or credentials file${
+        didYouMean(value, known)
+      }; the AWS CLI and SDKs will fail with "profile not found".`,
     });
   }
   return findings;

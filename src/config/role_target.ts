@@ -86,6 +86,7 @@ export async function resolveRoleTarget(
     ssoRegion: instance.ssoRegion,
     sessionName: instance.sessionName,
     scopes: instance.scopes,
+    sameUrlLegacy: instance.sameUrlLegacy,
     accountId,
     roleName: flags.roleName.trim(),
     sources: {

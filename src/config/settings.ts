@@ -26,6 +26,12 @@ export interface CredentialProcessSettings extends SsoInstance {
   endpointConfig: EndpointConfig;
   /** The profile's `aws_sso_util_auto_login = true`. */
   autoLogin: boolean;
+  /**
+   * For an sso-session chosen by its start URL (not by a profile): the same start URL and region
+   * keyed the legacy way, whose token `login URL` and `aws sso login` write; used when the
+   * session's own token needs a login.
+   */
+  sameUrlLegacy?: SsoInstance;
 }
 
 export type SettingName = "startUrl" | "ssoRegion" | "accountId" | "roleName";

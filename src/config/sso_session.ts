@@ -3,7 +3,13 @@
  * with one sentence per failure, for `credential-process` (settings) and for the commands that act
  * on an instance (`login`, `logout`, `roles`, `configure`).
  */
-import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
+import {
+  type AwsConfigDocument,
+  getProfile,
+  getSsoSession,
+  profileNames,
+} from "./aws_config_file.ts";
+import { didYouMean } from "../ui/did_you_mean.ts";
 import { ConfigError, type FailureClass } from "../errors.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 
@@ -23,7 +29,11 @@ export function requireProfile(
   }
   const profile = getProfile(config, name);
   if (!profile) {
-    throw new failure(`Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}.`);
+    throw new failure(
+      `Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}${
+        didYouMean(name, profileNames(config))
+      }.`,
+    );
   }
   return profile;
 }

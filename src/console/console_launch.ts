@@ -21,7 +21,7 @@ import { ConfigError } from "../errors.ts";
 import type { CaBundle } from "../net/http_client.ts";
 import type { Runtime } from "../runtime.ts";
 import { isRegion } from "../config/settings.ts";
-import { runtimeBrowser } from "../login/user_channel.ts";
+import { browserFailure, runtimeBrowser } from "../login/user_channel.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 
 /** What a launch is asked for (settings already resolved from flags, env and config). */
@@ -140,11 +140,16 @@ export async function deliverUrl(
   if (delivery.print) await rt.stdout.write(url + "\n");
   if (!delivery.open) return;
   const opener = runtimeBrowser(rt, log);
-  if (opener !== undefined && await opener(url)) {
+  const opened = opener === undefined ? false : await opener(url);
+  if (opened === true) {
     await rt.stderr.write("Opened the AWS console sign-in in your browser.\n");
     return;
   }
   log.log("no browser could be opened; the sign-in URL goes to stderr");
+  if (typeof opened === "string") {
+    const then = delivery.print ? "the sign-in URL is on stdout" : "open the sign-in URL below";
+    await rt.stderr.write(`${browserFailure(opened, then)}\n`);
+  }
   if (delivery.print) return; // already on stdout
   await rt.stderr.write(
     `No browser could be opened; open this sign-in URL within 15 minutes (it signs in as the role, keep it private):\n${url}\n`,

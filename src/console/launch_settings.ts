@@ -10,7 +10,7 @@ import type { LaunchRequest } from "./console_launch.ts";
 import type { ConsoleConfig } from "./config_token.ts";
 import { parseDuration } from "./signin_token.ts";
 import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
-import { configInstances } from "../config/instance.ts";
+import { configInstances, isFullUrl, resolveInstance } from "../config/instance.ts";
 import type { Env } from "../config/paths.ts";
 import {
   type CredentialProcessSettings,
@@ -60,7 +60,12 @@ export function resolveLaunch(
     ? undefined
     : parseDuration(flags.duration, "--duration");
   const settings = withConfiguredSession(
-    resolveCredentialProcessSettings(flags, env, config, configPath),
+    resolveCredentialProcessSettings(
+      withInstance(flags, env, config, configPath),
+      env,
+      config,
+      configPath,
+    ),
     config,
   );
   const profileRegion = flags.profile !== undefined && config
@@ -136,6 +141,29 @@ export function launchFromConfig(
 }
 
 /**
+ * Without `--profile`, the instance as every command finds it (`config/instance.ts`): a full start
+ * URL and region from the flags or `AWS_SSO_START_URL`/`AWS_SSO_REGION` as given; else a partial
+ * `-u` matched against the configured start URLs, `AWS_DEFAULT_SSO_*`, or the one instance
+ * configured.
+ */
+function withInstance(
+  flags: LaunchFlags,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+  configPath: string,
+): LaunchFlags {
+  if (flags.profile !== undefined) return flags;
+  const startUrl = nonEmpty(flags.ssoStartUrl) ?? nonEmpty(env("AWS_SSO_START_URL"));
+  const ssoRegion = nonEmpty(flags.ssoRegion) ?? nonEmpty(env("AWS_SSO_REGION"));
+  if (startUrl !== undefined && ssoRegion !== undefined && isFullUrl(startUrl)) return flags;
+  const instance = resolveInstance({ startUrl, ssoRegion }, env, config, configPath, {
+    invalid: ConfigError,
+    notFound: ConfigError,
+  });
+  return { ...flags, ssoStartUrl: instance.startUrl, ssoRegion: instance.ssoRegion };
+}
+
+/**
  * Without a profile, the token of the one configured sso-session with the same start URL and
  * region is the one to use (as `aws sso login --sso-session` writes it); otherwise the start URL's.
  */
@@ -149,5 +177,10 @@ function withConfiguredSession(
     i.ssoRegion === settings.ssoRegion
   );
   if (sessions.length !== 1) return settings;
-  return { ...settings, sessionName: sessions[0].sessionName, scopes: sessions[0].scopes };
+  return {
+    ...settings,
+    sessionName: sessions[0].sessionName,
+    scopes: sessions[0].scopes,
+    sameUrlLegacy: { startUrl: settings.startUrl, ssoRegion: settings.ssoRegion },
+  };
 }

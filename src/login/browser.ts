@@ -7,6 +7,7 @@
 import { splitCommandLine } from "../ui/shell_split.ts";
 import type { Env } from "../config/paths.ts";
 import { isEnvFlagOn } from "../config/truthy.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
 /** The operating systems Deno reports. */
 export type OsName = typeof Deno.build.os;
@@ -44,13 +45,16 @@ export function isWsl(os: OsName = Deno.build.os): boolean {
 
 /**
  * Whether a browser can be opened for the user: not with `--headless`/`--no-browser` or
- * `AWS_SSO_DISABLE_BROWSER`, not in an SSH session, and on Linux (other than WSL) only with a
- * display (`DISPLAY` or `WAYLAND_DISPLAY`).
+ * `AWS_SSO_DISABLE_BROWSER`; always when `BROWSER` names one (as Python's `webbrowser`, so the
+ * AWS CLI and the original tool, honour it anywhere: a text browser, a script that forwards the
+ * URL); else not in an SSH session, and on Linux (other than WSL) only with a display (`DISPLAY`
+ * or `WAYLAND_DISPLAY`).
  */
 export function canOpenBrowser(options: BrowserOptions): boolean {
   const { env } = options;
   const os = options.os ?? Deno.build.os;
   if (options.headless || browserDisabledByEnv(env)) return false;
+  if (env("BROWSER")?.trim()) return true;
   if (inSshSession(env)) return false;
   if (os === "darwin" || os === "windows") return true;
   if (options.wsl ?? isWsl(os)) return true;
@@ -129,21 +133,22 @@ export function openUrl(
 ): OpenResult {
   const spawn = options.spawn ?? spawnDetached;
   const failures: string[] = [];
+  const fromEnv = Boolean(options.env("BROWSER")?.trim());
   for (const argv of browserCommands(url, options)) {
     try {
       const { exited } = spawn(argv, options.env("PATH"));
       return { opened: true, command: argv, exited };
     } catch (error) {
       const why = error instanceof Deno.errors.NotFound
-        ? "not found"
+        ? "was not found"
         : error instanceof Deno.errors.NotCapable
-        ? "not allowed by Deno's run permission"
-        : (error as Error).message?.split("\n")[0] ?? String(error);
-      failures.push(`${argv[0]}: ${why}`);
+        ? "is not a program Deno's run permission allows (docs/permissions.md)"
+        : `could not be started (${(error as Error).message?.split("\n")[0] ?? String(error)})`;
+      failures.push(`${safeEcho(argv[0], 100)}${fromEnv ? " (from BROWSER)" : ""} ${why}`);
     }
   }
   return {
     opened: false,
-    reason: failures.length > 0 ? failures.join("; ") : "no browser command is configured",
+    reason: failures.length > 0 ? failures.join("; ") : "BROWSER names no command",
   };
 }

@@ -62,6 +62,7 @@ import {
   writeToken,
 } from "../cache/token_cache.ts";
 import {
+  browserFailure,
   type BrowserOpener,
   type PromptOutput,
   runtimeBrowser,
@@ -395,8 +396,9 @@ async function pkceFlow(
       instanceLabel(instance)
     } in your browser.\nIf it does not open, open this URL in a browser on this computer:\n\n${url}\n\n`,
   );
-  if (!(await deps.openBrowser!(url))) {
-    await deps.out.write("Could not start a browser; open the URL above yourself.\n");
+  const opened = await deps.openBrowser!(url);
+  if (opened !== true) {
+    await deps.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
   }
   const timeoutMs = deps.rt.limits.authCodeMs;
   const stop = startProgress(
@@ -499,8 +501,9 @@ async function deviceFlow(
       : `To sign in to ${instanceLabel(instance)}, open this URL in a browser on any device:\n`) +
       `\n${url}\n\nThen check that the page shows the code: ${auth.userCode}\n\n`,
   );
-  if (browser && !(await deps.openBrowser!(url))) {
-    await deps.out.write("Could not start a browser; open the URL above yourself.\n");
+  const opened = browser ? await deps.openBrowser!(url) : true;
+  if (opened !== true) {
+    await deps.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
   }
   const stop = startProgress(deps.out, "Waiting for the authorization", expiresAt, deps.rt.now);
   try {

@@ -15,8 +15,16 @@ export interface PromptOutput {
   isTerminal: boolean;
 }
 
-/** Opens a URL in the user's browser; true when a browser command was started. */
-export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
+/**
+ * Opens a URL in the user's browser: true when a browser command was started; otherwise false,
+ * or why not (e.g. "firefox (from BROWSER) was not found").
+ */
+export type BrowserOpener = (url: string) => Promise<boolean | string> | boolean | string;
+
+/** The sentence said when `outcome` (of a {@link BrowserOpener}) is not `true`. */
+export function browserFailure(outcome: boolean | string, then: string): string {
+  return `Could not start a browser${typeof outcome === "string" ? `: ${outcome}` : ""}; ${then}.`;
+}
 
 /** Prompt output on a runtime's stream (`rt.stderr`). */
 export function sinkOutput(sink: TextSink): PromptOutput {
@@ -68,7 +76,7 @@ export function systemBrowserOpener(env: Env, log?: DebugLog): BrowserOpener {
     const result = openUrl(url, { env });
     if (!result.opened) {
       log?.log(`could not open a browser: ${result.reason}`);
-      return false;
+      return result.reason;
     }
     log?.log(`browser command started: ${result.command[0]}`);
     result.exited.then((code) => log?.log(`browser command ${result.command[0]} exited ${code}`));

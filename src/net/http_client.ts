@@ -110,12 +110,24 @@ export function closeHttpClients(): void {
   clients.clear();
 }
 
+/**
+ * Deno's read permission does not cover the bundle (a `deno run` or `deno install` line narrowed
+ * to `~/.aws`): the sentence names the flag to give.
+ */
+function notPermitted(bundle: CaBundle): ConfigError {
+  const path = safeEcho(bundle.path);
+  return new ConfigError(
+    `Deno may not read the CA bundle ${path} (${bundle.source}): add it to the read permission of the deno run or deno install line, as --allow-read=$HOME/.aws,${path} (see docs/corporate-networks.md).`,
+  );
+}
+
 function readCaBundle(bundle: CaBundle): string {
   const shown = `${safeEcho(bundle.path)} (${bundle.source})`;
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(bundle.path);
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw notPermitted(bundle);
     const why = error instanceof Deno.errors.NotFound ? "it does not exist" : firstLine(error);
     throw new ConfigError(`Cannot read the CA bundle ${shown}: ${why}.`);
   }
@@ -127,6 +139,7 @@ function readCaBundle(bundle: CaBundle): string {
   try {
     pem = Deno.readTextFileSync(bundle.path);
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw notPermitted(bundle);
     throw new ConfigError(`Cannot read the CA bundle ${shown}: ${firstLine(error)}.`);
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {

@@ -25,7 +25,7 @@ import {
 import type { AwsPaths } from "../config/paths.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { requireProfile } from "../config/sso_session.ts";
-import { SSO_PROFILE_KEYS } from "../config/profile_diagnostics.ts";
+import { SSO_PROFILE_KEYS } from "../config/credential_process_shadowing.ts";
 import { type DebugLog, redact } from "../debug_log.ts";
 import {
   AwsApiError,
@@ -68,6 +68,8 @@ export interface AccessCheckRequest {
   roleName?: string;
   /** `--check-profile`. */
   profile?: string;
+  /** The env var pairs that give the default instance (`--command`). */
+  defaultEnv?: readonly (readonly [string, string])[];
   instanceDetails?: boolean;
   skipTokenCheck?: boolean;
   forceRefresh?: boolean;
@@ -175,7 +177,11 @@ function resolveChecked(
   try {
     if (request.profile === undefined) {
       const instance = resolveInstance(
-        { startUrl: request.startUrl, ssoRegion: request.ssoRegion },
+        {
+          startUrl: request.startUrl,
+          ssoRegion: request.ssoRegion,
+          defaultEnv: request.defaultEnv,
+        },
         rt.env,
         config,
         paths.configFile,

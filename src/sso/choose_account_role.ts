@@ -8,7 +8,7 @@ import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";
-import type { PickerItem } from "../ui/picker.ts";
+import { naturalCompare, type PickerItem } from "../ui/picker.ts";
 import type { PromptIO } from "../ui/prompt.ts";
 import type { SsoInstance } from "../config/settings.ts";
 import type { AccountInfo } from "./sso_api.ts";
@@ -116,7 +116,7 @@ export async function chooseAccountAndRole(
   let roleName = wanted.roleName;
   if (roleName === undefined) {
     const roles = (await withToken((t) => listAllAccountRoles(listing(t), accountId!)))
-      .sort((a, b) => a.localeCompare(b));
+      .sort(naturalCompare);
     if (roles.length === 0) {
       throw new NothingToChooseError(`No roles in account ${accountId} are available to you.`);
     }
@@ -138,8 +138,7 @@ export async function chooseAccountAndRole(
 }
 
 function byAccountName(a: AccountInfo, b: AccountInfo): number {
-  return a.accountName.localeCompare(b.accountName, undefined, { sensitivity: "base" }) ||
-    a.accountId.localeCompare(b.accountId);
+  return naturalCompare(a.accountName, b.accountName) || naturalCompare(a.accountId, b.accountId);
 }
 
 function accountItem(account: AccountInfo): PickerItem<string> {

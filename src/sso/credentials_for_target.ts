@@ -9,6 +9,7 @@ import type { RoleCredentials } from "../cache/credential_cache.ts";
 import { DebugLog } from "../debug_log.ts";
 import { resolveRoleTarget } from "../config/role_target.ts";
 import type { Runtime } from "../runtime.ts";
+import type { CredentialProcessSettings } from "../config/settings.ts";
 import type { RoleOptions } from "../ui/role_options.ts";
 import { type RoleCredentialRun, roleCredentials, warnOnce } from "./role_credentials.ts";
 
@@ -16,6 +17,8 @@ import { type RoleCredentialRun, roleCredentials, warnOnce } from "./role_creden
 export interface TargetCredentials {
   /** The program's region (`--region`, else the profile's), when known. */
   region?: string;
+  /** The role's resolved settings (instance, account, role). */
+  settings: CredentialProcessSettings;
   getCredentials(): Promise<RoleCredentials>;
 }
 
@@ -28,6 +31,7 @@ export async function credentialsForTarget(
   let first = true;
   return {
     region: target.region,
+    settings: target.settings,
     async getCredentials() {
       const log = new DebugLog(Boolean(options.verbose));
       const warnings = warnOnce(rt, log);

@@ -25,7 +25,7 @@ import type { CredentialProcessSettings } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
 import type { SsoToken } from "../cache/token_cache.ts";
 import {
-  getUsableToken,
+  getUsableTokenOfEither,
   loginRequiredMessage,
   markTokenRejected,
   type TokenContext,
@@ -145,8 +145,9 @@ async function fetchCredentials(
     warn: run.warn,
   });
   let refreshTried = false;
+  const legacy = settings.sameUrlLegacy;
   try {
-    token = await getUsableToken(settings, tokenContext());
+    token = await getUsableTokenOfEither(settings, legacy, tokenContext());
   } catch (error) {
     if (!(error instanceof LoginRequiredError) || !autoLogin) throw error;
     token = await loginFirst(settings, run, error);
@@ -183,13 +184,15 @@ async function fetchCredentials(
           refreshTried = true;
           log.log("token rejected; trying to refresh it once");
           try {
-            token = await getUsableToken(settings, tokenContext(token.accessToken));
+            token = await getUsableTokenOfEither(settings, legacy, tokenContext(token.accessToken));
             continue;
           } catch (refreshError) {
             if (!(refreshError instanceof LoginRequiredError)) throw refreshError;
           }
         } else {
-          await markTokenRejected(settings, token.accessToken, tokenContext(token.accessToken));
+          for (const instance of legacy ? [settings, legacy] : [settings]) {
+            await markTokenRejected(instance, token.accessToken, tokenContext(token.accessToken));
+          }
         }
         const rejected = new LoginRequiredError(
           `The SSO token was rejected as unauthorized. ${message}`,

@@ -12,6 +12,7 @@ import type { SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
 import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import {
+  accessOnlyTokenJson,
   isTokenFresh,
   isTokenRefreshable,
   readToken,
@@ -206,7 +207,8 @@ async function refresh(
       if (error.errorCode === "InvalidClientException") {
         await forgetRegistration(instance, token, ctx);
       }
-      return await usableOrLoginRequired(token, path, ctx);
+      const left = await forgetRefresh(path, token, ctx);
+      return await usableOrLoginRequired(left, path, ctx);
     }
     if (fallback) {
       ctx.log.log("using the current token, which is still valid");
@@ -289,6 +291,29 @@ async function markExpired(path: string, token: SsoToken, ctx: TokenContext): Pr
   } catch (error) {
     ctx.log.log(`could not mark the rejected token expired: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The service rejected the token's refresh for good: drops the refresh token and client
+ * registration from the token file (the access token and its expiry stay, so the AWS CLI still
+ * reads the file and uses the token until it expires), so that `status` and `check` no longer call
+ * the login refreshable and nothing tries the dead refresh token again. Called with the token lock
+ * held; a file that meanwhile holds another refresh token is left alone. Returns the token as
+ * it now is.
+ */
+async function forgetRefresh(path: string, token: SsoToken, ctx: TokenContext): Promise<SsoToken> {
+  const current = await readToken(path);
+  if (current?.refreshToken === undefined || current.refreshToken !== token.refreshToken) {
+    return token;
+  }
+  const json = accessOnlyTokenJson(current.raw);
+  try {
+    await writeToken(path, json);
+    ctx.log.log(`the rejected refresh token and its client were dropped from ${path}`);
+  } catch (error) {
+    ctx.log.log(`could not drop the rejected refresh token: ${(error as Error).message}`);
+  }
+  return tokenFromJson(json) ?? token;
 }
 
 /**

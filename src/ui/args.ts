@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
+import { examplesText, HELP_DESCRIPTION, helpRows, wrapWords } from "./help_text.ts";
 
 /** One command-line option. */
 export interface OptionSpec {
@@ -18,9 +19,24 @@ export interface OptionSpec {
 
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
-/** Parses `--name value`, `--name=value` and boolean flags; rejects unknown flags and positionals. */
-export function parseOptions(argv: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
+/**
+ * Parses `--name value`, `--name=value` and boolean flags, short ones combined as `-vv` (a
+ * repeated flag is the same flag, as the Python tool's counted `-v`); rejects unknown flags and
+ * positionals.
+ */
+export function parseOptions(
+  args: readonly string[],
+  specs: readonly OptionSpec[],
+): ParsedOptions {
   const byName = new Map(specs.flatMap((s) => s.names.map((n) => [n, s] as const)));
+  const isBooleanShort = (c: string) =>
+    byName.get(`-${c}`)?.value === undefined &&
+    byName.has(`-${c}`);
+  const argv = args.flatMap((arg) =>
+    /^-[^-]{2,}$/.test(arg) && [...arg.slice(1)].every(isBooleanShort)
+      ? [...arg.slice(1)].map((c) => `-${c}`)
+      : [arg]
+  );
   const result: ParsedOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -48,18 +64,37 @@ export function parseOptions(argv: readonly string[], specs: readonly OptionSpec
   return result;
 }
 
-/** Help text for a command whose options are parsed by `parseOptions`. */
-export function formatHelp(usage: string, summary: string, specs: readonly OptionSpec[]): string {
-  const rows = [...specs, { names: ["--help", "-h"], key: "help", description: "show this help" }]
-    .map((s) => [s.names.join(", ") + (s.value ? ` <${s.value}>` : ""), s.description]);
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+/**
+ * Help text for a command whose options are parsed by `parseOptions`, in the layout commander
+ * gives every other command (`help_text.ts`): the short name first, other spellings as
+ * "(alias …)", descriptions wrapped at 80 columns, then the examples.
+ */
+export function formatHelp(
+  usage: string,
+  summary: string,
+  specs: readonly OptionSpec[],
+  examples: readonly string[] = [],
+): string {
+  const rows = [
+    ...specs,
+    { names: ["--help", "-h"], key: "help", description: HELP_DESCRIPTION },
+  ].map((s): [string, string] => {
+    const [long, ...aliases] = s.names;
+    const short = aliases.find((a) => /^-[^-]$/.test(a));
+    const others = aliases.filter((a) => a !== short);
+    return [
+      `${short ? `${short}, ` : ""}${long}${s.value ? ` <${s.value}>` : ""}`,
+      s.description + (others.length ? ` (alias ${others.join(", ")})` : ""),
+    ];
+  });
   return [
     `Usage: ${usage}`,
     "",
-    summary,
+    ...wrapWords(summary, 80),
     "",
     "Options:",
-    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    ...helpRows(rows),
+    ...(examples.length ? [examplesText(examples).trimEnd()] : []),
     "",
   ].join("\n");
 }

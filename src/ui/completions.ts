@@ -1,8 +1,19 @@
 /**
  * Shell completion scripts (bash, zsh, fish, PowerShell) generated from the command tree, so that
- * every command and flag registered in the CLI is completed without a hand-kept list.
+ * every command and flag registered in the CLI is completed without a hand-kept list; option
+ * values (regions, profiles, fixed choices) and a command's argument values come from named
+ * value sets, each described value by value, and are never completed as file names.
  */
 import { singleQuote } from "./shell_quote.ts";
+
+/** One value to offer, with what it means (a region's name, a format's meaning). */
+export interface CompletionValue {
+  value: string;
+  description?: string;
+}
+
+/** The value set of the profiles in the AWS config file (read when completing). */
+export const PROFILES = "profiles";
 
 /** One option of a command. */
 export interface CompletionOption {
@@ -10,10 +21,8 @@ export interface CompletionOption {
   names: string[];
   description: string;
   takesValue: boolean;
-  /** Fixed values (e.g. `keep`, `overwrite`, `discard`). */
-  choices?: string[];
-  /** The value is a profile name from the AWS config file. */
-  profileValue: boolean;
+  /** The values offered: the name of a set of {@link CompletionModel.valueSets}, or PROFILES. */
+  values?: string;
 }
 
 /** A command (or the program itself) with its options and subcommands. */
@@ -22,6 +31,15 @@ export interface CompletionCommand {
   description: string;
   options: CompletionOption[];
   subcommands: CompletionCommand[];
+  /** The values of its (first) argument: a value set's name. */
+  argumentValues?: string;
+}
+
+/** The command tree and the value sets its options name. */
+export interface CompletionModel {
+  root: CompletionCommand;
+  /** Set name (letters, digits, `_`) → its values. */
+  valueSets: Record<string, CompletionValue[]>;
 }
 
 export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
@@ -42,39 +60,46 @@ const PROFILES_SH =
   `sed -n -e 's/^[[:space:]]*\\[profile[[:space:]]*\\([^]]*\\)\\].*/\\1/p' -e 's/^[[:space:]]*\\[\\(default\\)\\].*/\\1/p' "\${AWS_CONFIG_FILE:-$HOME/.aws/config}" 2>/dev/null`;
 
 /** The completion script for a shell. */
-export function renderCompletion(shell: Shell, root: CompletionCommand): string {
+export function renderCompletion(shell: Shell, model: CompletionModel): string {
   switch (shell) {
     case "bash":
-      return renderBash(root);
+      return renderBash(model);
     case "zsh":
-      return renderZsh(root);
+      return renderZsh(model);
     case "fish":
-      return renderFish(root);
+      return renderFish(model);
     case "powershell":
-      return renderPowerShell(root);
+      return renderPowerShell(model);
   }
 }
 
-function renderBash(root: CompletionCommand): string {
+/** A shell identifier made of the program's name and `parts`. */
+function ident(prog: string, ...parts: string[]): string {
+  return `_${[prog, ...parts].join("_").replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+function renderBash({ root, valueSets }: CompletionModel): string {
   const prog = root.name;
-  const fn = `_${prog.replace(/[^A-Za-z0-9]/g, "_")}`;
+  const fn = ident(prog);
+  const setVar = (set: string) => `${ident(prog, "values", set)}`;
+  const wordsOf = (set: string) => set === PROFILES ? `$(${PROFILES_SH})` : `$${setVar(set)}`;
   const cases = walk(root).map(([path, node]) => {
     const words = [
       ...node.subcommands.map((s) => s.name),
       ...node.options.flatMap((o) => o.names),
     ].join(" ");
-    const valueOpts = node.options.filter((o) => o.takesValue);
-    const valueCases = valueOpts.map((o) => {
-      const values = o.profileValue ? `$(${PROFILES_SH})` : o.choices ? o.choices.join(" ") : "";
+    const valueCases = node.options.filter((o) => o.takesValue).map((o) => {
+      const values = o.values === undefined ? "" : wordsOf(o.values);
       return `        ${
         o.names.join("|")
       }) COMPREPLY=($(compgen -W "${values}" -- "$cur")); return 0;;`;
     }).join("\n");
+    const argument = node.argumentValues === undefined ? "" : ` ${wordsOf(node.argumentValues)}`;
     return `    ${singleQuote(path.join(" "))})
       case "$prev" in
 ${valueCases || "        __none__) ;;"}
       esac
-      COMPREPLY=($(compgen -W ${singleQuote(words)} -- "$cur"))
+      COMPREPLY=($(compgen -W "${words.replace(/[$"`\\]/g, "\\$&")}${argument}" -- "$cur"))
       ;;`;
   }).join("\n");
   const subcommandsOf = walk(root).map(([path, node]) =>
@@ -82,7 +107,11 @@ ${valueCases || "        __none__) ;;"}
       singleQuote(node.subcommands.map((s) => s.name).join(" "))
     };;`
   ).join("\n");
+  const sets = Object.entries(valueSets).map(([set, values]) =>
+    `${setVar(set)}=${singleQuote(values.map((v) => v.value).join(" "))}`
+  ).join("\n");
   return `# bash completion for ${prog}; load with: source <(${prog} completions bash)
+${sets}
 ${fn}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
   local path="" subs word i
@@ -106,26 +135,28 @@ function zshEscape(text: string): string {
   return text.replace(/[[\]:'\\]/g, (c) => (c === "'" ? "'\\''" : `\\${c}`));
 }
 
-function renderZsh(root: CompletionCommand): string {
+function renderZsh({ root, valueSets }: CompletionModel): string {
   const prog = root.name;
-  const fn = `_${prog.replace(/[^A-Za-z0-9]/g, "_")}`;
+  const fn = ident(prog);
+  const setFn = (set: string) => ident(prog, "values", set);
+  const specOf = (o: CompletionOption) => {
+    const names = o.names.length > 1 ? `{${o.names.join(",")}}` : o.names[0];
+    const action = !o.takesValue
+      ? ""
+      : o.values !== undefined
+      ? `:value:${setFn(o.values)}`
+      : ":value:";
+    return `    ${o.names.length > 1 ? "'(" + o.names.join(" ") + ")'" : ""}${names}'[${
+      zshEscape(o.description)
+    }]${action}'`;
+  };
   const functions = walk(root).map(([path, node]) => {
-    const name = [fn, ...path].join("_").replace(/[^A-Za-z0-9_]/g, "_");
-    const specs = node.options.map((o) => {
-      const names = o.names.length > 1 ? `{${o.names.join(",")}}` : o.names[0];
-      const action = !o.takesValue
-        ? ""
-        : o.profileValue
-        ? `:profile:${fn}_profiles`
-        : o.choices
-        ? `:value:(${o.choices.join(" ")})`
-        : ":value:";
-      return `    ${o.names.length > 1 ? "'(" + o.names.join(" ") + ")'" : ""}${names}'[${
-        zshEscape(o.description)
-      }]${action}'`;
-    });
+    const name = ident(prog, ...path);
+    const specs = node.options.map(specOf);
     if (node.subcommands.length > 0) {
       specs.push(`    '1:command:->command'`, `    '*::arg:->args'`);
+    } else if (node.argumentValues !== undefined) {
+      specs.push(`    '1:value:${setFn(node.argumentValues)}'`);
     }
     const dispatch = node.subcommands.length === 0 ? "" : `
   case $state in
@@ -141,11 +172,7 @@ ${
       ;;
     args)
       case $words[1] in
-${
-      node.subcommands.map((s) =>
-        `        ${s.name}) ${[name, s.name].join("_").replace(/[^A-Za-z0-9_]/g, "_")} ;;`
-      ).join("\n")
-    }
+${node.subcommands.map((s) => `        ${s.name}) ${ident(prog, ...path, s.name)} ;;`).join("\n")}
       esac
       ;;
   esac`;
@@ -155,14 +182,29 @@ ${
 ${specs.join(" \\\n") || "    '*:file:_files'"}${dispatch}
 }`;
   }).join("\n\n");
+  const sets = Object.entries(valueSets).map(([set, values]) =>
+    `${setFn(set)}() {
+  local -a values
+  values=(
+${
+      values.map((v) =>
+        `    '${zshEscape(v.value)}${v.description ? `:${zshEscape(v.description)}` : ""}'`
+      ).join("\n")
+    }
+  )
+  _describe value values
+}`
+  ).join("\n\n");
   return `#compdef ${prog}
 # zsh completion for ${prog}; load with: source <(${prog} completions zsh)
 
-${fn}_profiles() {
+${setFn(PROFILES)}() {
   local -a profiles
   profiles=(\${(f)"$(${PROFILES_SH})"})
   _describe profile profiles
 }
+
+${sets}
 
 ${functions}
 
@@ -174,17 +216,30 @@ fi
 `;
 }
 
-function renderFish(root: CompletionCommand): string {
+function renderFish({ root, valueSets }: CompletionModel): string {
   const prog = root.name;
+  const setFn = (set: string) => `_${ident(prog, "values", set)}`;
   const lines = [
     `# fish completion for ${prog}; load with: ${prog} completions fish | source`,
     `complete -c ${prog} -f`,
-    `function __${prog.replace(/-/g, "_")}_profiles`,
+    `function ${setFn(PROFILES)}`,
     "    set -l file $HOME/.aws/config",
     "    set -q AWS_CONFIG_FILE; and set file $AWS_CONFIG_FILE",
-    `    ${PROFILES_SH.replace('"${AWS_CONFIG_FILE:-$HOME/.aws/config}"', "$file")}`,
+    `    for name in (${PROFILES_SH.replace('"${AWS_CONFIG_FILE:-$HOME/.aws/config}"', "$file")})`,
+    "        printf '%s\\tprofile\\n' $name",
+    "    end",
     "end",
   ];
+  // Each value with its own description (or none): never the option's help, never file names.
+  for (const [set, values] of Object.entries(valueSets)) {
+    lines.push(
+      `function ${setFn(set)}`,
+      ...values.map((v) =>
+        `    printf '%s\\t%s\\n' ${singleQuote(v.value)} ${singleQuote(v.description ?? "")}`
+      ),
+      "end",
+    );
+  }
   const all = walk(root).flatMap(([path]) => path);
   for (const [path, node] of walk(root)) {
     const condition = path.length === 0
@@ -200,16 +255,19 @@ function renderFish(root: CompletionCommand): string {
         }`,
       );
     }
+    if (node.argumentValues !== undefined) {
+      lines.push(
+        `complete -c ${prog} -n ${singleQuote(condition)} -x -a '(${setFn(node.argumentValues)})'`,
+      );
+    }
     for (const o of node.options) {
       const names = o.names.map((
         n,
       ) => (n.startsWith("--") ? `-l ${n.slice(2)}` : `-s ${n.slice(1)}`));
       const value = !o.takesValue
         ? ""
-        : o.profileValue
-        ? ` -x -a '(__${prog.replace(/-/g, "_")}_profiles)'`
-        : o.choices
-        ? ` -x -a ${singleQuote(o.choices.join(" "))}`
+        : o.values !== undefined
+        ? ` -x -a '(${setFn(o.values)})'`
         : " -r";
       lines.push(
         `complete -c ${prog} -n ${singleQuote(condition)} ${names.join(" ")}${value} -d ${
@@ -221,7 +279,7 @@ function renderFish(root: CompletionCommand): string {
   return lines.join("\n") + "\n";
 }
 
-function renderPowerShell(root: CompletionCommand): string {
+function renderPowerShell({ root, valueSets }: CompletionModel): string {
   const prog = root.name;
   const ps = (text: string) => `'${text.replaceAll("'", "''")}'`;
   const entries = walk(root).map(([path, node]) => {
@@ -231,20 +289,53 @@ function renderPowerShell(root: CompletionCommand): string {
     ];
     return `    ${ps(path.join(" "))} = @(${words.map(ps).join(", ")})`;
   }).join("\n");
+  // "path|--option" (or "path|" for the argument) → the name of its value set.
+  const valueOf = walk(root).flatMap(([path, node]) => [
+    ...node.options.filter((o) => o.values !== undefined).flatMap((o) =>
+      o.names.map((n) => `    ${ps(`${path.join(" ")}|${n}`)} = ${ps(o.values!)}`)
+    ),
+    ...(node.argumentValues === undefined
+      ? []
+      : [`    ${ps(`${path.join(" ")}|`)} = ${ps(node.argumentValues)}`]),
+  ]).join("\n");
+  const sets = Object.entries(valueSets).map(([set, values]) =>
+    `    ${ps(set)} = @(${values.map((v) => ps(v.value)).join(", ")})`
+  ).join("\n");
   return `# PowerShell completion for ${prog}; load with: ${prog} completions powershell | Out-String | Invoke-Expression
 Register-ArgumentCompleter -Native -CommandName ${ps(prog)}, ${ps(`${prog}.exe`)} -ScriptBlock {
   param($wordToComplete, $commandAst, $cursorPosition)
   $tree = @{
 ${entries}
   }
+  $valueOf = @{
+${valueOf}
+  }
+  $sets = @{
+${sets}
+  }
   $path = @()
+  $prev = ''
   foreach ($element in $commandAst.CommandElements | Select-Object -Skip 1) {
     $text = $element.ToString()
     if ($text -eq $wordToComplete) { break }
     $candidate = (@($path) + $text) -join ' '
     if ($tree.ContainsKey($candidate)) { $path += $text }
+    $prev = $text
   }
-  $tree[($path -join ' ')] | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+  $key = ($path -join ' ') + '|' + $prev
+  $words = $tree[($path -join ' ')] + $sets[$valueOf[($path -join ' ') + '|']]
+  if ($valueOf.ContainsKey($key)) {
+    $set = $valueOf[$key]
+    if ($set -eq ${ps(PROFILES)}) {
+      $file = if ($env:AWS_CONFIG_FILE) { $env:AWS_CONFIG_FILE } else { Join-Path $HOME '.aws/config' }
+      $words = Get-Content -ErrorAction SilentlyContinue $file | ForEach-Object {
+        if ($_ -match '^\\s*\\[profile\\s*([^\\]]*)\\]') { $Matches[1] } elseif ($_ -match '^\\s*\\[(default)\\]') { $Matches[1] }
+      }
+    } else {
+      $words = $sets[$set]
+    }
+  }
+  $words | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
   }
 }

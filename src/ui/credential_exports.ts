@@ -92,7 +92,10 @@ function dotenvQuote(name: string, value: string): string {
   }
   if (!/['\\]/.test(value)) return `'${value}'`;
   if (!/["\\$`]/.test(value)) return `"${value}"`;
-  throw new ConfigError(
-    `The value of ${name} holds quotes or backslashes that dotenv parsers read differently; use another format.`,
-  );
+  const why = value.includes("\\")
+    ? "a backslash, which dotenv parsers read differently"
+    : value.includes('"')
+    ? "both a single and a double quote, which no dotenv quoting keeps"
+    : "a single quote (so it needs double quotes) and a $ or `, which Docker Compose expands in double quotes";
+  throw new ConfigError(`The value of ${name} holds ${why}; use another format.`);
 }

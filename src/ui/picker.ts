@@ -4,6 +4,16 @@
  * fallback used when stdin is not a terminal. `terminal_picker.ts` drives it.
  */
 
+const NATURAL = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+/**
+ * The order of choices in a picker: natural (`Bulk 2` before `Bulk 10`), ignoring case and
+ * accents; names equal that way are ordered by code units, so the order is total.
+ */
+export function naturalCompare(a: string, b: string): number {
+  return NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** One choice. */
 export interface PickerItem<T> {
   /** What the list shows. */

@@ -37,7 +37,15 @@ export interface PromptOptions {
   optional?: boolean;
   /** Returns an error sentence for an invalid answer, which is then asked again. */
   validate?: (answer: string) => string | undefined;
+  /**
+   * The choices offered: shown after the label when there are a few (`(json, yaml, …)`), else
+   * listed, one `value  description` line each, when the answer is `?` (`(? lists them)`).
+   */
+  choices?: readonly { value: string; description?: string }[];
 }
+
+/** Choices up to this many are shown in the prompt itself; more are listed on `?`. */
+const CHOICES_IN_LABEL = 8;
 
 /**
  * Asks one question; returns the trimmed answer, the default for an empty answer, or undefined
@@ -50,8 +58,13 @@ export async function promptLine(
   options: PromptOptions = {},
 ): Promise<string | undefined> {
   const shown = options.default ?? (options.optional ? "None" : undefined);
+  const choices = options.choices ?? [];
+  const listed = choices.length > CHOICES_IN_LABEL;
+  const full = choices.length === 0
+    ? label
+    : `${label} (${listed ? "? lists them" : choices.map((c) => c.value).join(", ")})`;
   while (true) {
-    await io.write(formatPrompt(label, shown));
+    await io.write(formatPrompt(full, shown));
     const line = await io.lines.readLine();
     if (!io.echoes) await io.write(line === null ? "\n" : `${line.trim()}\n`);
     if (line === null) {
@@ -61,6 +74,14 @@ export async function promptLine(
       );
     }
     const answer = line.trim();
+    if (answer === "?" && listed) {
+      const width = Math.max(...choices.map((c) => c.value.length)) + 2;
+      await io.write(
+        choices.map((c) => `  ${c.value.padEnd(width)}${c.description ?? ""}`.trimEnd() + "\n")
+          .join(""),
+      );
+      continue;
+    }
     if (answer === "") {
       if (options.default !== undefined || options.optional) return options.default;
       continue;

@@ -40,14 +40,19 @@ const FIELD_ALIASES: Record<string, FieldKey> = {
   rolename: "role",
 };
 
+/** The second key of a one-key `--sort-by`: accounts then roles, roles then account names. */
+const SECOND_KEY: Record<FieldKey, FieldKey> = { id: "role", name: "role", role: "name" };
+
 /**
  * Parses `--sort-by`: two comma-separated keys among Python's choices (`id,role`, `name,role`,
- * `role,id`, `role,name`); the long spellings `account_id`, `account_name`, `role_name` are
- * accepted too. Undefined or empty → undefined.
+ * `role,id`, `role,name`), or one key (`id` is `id,role`, `name` is `name,role`, `role` is
+ * `role,name`); the long spellings `account_id`, `account_name`, `role_name` are accepted too.
+ * Undefined or empty → undefined.
  */
 export function parseSortBy(text: string | undefined): [FieldKey, FieldKey] | undefined {
   if (text === undefined || text.trim() === "") return undefined;
   const keys = text.split(",").map((k) => FIELD_ALIASES[k.trim().toLowerCase()]);
+  if (keys.length === 1 && keys[0] !== undefined) keys.push(SECOND_KEY[keys[0]]);
   const normalized = keys.join(",");
   if (keys.length !== 2 || !(SORT_BY_CHOICES as readonly string[]).includes(normalized)) {
     throw new ConfigError(

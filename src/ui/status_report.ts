@@ -22,8 +22,14 @@ const localOffset: UtcOffset = (ms) => {
   return offset;
 };
 
-/** The `--json` document: `{"logins":[…]}`, one line. */
-export function statusJson(logins: readonly CachedLogin[]): string {
+/**
+ * The `--json` document: `{"logins":[…],"warnings":[…]}`, one line; `warnings` are the sentences
+ * about the config (a `credential_process` line SDKs never run).
+ */
+export function statusJson(
+  logins: readonly CachedLogin[],
+  warnings: readonly string[] = [],
+): string {
   return JSON.stringify({
     logins: logins.map((l) => ({
       session: l.session,
@@ -41,6 +47,7 @@ export function statusJson(logins: readonly CachedLogin[]): string {
       })),
       profiles: l.profiles,
     })),
+    warnings,
   }) + "\n";
 }
 

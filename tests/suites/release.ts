@@ -1,5 +1,5 @@
 /**
- * Test suite: The release scripts: compile, archives, checksums, Homebrew, Scoop, version, and the CLI's completions and arguments.
+ * Test suite: The release scripts: compile, archives, checksums, Homebrew, Scoop, version, the CLI's completions and arguments, and `deno task demo`.
  *
  * One isolate runs all of these test modules (CONTRIBUTING.md, "Test suites").
  *
@@ -12,3 +12,4 @@ import "../version_test.ts";
 import "../scoop_test.ts";
 import "../cli_args_test.ts";
 import "../completions_test.ts";
+import "../demo_test.ts";

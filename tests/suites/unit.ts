@@ -27,6 +27,7 @@ import "../unit/endpoints_test.ts";
 import "../unit/lazy_modules_test.ts";
 import "../unit/login_inventory_test.ts";
 import "../unit/login_state_test.ts";
+import "../unit/original_options_test.ts";
 import "../unit/picker_test.ts";
 import "../unit/pkce_test.ts";
 import "../unit/populate_plan_test.ts";

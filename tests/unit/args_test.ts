@@ -1,6 +1,7 @@
-/** Unit tests of the tiny flag parser used by credential-process. */
+/** Unit tests of the tiny flag parser used by credential-process, and of "did you mean". */
 import { formatHelp, type OptionSpec, parseOptions } from "../../src/ui/args.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { didYouMean, editDistance, similarNames } from "../../src/ui/did_you_mean.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 const SPECS: OptionSpec[] = [
@@ -93,26 +94,56 @@ Deno.test("parseOptions() rejects a value given to a boolean flag", () => {
   assertConfigError(["--debug=true"], "Option --debug does not take a value.");
 });
 
-Deno.test("formatHelp() lists usage, summary and aligned options including --help", () => {
+Deno.test("formatHelp() prints commander's layout: short name first, aliases, --help, examples", () => {
   assertEquals(
-    formatHelp("aws-sso-util credential-process [options]", "Prints credentials.", SPECS),
+    formatHelp(
+      "aws-sso-util credential-process [options]",
+      "Prints credentials.",
+      SPECS,
+      ["aws-sso-util credential-process --profile dev"],
+    ),
     [
       "Usage: aws-sso-util credential-process [options]",
       "",
       "Prints credentials.",
       "",
       "Options:",
-      "  --profile, -p <NAME>                the AWS profile",
-      "  --sso-start-url, --start-url <URL>  the SSO start URL",
-      "  --account-id <ID>                   the account id",
-      "  --debug, -d                         write a debug log",
-      "  --help, -h                          show this help",
+      "  -p, --profile <NAME>   the AWS profile",
+      "  --sso-start-url <URL>  the SSO start URL (alias --start-url)",
+      "  --account-id <ID>      the account id",
+      "  -d, --debug            write a debug log",
+      "  -h, --help             show this help",
+      "",
+      "Examples:",
+      "  aws-sso-util credential-process --profile dev",
       "",
     ].join("\n"),
   );
 });
 
-Deno.test("formatHelp() aligns descriptions two spaces after the longest option", () => {
-  const help = formatHelp("cmd", "s", [{ names: ["-x"], key: "x", description: "ex" }]);
-  assertEquals(help.split("\n").slice(5), ["  -x          ex", "  --help, -h  show this help", ""]);
+Deno.test("formatHelp() wraps long descriptions under their column, as commander does", () => {
+  const help = formatHelp("cmd", "s", [{
+    names: ["-x"],
+    key: "x",
+    description: "a description long enough to need a second line when the terminal is eighty wide",
+  }]);
+  assertEquals(help.split("\n").slice(5), [
+    "  -x          a description long enough to need a second line when the terminal",
+    "              is eighty wide",
+    "  -h, --help  show this help",
+    "",
+  ]);
+});
+
+Deno.test("similarNames and didYouMean suggest close names only, the closest first", () => {
+  const names = ["dev", "dev-admin", "prod", "Staging", "sandbox"];
+  assertEquals(similarNames("dve", names), ["dev"]);
+  assertEquals(similarNames("staging", names), ["Staging"]);
+  assertEquals(similarNames("prd", names), ["prod"]);
+  assertEquals(similarNames("x", names), []);
+  assertEquals(similarNames("completely-else", names), []);
+  assertEquals(editDistance("abcd", "acbd"), 1);
+  assertEquals(didYouMean("dev-admn", names), " (did you mean dev-admin?)");
+  assertEquals(didYouMean("devv", ["dev", "deva"]), " (did you mean dev or deva?)");
+  assertEquals(didYouMean("zzz", names), "");
 });

@@ -5,6 +5,7 @@ import {
   filterItems,
   fitWidth,
   listAnswer,
+  naturalCompare,
   numberedList,
   type PickerItem,
   type PickerKey,
@@ -246,4 +247,16 @@ Deno.test("promptLine shows the default, takes it for an empty answer, and re-as
   );
   assertEquals(await promptLine(io, "CLI default client Region", { optional: true }), undefined);
   await assertRejects(() => promptLine(io, "SSO Region"), Error, "Input ended");
+});
+
+Deno.test("naturalCompare orders pickers' choices naturally: Bulk 2 before Bulk 10", () => {
+  const names = ["Bulk 10", "bulk 2", "Bulk 1", "Admin", "admin", "Bulk 2"];
+  assertEquals([...names].sort(naturalCompare), [
+    "Admin",
+    "admin",
+    "Bulk 1",
+    "Bulk 2",
+    "bulk 2",
+    "Bulk 10",
+  ]);
 });

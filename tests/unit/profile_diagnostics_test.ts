@@ -11,6 +11,10 @@ import {
 } from "../../src/config/credential_process_command.ts";
 import { credentialsFileProfiles } from "../../src/config/credentials_file_profiles.ts";
 import { profileDiagnostics } from "../../src/config/profile_diagnostics.ts";
+import {
+  credentialProcessShadowing,
+  profilesPhrase,
+} from "../../src/config/credential_process_shadowing.ts";
 import { checkedProfile } from "../../src/sso/access_check.ts";
 import type { Env } from "../../src/config/paths.ts";
 
@@ -59,7 +63,7 @@ Deno.test("profileDiagnostics: shadowed credential_process, relative and missing
   const config = parseAwsConfig(`[profile shadowed]
 sso_start_url = https://x.awsapps.com/start
 sso_region = us-east-1
-credential_process = /does/not/exist credential-process --profile shadowed
+credential_process = /does/not/exist credential-process --profile other
 
 [profile relative]
 credential_process = aws-sso-util credential-process --profile shadowed
@@ -77,7 +81,7 @@ credential_process = aws-sso-util
   assertEquals(findings.map((f) => f.level), ["warning", "warning", "warning"]);
   assertMatch(
     findings[0].text,
-    /^Profile shadowed has a credential_process line, but also sso_start_url, sso_region: /,
+    /^Profile shadowed has sso_\* keys beside a credential_process line that asks for another profile: /,
   );
   assertEquals(
     findings[1].text,
@@ -87,6 +91,63 @@ credential_process = aws-sso-util
     findings[2].text,
     /^The credential_process program of profile relative, aws-sso-util, is not an absolute path/,
   );
+});
+
+Deno.test("credentialProcessShadowing: only a line that is really lost is a warning, once per problem", () => {
+  const sso = "sso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n";
+  const profiles: [string, string][] = [
+    // As configure writes them: the keys and this tool for the same profile.
+    ["a", `${sso}credential_process = /bin/aws-sso-util credential-process --profile a\n`],
+    ["b", `${sso}credential_process = "/x y/deno" run main.ts credential-process --profile=b\n`],
+    ["c", `${sso}credential_process = /usr/local/bin/other-helper --role R\n`],
+    ["d", `${sso}credential_process = /usr/local/bin/other-helper --role S\n`],
+    ["e", `${sso}credential_process = aws-sso-util credential-process --profile a\n`],
+    ["f", `login_session = arn:aws:iam::1:user/me\ncredential_process = /bin/x\n`],
+    ["g", `credential_process = /bin/aws-sso-util credential-process --profile a\n`],
+    ["h", sso],
+  ];
+  const config = parseAwsConfig(
+    profiles.map(([name, body]) => `[profile ${name}]\n${body}`).join("\n"),
+  );
+  const findings = credentialProcessShadowing(config, profiles.map(([n]) => n), "linux");
+  assertEquals(findings.map((f) => [f.level, f.text.split(":")[0]]), [
+    ["warning", "Profile f has login_session (from `aws login`) beside a credential_process line"],
+    [
+      "warning",
+      "Profiles c and d have sso_* keys beside a credential_process line that runs another program",
+    ],
+    [
+      "warning",
+      "Profile e has sso_* keys beside a credential_process line that asks for another profile",
+    ],
+    [
+      "info",
+      "Profiles a and b have sso_* keys and a credential_process line running credential-process for the same profile, as configure writes them",
+    ],
+  ]);
+  assertMatch(
+    findings[0].text,
+    /botocore 1\.43\+ \(boto3, the AWS CLI 2\.32\+\) uses the login session first and never runs the line/,
+  );
+  // Seventy populated profiles: still one line.
+  const many = parseAwsConfig(
+    Array.from(
+      { length: 70 },
+      (_, i) => `[profile p${i}]\n${sso}credential_process = /opt/helper\n`,
+    ).join("\n"),
+  );
+  const names = Array.from({ length: 70 }, (_, i) => `p${i}`);
+  const one = credentialProcessShadowing(many, names, "linux");
+  assertEquals(one.length, 1);
+  assertMatch(one[0].text, /^Profiles p0, p1, p2 and 67 more have sso_\* keys/);
+});
+
+Deno.test("profilesPhrase names a few profiles and counts the rest", () => {
+  assertEquals(profilesPhrase(["a"]), "profile a");
+  assertEquals(profilesPhrase(["a", "b"]), "profiles a and b");
+  assertEquals(profilesPhrase(["a", "b", "c", "d"]), "profiles a, b, c and d");
+  assertEquals(profilesPhrase(["a", "b", "c", "d", "e"]), "profiles a, b, c and 2 more");
+  assertEquals(profilesPhrase(["x\u001b[31m"]), "profile x\\x1B[31m");
 });
 
 Deno.test("profileDiagnostics: executable and non-executable programs (POSIX modes)", async () => {

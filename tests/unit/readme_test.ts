@@ -235,3 +235,19 @@ Deno.test("every `docs/formats.md §N` cited in the code names a section of docs
   for (const dir of ["src", "tests", "scripts"]) await walk(dir);
   assert(citations >= 20, `only ${citations} citations of docs/formats.md found`);
 });
+
+Deno.test("README's first commands for a newcomer are deno task demo and .ci/run, both run by CI", async () => {
+  const readme = await Deno.readTextFile(`${REPO_DIR}/${README}`);
+  const tryIt = readme.split(/^## /m).find((s) => s.startsWith("Try it"));
+  assert(tryIt, "README has no Try it section");
+  assert(readme.indexOf("## Try it") < readme.indexOf("## Install"), "Try it comes first");
+  const commands = [...tryIt.matchAll(/^(deno task \w+|\.ci\/run)\b/gm)].map((m) => m[1]);
+  assertEquals(commands, ["deno task demo", ".ci/run"]);
+  const tasks = JSON.parse(await Deno.readTextFile(`${REPO_DIR}/deno.json`)).tasks;
+  assert(tasks.demo?.startsWith("deno run --no-prompt --allow-"), tasks.demo);
+  const ci = await Deno.readTextFile(`${REPO_DIR}/.github/workflows/ci.yml`);
+  assert(/^ {6}- run: \.ci\/run$/m.test(ci), "CI runs .ci/run");
+  assert(/^ {6}- run: .*deno task demo$/m.test(ci), "CI runs deno task demo");
+  // The suite runs the demo too (tests/demo_test.ts), so every CI job exercises it.
+  assert((await Deno.stat(`${REPO_DIR}/tests/demo_test.ts`)).isFile);
+});

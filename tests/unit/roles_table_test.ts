@@ -31,10 +31,14 @@ Deno.test("parseSortBy accepts Python's choices and long spellings", () => {
   assertEquals(parseSortBy("role,name"), ["role", "name"]);
   assertEquals(parseSortBy("account_name,role_name"), ["name", "role"]);
   assertEquals(parseSortBy(" Role , Account_ID "), ["role", "id"]);
+  // One key, as the docs show `--sort-by account_id`.
+  assertEquals(parseSortBy("account_id"), ["id", "role"]);
+  assertEquals(parseSortBy("name"), ["name", "role"]);
+  assertEquals(parseSortBy("role_name"), ["role", "name"]);
 });
 
 Deno.test("parseSortBy rejects other combinations with a ConfigError", () => {
-  for (const bad of ["id", "id,name", "role,role", "name,role,id", "foo,bar"]) {
+  for (const bad of ["foo", "id,name", "role,role", "name,role,id", "foo,bar"]) {
     assertThrows(
       () => parseSortBy(bad),
       ConfigError,

@@ -89,8 +89,9 @@ Deno.test("statusJson() prints the documented shape with ISO-8601 UTC timestamps
         profiles: [],
       },
     ],
+    warnings: [],
   });
-  assertEquals(statusJson([]), '{"logins":[]}\n');
+  assertEquals(statusJson([], ["a sentence."]), '{"logins":[],"warnings":["a sentence."]}\n');
 });
 
 Deno.test("statusText() gives each login its state, expiry, refresh horizon, profiles and credentials", () => {
