@@ -32,7 +32,7 @@ export const SUPPORTED_FUNCTIONS: readonly string[] = [
 const OUTPUT = new URL("../src/config/endpoint_rules.json", import.meta.url);
 
 /** One service's decision diagram as the SDK builds it. */
-interface SdkBdd {
+export interface SdkBdd {
   nodes: Int32Array;
   root: number;
   conditions: unknown[];
@@ -72,7 +72,7 @@ async function serviceRules(): Promise<Record<string, unknown>> {
 }
 
 /** Throws when the rules call a function the evaluator lacks. */
-function checkFunctions(service: string, bdd: SdkBdd): void {
+export function checkFunctions(service: string, bdd: SdkBdd): void {
   // A condition is [fn, argv, assign?]; inside, a function call is { fn, argv }.
   const used = new Set(bdd.conditions.map((condition) => String((condition as unknown[])[0])));
   const walk = (node: unknown): void => {

@@ -4,7 +4,7 @@
  * botocore's for the same fault sequences, its error deserializer for the same responses, and
  * the request headers it sends. The SDK packages are test-only: they never load at run time.
  */
-import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./assert.ts";
 import { type ScriptedResponse, ScriptedServer } from "./fake/scripted.ts";
 import { endpointAt, testRuntime } from "./helpers.ts";
 import { pythonExecutable, pythonHas } from "./script_helpers.ts";
@@ -25,6 +25,39 @@ async function sdk() {
   ]);
   return { sso, oidc, sts, retry };
 }
+
+Deno.test("src/config/endpoint_rules.json is what scripts/gen_endpoint_rules.ts makes of the pinned SDK", async () => {
+  const { generate } = await import("../scripts/gen_endpoint_rules.ts");
+  const checkedIn = await Deno.readTextFile(
+    new URL("../src/config/endpoint_rules.json", import.meta.url),
+  );
+  assertEquals(await generate(), checkedIn);
+});
+
+Deno.test("the generator refuses rules that call a function the evaluator lacks", async () => {
+  const { checkFunctions } = await import("../scripts/gen_endpoint_rules.ts");
+  const bdd = (conditions: unknown[]) => ({
+    nodes: new Int32Array([-1, 1, -1]),
+    root: 1,
+    conditions,
+    results: [[-1]],
+  });
+  checkFunctions("ok", bdd([["isSet", [{ ref: "Region" }]]]));
+  assertThrows(
+    () => checkFunctions("s3", bdd([["aws.parseArn", [{ ref: "Bucket" }], "arn"]])),
+    Error,
+    "The s3 rules use aws.parseArn, which the evaluator lacks.",
+  );
+  assertThrows(
+    () =>
+      checkFunctions(
+        "x",
+        bdd([["booleanEquals", [{ fn: "uriEncode", argv: [{ ref: "Region" }] }, true]]]),
+      ),
+    Error,
+    "uriEncode",
+  );
+});
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
