@@ -76,7 +76,7 @@ const STS_REGIONAL: SettingName = {
   key: "sts_regional_endpoints",
 };
 
-/** Every setting this module reads, for docs and tests. */
+/** Every setting this module reads (docs/settings.md lists each; a test checks). */
 export const CLIENT_SETTING_NAMES: readonly SettingName[] = [
   FIPS,
   DUAL_STACK,
@@ -124,11 +124,6 @@ export function resolveClientSettings(
     stsRegionalEndpoints: choice(raw(STS_REGIONAL), ["regional", "legacy"] as const) ??
       { value: "regional", source: "default" },
   };
-}
-
-/** The settings when nothing is configured (tests, and calls made before a profile is known). */
-export function defaultClientSettings(): ClientSettings {
-  return resolveClientSettings(() => undefined);
 }
 
 /** A value as read, and how a message shows it: `AWS_X=value` or `key = value in profile p`. */

@@ -15,14 +15,7 @@ import { safeEcho, withoutUrlCredentials } from "../ui/safe_text.ts";
 import { type CaBundle, hostOf, type HttpRequest, NetworkFailure } from "./http_client.ts";
 import type { Runtime } from "../runtime.ts";
 import type { ResolvedEndpoint } from "../config/endpoints.ts";
-import {
-  type AttemptFailure,
-  failureKind,
-  isRetryable,
-  retryAfterMs,
-  retryDelayMs,
-  retryStateFor,
-} from "./retry_policy.ts";
+import { type AttemptFailure, failureKind, Retries, retryAfterMs } from "./retry_policy.ts";
 import { userAgent } from "./user_agent.ts";
 
 /** What a call takes from the runtime: the clock, the time limits and the HTTP transport. */
@@ -71,7 +64,12 @@ export async function callAwsJson(
   const started = performance.now();
   const shownEndpoint = withoutUrlCredentials(endpoint.url);
   const { mode, maxAttempts } = endpoint.client.retry;
-  const state = retryStateFor(rt, endpoint.url, mode.value, rt.now);
+  const retries = new Retries(rt, {
+    url: endpoint.url,
+    service: endpoint.service,
+    mode: mode.value,
+    maxAttempts: maxAttempts.value,
+  });
   const url = requestUrl(endpoint.url, request);
   const headers: Record<string, string> = {
     "user-agent": userAgent(endpoint.client),
@@ -80,15 +78,17 @@ export async function callAwsJson(
   };
   if (request.json) headers["content-type"] = "application/json";
   const body = request.json ? JSON.stringify(dropUndefined(request.json)) : undefined;
+  ctx.log?.log(
+    `${request.operation}: ${mode.value} retries (${mode.source}), at most ${maxAttempts.value} attempts (${maxAttempts.source})`,
+  );
   if (endpoint.caBundle) {
     ctx.log?.log(
       `${request.operation}: trusting ${endpoint.caBundle.path} (${endpoint.caBundle.source})`,
     );
   }
   let failure: AttemptError | undefined;
-  let lastCost: number | undefined;
   for (let attempt = 1;; attempt++) {
-    const wait = state.limiter?.acquireDelayMs() ?? 0;
+    const wait = retries.sendDelayMs();
     if (wait > 0) {
       if (rt.now() + wait >= ctx.deadline) break;
       await rt.sleep(wait);
@@ -103,8 +103,7 @@ export async function callAwsJson(
       remaining,
     );
     if (!(outcome instanceof AttemptError)) {
-      state.limiter?.update(false);
-      state.quota.release(lastCost);
+      retries.succeeded();
       ctx.log?.log(
         `${request.operation} -> HTTP ${outcome.status} after ${attempt} attempt(s) in ${
           (performance.now() - started).toFixed(0)
@@ -118,23 +117,8 @@ export async function callAwsJson(
         (performance.now() - started).toFixed(0)
       }ms: ${failure.errorCode}: ${failure.message}`,
     );
-    state.limiter?.update(failureKind(failure.failure) === "throttling");
-    if (
-      failure.final || attempt >= maxAttempts.value ||
-      !isRetryable(mode.value, failure.failure, endpoint.service)
-    ) {
-      break;
-    }
-    if (mode.value !== "legacy") {
-      const cost = state.quota.acquire(failure.failure);
-      if (cost === undefined) {
-        ctx.log?.log(`${request.operation}: the retry quota of ${shownEndpoint} is used up`);
-        break;
-      }
-      lastCost = cost;
-    }
-    const delay = retryDelayMs(mode.value, failure.failure, attempt, rt.limits, Math.random());
-    if (rt.now() + delay >= ctx.deadline) break;
+    const delay = failure.final ? undefined : retries.failed(failure.failure, attempt);
+    if (delay === undefined || rt.now() + delay >= ctx.deadline) break;
     await rt.sleep(delay);
   }
   throw failure ?? timeoutError(request.operation, shownEndpoint, true);

@@ -263,26 +263,78 @@ function precise(n: number): number {
 }
 
 /** The quota and rate limiter of one endpoint, kept per runtime (the SDKs keep them per client). */
-export interface EndpointRetryState {
+interface EndpointRetryState {
   quota: RetryQuota;
   limiter?: AdaptiveRateLimiter;
 }
 
 const states = new WeakMap<object, Map<string, EndpointRetryState>>();
 
-/** The retry state of `endpoint` in `owner` (the runtime), made on first use. */
-export function retryStateFor(
-  owner: object,
-  endpoint: string,
-  mode: RetryMode,
-  now: () => number,
-): EndpointRetryState {
-  let byEndpoint = states.get(owner);
-  if (!byEndpoint) states.set(owner, byEndpoint = new Map());
-  let state = byEndpoint.get(endpoint);
-  if (!state) byEndpoint.set(endpoint, state = { quota: new RetryQuota() });
-  if (mode === "adaptive") state.limiter ??= new AdaptiveRateLimiter(now);
-  return state;
+/** What a {@link Retries} takes from the runtime: its clock and backoff limits. */
+export interface RetryRuntime {
+  now(): number;
+  readonly limits: Pick<
+    Limits,
+    "retryBaseMs" | "throttlingRetryBaseMs" | "legacyRetryBaseMs" | "maxRetryDelayMs"
+  >;
+}
+
+/**
+ * The retry decisions of one call in one mode: when the next attempt may be sent, and whether and
+ * after how long a failed attempt is tried again. The quota and the rate limiter are shared by
+ * every call to the same endpoint in the same runtime.
+ */
+export class Retries {
+  readonly #mode: RetryMode;
+  readonly #maxAttempts: number;
+  readonly #service: string;
+  readonly #rt: RetryRuntime;
+  readonly #state: EndpointRetryState;
+  #lastCost: number | undefined;
+
+  constructor(
+    rt: RetryRuntime,
+    endpoint: { url: string; service: string; mode: RetryMode; maxAttempts: number },
+  ) {
+    this.#rt = rt;
+    this.#mode = endpoint.mode;
+    this.#maxAttempts = endpoint.maxAttempts;
+    this.#service = endpoint.service;
+    let byEndpoint = states.get(rt);
+    if (!byEndpoint) states.set(rt, byEndpoint = new Map());
+    let state = byEndpoint.get(endpoint.url);
+    if (!state) byEndpoint.set(endpoint.url, state = { quota: new RetryQuota() });
+    if (this.#mode === "adaptive") state.limiter ??= new AdaptiveRateLimiter(() => rt.now());
+    this.#state = state;
+  }
+
+  /** How long to wait before the next attempt may be sent (the adaptive mode's rate limiter). */
+  sendDelayMs(): number {
+    return this.#state.limiter?.acquireDelayMs() ?? 0;
+  }
+
+  /** Records a successful attempt. */
+  succeeded(): void {
+    this.#state.limiter?.update(false);
+    this.#state.quota.release(this.#lastCost);
+  }
+
+  /**
+   * Records failed attempt number `attempt`; the wait before the next one, or undefined when
+   * there is none (a final failure, the last attempt, or the retry quota used up).
+   */
+  failed(failure: AttemptFailure, attempt: number, random = Math.random()): number | undefined {
+    this.#state.limiter?.update(failureKind(failure) === "throttling");
+    if (attempt >= this.#maxAttempts || !isRetryable(this.#mode, failure, this.#service)) {
+      return undefined;
+    }
+    if (this.#mode !== "legacy") {
+      const cost = this.#state.quota.acquire(failure);
+      if (cost === undefined) return undefined;
+      this.#lastCost = cost;
+    }
+    return retryDelayMs(this.#mode, failure, attempt, this.#rt.limits, random);
+  }
 }
 
 /**

@@ -36,6 +36,7 @@ import "../unit/profile_naming_test.ts";
 import "../unit/readme_test.ts";
 import "../unit/release_workflow_test.ts";
 import "../unit/registration_cache_test.ts";
+import "../unit/retry_policy_test.ts";
 import "../unit/roles_table_test.ts";
 import "../unit/run_as_permissions_test.ts";
 import "../unit/settings_test.ts";

@@ -251,3 +251,19 @@ Deno.test("README's first commands for a newcomer are deno task demo and .ci/run
   // The suite runs the demo too (tests/demo_test.ts), so every CI job exercises it.
   assert((await Deno.stat(`${REPO_DIR}/tests/demo_test.ts`)).isFile);
 });
+
+Deno.test("docs/settings.md names every AWS setting the client reads, variable and profile key", async () => {
+  const { CLIENT_SETTING_NAMES } = await import("../../src/config/client_settings.ts");
+  const page = await Deno.readTextFile(`${REPO_DIR}/docs/settings.md`);
+  for (const { env, key } of CLIENT_SETTING_NAMES) {
+    assert(page.includes(`\`${env}\``), `docs/settings.md lacks ${env}`);
+    assert(page.includes(`\`${key}\``), `docs/settings.md lacks ${key}`);
+  }
+  for (
+    const name of ["AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CA_BUNDLE"]
+  ) {
+    assert(page.includes(name), `docs/settings.md lacks ${name}`);
+  }
+  const readme = await Deno.readTextFile(`${REPO_DIR}/${README}`);
+  assert(readme.includes("(docs/settings.md)"), "README links docs/settings.md");
+});
