@@ -18,6 +18,8 @@ export interface Limits {
   rolesTokenMs: number;
   /** One page of a ListAccounts / ListAccountRoles listing. */
   listingPageMs: number;
+  /** A whole listing of accounts and roles (`roles`, `check`, `configure`'s pickers). */
+  listingMs: number;
   /** Getting a token for `configure`'s pickers. */
   configureTokenMs: number;
   /** Getting (or refreshing) the token that `check` tests. */
@@ -64,6 +66,7 @@ export const LIMITS: Readonly<Limits> = {
   requestTimeoutMs: 10_000,
   rolesTokenMs: 28_000,
   listingPageMs: 30_000,
+  listingMs: 15 * 60 * 1000,
   configureTokenMs: 60_000,
   checkTokenMs: 28_000,
   logoutMs: 5_000,

@@ -410,6 +410,7 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
       region: "us-east-1",
       endpoint: fake.url,
       accessToken: "tok",
+      deadline: Date.now() + 60_000,
     });
     assertEquals(rows.length, 36);
   } finally {

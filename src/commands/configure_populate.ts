@@ -298,7 +298,8 @@ async function populate(
 
   const message = loginRequiredMessage(instance, options.profile);
   // One limiter (rate and deadline) for the whole run, a second listing after a login included.
-  const limiter = createPatientLimiter(rt, rt.now() + rt.limits.populateListingMs, log);
+  const listingDeadline = rt.now() + rt.limits.populateListingMs;
+  const limiter = createPatientLimiter(rt, listingDeadline, log);
   const listWith = async (accessToken: string) => {
     const progress = progressLine(rt);
     try {
@@ -308,6 +309,7 @@ async function populate(
         endpoint: endpoint.url,
         caBundle: endpoint.caBundle,
         accessToken,
+        deadline: listingDeadline,
         log,
         limiter,
         unauthorized: () => new TokenRejected(message),

@@ -137,6 +137,7 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
     accessToken: token.accessToken,
+    deadline: rt.now() + rt.limits.listingMs,
     log,
     unauthorized: () =>
       new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),

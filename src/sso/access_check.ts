@@ -139,6 +139,7 @@ export async function checkAccess(
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
     accessToken: token.accessToken,
+    deadline: rt.now() + rt.limits.listingMs,
     log,
     unauthorized: rejected,
   };

@@ -74,6 +74,7 @@ export async function chooseAccountAndRole(
     endpoint: endpoint.url,
     caBundle: endpoint.caBundle,
     accessToken,
+    deadline: ctx.rt.now() + ctx.rt.limits.listingMs,
     log: ctx.log,
     limiter,
   });
