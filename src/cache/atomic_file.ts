@@ -191,19 +191,6 @@ export async function probeWritable(path: string, bytes: number): Promise<Error 
   }
 }
 
-/** Why a file could not be written, as a few words: "permission denied", "the disk is full"… */
-export function writeFailureReason(error: unknown): string {
-  const code = (error as { code?: string })?.code;
-  if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
-  if (code === "EROFS") return "read-only file system";
-  if (error instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EPERM") {
-    return "permission denied";
-  }
-  if (error instanceof Deno.errors.NotCapable) return "not allowed by Deno's permissions";
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0].replace(/\s*\(os error \d+\)/, "").replace(/[.\s]+$/, "");
-}
-
 /**
  * Reads a JSON object from `path`; a missing, unreadable or corrupt file counts as absent, and
  * so does anything but a regular file of at most MAX_CACHE_FILE_BYTES (1 MiB).

@@ -11,7 +11,7 @@ import { DebugLog, redact } from "../debug_log.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
-import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
+import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
   CONFIGURE_SSO_REGION_VARS,
@@ -381,7 +381,7 @@ async function populate(
   };
 
   if (options.dryRun) {
-    const text = await readConfigText(paths.configFile);
+    const { text } = await readConfigFile(paths.configFile);
     const plan = planFor(text);
     const next = parseConfigText(editConfigBatch(text ?? "", plan.edits), paths.configFile);
     const out: string[] = [];
@@ -423,15 +423,6 @@ async function populate(
 /** `[header]` then `key = value` lines and a blank line, as the dry run prints a section. */
 function section(header: string, values: Map<string, string>): string {
   return `[${header}]\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
-}
-
-async function readConfigText(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new ConfigError(`Cannot read the AWS config file ${shownPath(path)}.`);
-  }
 }
 
 /**

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { fileFailureReason } from "../cache/file_failure.ts";
 import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { credentialProcessCommand, isAbsoluteCommand } from "./credential_process_command.ts";
 import type { Env } from "./paths.ts";
@@ -89,7 +90,7 @@ async function commandFindings(name: string, line: string, os: string): Promise<
     }
     return [{
       level: "info",
-      text: `${where}, ${shown}, could not be examined (${(error as Error).name}).`,
+      text: `${where}, ${shown}, could not be examined (${fileFailureReason(error)}).`,
     }];
   }
   if (!info.isFile) {

@@ -1,4 +1,5 @@
-import { probeWritable, recoverFromTempFiles, writeFailureReason } from "../cache/atomic_file.ts";
+import { probeWritable, recoverFromTempFiles } from "../cache/atomic_file.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, FileSystemError, LoginRequiredError } from "../errors.ts";
@@ -225,7 +226,7 @@ async function refresh(
     ctx.log.log(`could not write refreshed token: ${(error as Error).message}`);
     ctx.warn?.(
       `Could not store the refreshed SSO token in ${path} (${
-        writeFailureReason(error)
+        fileFailureReason(error)
       }); the next run may need a new login.`,
     );
   }
@@ -324,7 +325,7 @@ function cannotStoreRefresh(
   error: Error,
   ctx: TokenContext,
 ): SsoToken {
-  const reason = writeFailureReason(error);
+  const reason = fileFailureReason(error);
   const dir = dirName(path);
   ctx.log.log(`token cache not writable (${error.message}); not refreshing`);
   if (isUsable(token, ctx)) {
