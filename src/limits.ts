@@ -41,6 +41,14 @@ export interface Limits {
   endpointRefreshAheadMs: number;
   /** `console`: the getSigninToken call of the federation endpoint. */
   consoleSigninMs: number;
+  /**
+   * How long a run waits for another process fetching the same role's credentials (the
+   * credential lock) before fetching its own: a holder that is stopped must not hold every other
+   * run up to its deadline.
+   */
+  credentialLockWaitMs: number;
+  /** How long `logout` waits for a refresh or fetch in flight (the token and credential locks). */
+  logoutLockWaitMs: number;
   /** How long an auto-login waits for another process's login (the token lock). */
   loginLockWaitMs: number;
   /** Backoff base of a retried AWS call: errors, throttling, and the cap of any one delay. */
@@ -76,6 +84,11 @@ export const LIMITS: Readonly<Limits> = {
   slowDownStepMs: 5_000,
   endpointRefreshAheadMs: 20 * 60 * 1000,
   consoleSigninMs: 15_000,
+  // A fetch takes one call (a refresh first at most: refreshBudgetMs); 64 processes at once
+  // on two cores still get theirs from the one that holds the lock well within it.
+  credentialLockWaitMs: 10_000,
+  // A refresh while the token can stand in holds the token lock about refreshBudgetMs.
+  logoutLockWaitMs: 10_000,
   // The longest a login can take (the browser wait) plus a margin.
   loginLockWaitMs: 10 * 60 * 1000 + 30_000,
   // The AWS SDKs' standard retry mode.

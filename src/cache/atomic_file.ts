@@ -94,6 +94,22 @@ async function tempFiles(dir: string, target?: string): Promise<TempFile[]> {
   return found;
 }
 
+/** The temp files of ours beside `path` (whatever their age), left by writers killed mid-write. */
+export async function tempFilesOf(path: string): Promise<string[]> {
+  try {
+    return (await tempFiles(dirName(path), path)).map((t) => t.path).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The file a temp file of ours stands for (`<path>.<8 hex>.tmp` → `<path>`), else `path`. */
+export function tempTarget(path: string): string {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const match = TEMP_NAME.exec(path.slice(slash + 1));
+  return match ? path.slice(0, slash + 1) + match[1] : path;
+}
+
 /**
  * Removes the temp files of ours in `dir` older than {@link STALE_TEMP_MS} (left by killed
  * writers; they may hold secrets), except that one holding a complete JSON object with a later

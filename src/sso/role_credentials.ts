@@ -19,7 +19,9 @@ import { type DebugLog, redact } from "../debug_log.ts";
 import { resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
-import type { AwsPaths } from "../config/paths.ts";
+import { type AwsPaths, dirName } from "../config/paths.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
+import { shownPath } from "../ui/safe_text.ts";
 import type { Runtime } from "../runtime.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
@@ -94,7 +96,7 @@ export async function roleCredentials(
   }
   return await withFileLock(
     lockPathFor(credPath),
-    Math.max(0, deadline - rt.now() - 3000),
+    Math.min(rt.limits.credentialLockWaitMs, Math.max(0, deadline - rt.now() - 3000)),
     async (locked) => {
       log.log(locked ? "credential lock acquired" : "credential lock not acquired; going on");
       const cached = locked ? await readCachedCredentials(credPath) : undefined;
@@ -112,6 +114,12 @@ export async function roleCredentials(
         log.log(`credentials cached: ${credPath}`);
       } catch (error) {
         log.log(`could not write the credential cache: ${(error as Error).message}`);
+        // Nothing to share (and no lock to share it under): say so, once per run.
+        run.warn(
+          `Cannot store role credentials in ${shownPath(dirName(credPath))} (${
+            fileFailureReason(error)
+          }); other runs cannot reuse them, so each fetches its own.`,
+        );
       }
       return creds;
     },
