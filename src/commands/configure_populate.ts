@@ -9,7 +9,11 @@
 import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../debug_log.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
-import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
+import {
+  EXISTING_CONFIG_ACTIONS,
+  type ExistingConfigAction,
+  sectionHeader,
+} from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
 import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
 import {
@@ -386,9 +390,13 @@ async function populate(
     const next = parseConfigText(editConfigBatch(text ?? "", plan.edits), paths.configFile);
     const out: string[] = [];
     if (newSession && plan.edits.some((e) => e.target.kind === "sso-session")) {
-      out.push(section(`sso-session ${newSession.name}`, getSsoSession(next, newSession.name)!));
+      const target = { kind: "sso-session", name: newSession.name } as const;
+      out.push(section(sectionHeader(target), getSsoSession(next, newSession.name)!));
     }
-    for (const p of profiles) out.push(section(`profile ${p.name}`, getProfile(next, p.name)!));
+    for (const p of profiles) {
+      const header = sectionHeader({ kind: "profile", name: p.name });
+      out.push(section(header, getProfile(next, p.name)!));
+    }
     await rt.stdout.write(out.join(""));
     await rt.stderr.write(
       `Dry run: would add ${plan.added.length}, update ${plan.updated.length}, leave ${plan.unchanged.length} unchanged and remove ${plan.removed.length} profile(s) in ${
@@ -420,9 +428,9 @@ async function populate(
   }
 }
 
-/** `[header]` then `key = value` lines and a blank line, as the dry run prints a section. */
+/** The `[header]` line, `key = value` lines and a blank line, as the dry run prints a section. */
 function section(header: string, values: Map<string, string>): string {
-  return `[${header}]\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
+  return `${header}\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
 }
 
 /**
@@ -633,7 +641,7 @@ function checkNames(named: readonly NamedRole[]): void {
     throw new ConfigError(
       `${bad.length} profile name(s) cannot be used, nothing was written: ${shown.join("; ")}${
         bad.length > 3 ? "; …" : ""
-      }; adjust --components, the trims or use --safe-account-names.`,
+      }; adjust --components or the trims, or drop --raw-account-names.`,
     );
   }
   const clashes: string[] = [];

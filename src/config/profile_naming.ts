@@ -214,15 +214,18 @@ export function profileName(input: NameInput, naming: ProfileNaming): string | u
 
 /**
  * Why `name` cannot be a profile section name written by this tool, or undefined when it can:
- * it must be non-empty, not `default`, and free of whitespace, quotes, brackets, `=`, `#` and `;`
- * (botocore would read such a header differently, or not at all).
+ * it must be non-empty, not `default`, and free of brackets and control characters (a line
+ * break). Whitespace, quotes, `=`, `#` and `;` are fine: the header quotes such a name so that
+ * botocore reads it back (`aws_config_file.ts`, `headerName`).
  */
 export function profileNameProblem(name: string): string | undefined {
   if (name === "") return "it is empty";
   if (name === "default") return "it would replace the [default] profile";
-  if (/[\s[\]'"#;=]/.test(name)) {
-    return "it contains whitespace, a quote, a bracket, =, # or ;";
+  // deno-lint-ignore no-control-regex -- a control character is what is refused
+  if (/[[\]\u0000-\u001f\u007f]/.test(name)) {
+    return "it contains a bracket or a control character";
   }
+  if (name.trim() !== name) return "it starts or ends with whitespace";
   return undefined;
 }
 
