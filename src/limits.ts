@@ -41,6 +41,8 @@ export interface Limits {
   endpointRefreshAheadMs: number;
   /** `console`: the getSigninToken call of the federation endpoint. */
   consoleSigninMs: number;
+  /** `console launch`: how long the one-time loopback redirect waits for the browser. */
+  consoleOpenMs: number;
   /**
    * How long a run waits for another process fetching the same role's credentials (the
    * credential lock) before fetching its own: a holder that is stopped must not hold every other
@@ -84,6 +86,7 @@ export const LIMITS: Readonly<Limits> = {
   slowDownStepMs: 5_000,
   endpointRefreshAheadMs: 20 * 60 * 1000,
   consoleSigninMs: 15_000,
+  consoleOpenMs: 60_000,
   // A fetch takes one call (a refresh first at most: refreshBudgetMs); 64 processes at once
   // on two cores still get theirs from the one that holds the lock well within it.
   credentialLockWaitMs: 10_000,

@@ -94,12 +94,17 @@ Deno.test("credential-process reports an SSO OIDC outage with exit 4 when an exp
     [
       "5xx",
       (f) => f.failAlways("CreateToken", { errorType: "InternalServerException" }),
-      "failed (InternalServerException)",
+      "failed with InternalServerException",
+    ],
+    [
+      "bare 500",
+      (f) => f.failAlways("CreateToken", { errorType: "", status: 500 }),
+      "answered with HTTP status 500",
     ],
     [
       "429",
       (f) => f.failAlways("CreateToken", { errorType: "TooManyRequestsException" }),
-      "failed (TooManyRequestsException)",
+      "failed with TooManyRequestsException",
     ],
     ["reset", (f) => f.closeConnectionNext("CreateToken", 20), "could not be reached"],
   ];

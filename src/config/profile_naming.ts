@@ -212,6 +212,9 @@ export function profileName(input: NameInput, naming: ProfileNaming): string | u
   return name === SKIP_NAME ? undefined : name;
 }
 
+/** The longest profile or sso-session name this tool writes (real ones are under 100). */
+export const MAX_SECTION_NAME_CHARS = 256;
+
 /**
  * Why `name` cannot be a profile section name written by this tool, or undefined when it can:
  * it must be non-empty, not `default`, and free of brackets and control characters (a line
@@ -220,6 +223,9 @@ export function profileName(input: NameInput, naming: ProfileNaming): string | u
  */
 export function profileNameProblem(name: string): string | undefined {
   if (name === "") return "it is empty";
+  if (name.length > MAX_SECTION_NAME_CHARS) {
+    return `it is longer than ${MAX_SECTION_NAME_CHARS} characters`;
+  }
   if (name === "default") return "it would replace the [default] profile";
   // deno-lint-ignore no-control-regex -- a control character is what is refused
   if (/[[\]\u0000-\u001f\u007f]/.test(name)) {

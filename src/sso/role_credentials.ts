@@ -21,7 +21,7 @@ import { AwsApiError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import { type AwsPaths, dirName } from "../config/paths.ts";
 import { fileFailureReason } from "../cache/file_failure.ts";
-import { shownPath } from "../ui/safe_text.ts";
+import { shownMessage, shownPath } from "../ui/safe_text.ts";
 import type { Runtime } from "../runtime.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
@@ -63,7 +63,7 @@ export function warnOnce(
   return {
     warn(sentence) {
       log.log(`warning: ${sentence}`);
-      if (!said.has(sentence)) writes.push(rt.stderr.write(sentence + "\n"));
+      if (!said.has(sentence)) writes.push(rt.stderr.write(shownMessage(sentence) + "\n"));
       said.add(sentence);
     },
     settled: async () => {

@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime.ts";
 import { redact } from "../debug_log.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
-import type { SsoInstance } from "../config/settings.ts";
+import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
 import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import {
@@ -271,12 +271,17 @@ function isOutage(error: AwsApiError): boolean {
 
 /** The sentence of an SSO OIDC outage during a refresh (exit 4: trying later may work). */
 function outageMessage(endpoint: string, error: AwsApiError): string {
+  const status = /^HTTP(\d+)$/.exec(error.errorCode)?.[1];
   const what = error.errorCode === "Timeout"
     ? "did not answer in time"
     : error.errorCode === "NetworkError"
     ? "could not be reached"
-    : `failed (${error.errorCode || "unknown error"})`;
-  return `Could not refresh the SSO token: the SSO OIDC service at ${endpoint} ${what}; try again later.`;
+    : status !== undefined
+    ? `answered with HTTP status ${status}`
+    : `failed with ${safeEcho(error.errorCode || "an unknown error")}`;
+  return `Could not refresh the SSO token: the SSO OIDC service at ${
+    shownUrl(endpoint)
+  } ${what}; try again later.`;
 }
 
 /** The token when it can be used now; else (marking a rejected token expired) LoginRequiredError. */
