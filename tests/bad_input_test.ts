@@ -532,3 +532,14 @@ Deno.test("configure profile refuses a 120 KB profile name in one short sentence
   assertOneCleanLine(result.stderr);
   assertMatch(result.stderr, /is longer than 256 characters\.\n$/);
 });
+
+Deno.test("login with a backtracking pattern such as (a+)+$ answers at once", async () => {
+  await using home = await TempHome.create();
+  const url = `https://${"a".repeat(40)}.awsapps.com/start`;
+  await home.writeConfig(`[profile a]\nsso_start_url = ${url}\nsso_region = us-east-1\n`);
+  const started = performance.now();
+  const result = await runCli(["login", "(a+)+$"], { home });
+  assert(performance.now() - started < 10_000, "the pattern backtracked");
+  assertEquals(result.code, 1, result.stderr);
+  assertEquals(result.stderr, "No configured SSO start URL matches (a+)+$.\n");
+});

@@ -26,6 +26,7 @@ import {
   sortRows,
 } from "../ui/roles_table.ts";
 import { loadConfigFile } from "../config/settings.ts";
+import type { UserPattern } from "../ui/user_pattern.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
 import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
 import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
@@ -36,7 +37,7 @@ export { createRolesLimiter, isThrottling } from "../sso/account_listing.ts";
 /** Filters applied while listing (accounts are filtered before their roles are listed). */
 export interface RoleFilters {
   accounts?: AccountFilter;
-  roles?: RegExp[];
+  roles?: UserPattern[];
 }
 
 /** Rows of one account that pass the role filter. */

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
+import { type UserPattern, userPattern } from "./user_pattern.ts";
 
 /** One role the user can assume. */
 export interface RoleRow {
@@ -106,21 +107,15 @@ export function sortRows(rows: readonly RoleRow[], keys: readonly FieldKey[]): R
   });
 }
 
-/** Compiles a user regular expression or throws a ConfigError naming the flag. */
-export function compilePattern(pattern: string, flag: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    throw new ConfigError(
-      `The ${flag} value ${safeEcho(pattern)} is not a valid regular expression.`,
-    );
-  }
+/** Compiles a user regular expression (linear-time matching) or throws a ConfigError naming the flag. */
+export function compilePattern(pattern: string, flag: string): UserPattern {
+  return userPattern(pattern, flag);
 }
 
 /** Which accounts `-a/--account-id` selects. */
 export interface AccountFilter {
   values: string[];
-  patterns: RegExp[];
+  patterns: UserPattern[];
 }
 
 /** Builds the account filter; an empty list selects every account. */
@@ -143,7 +138,7 @@ export function accountMatches(filter: AccountFilter, accountId: string, account
 }
 
 /** `-r/--role-name`: the role matches when any pattern is found in its name (none → all). */
-export function roleMatches(patterns: readonly RegExp[], roleName: string): boolean {
+export function roleMatches(patterns: readonly UserPattern[], roleName: string): boolean {
   return patterns.length === 0 || patterns.some((p) => p.test(roleName));
 }
 
