@@ -165,9 +165,25 @@ async function filesIn(dir: string): Promise<string[]> {
   return paths.sort();
 }
 
-/** The cache files of a directory, a killed writer's temp file counted as its target's. */
+/**
+ * The cache files of a directory, a killed writer's temp file counted as its target's, and a
+ * held lock (`<key>.lock`) as its `<key>.json` (a first fetch in flight may be about to write it).
+ */
 async function cacheFilesIn(dir: string): Promise<string[]> {
-  return [...new Set((await filesIn(dir)).map(tempTarget))];
+  const files = (await filesIn(dir)).map((path) =>
+    path.endsWith(".lock") ? `${path.slice(0, -".lock".length)}.json` : tempTarget(path)
+  );
+  return [...new Set(files)];
+}
+
+/** True while a lock file of `target` exists: a refresh or fetch holds it (POSIX removes it after). */
+async function lockHeld(target: string): Promise<boolean> {
+  try {
+    await Deno.lstat(lockPathFor(target));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function remove(path: string): Promise<boolean> {
@@ -293,7 +309,10 @@ export async function logout(
   }));
 
   const credentialFiles = (await Promise.all(credentialCandidates.map(async (path) => {
-    if (!holds(await versionsOf(path), isSsoCredentialJson)) return undefined;
+    // A fetch in flight holds the lock before the file exists: wait for it too.
+    if (!holds(await versionsOf(path), isSsoCredentialJson) && !await lockHeld(path)) {
+      return undefined;
+    }
     return await underLock(path, rt, async () => {
       const deleted = await removeVersions(await versionsOf(path), isSsoCredentialJson, log);
       if (deleted) log.log(`deleted cached role credentials ${path}`);
