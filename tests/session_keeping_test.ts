@@ -461,3 +461,25 @@ Deno.test("a refresh killed just after the service rotated the token is recovere
   );
   assertEquals(refreshes.length, 0);
 });
+
+Deno.test("a read-only role credential cache: credentials are fetched and that is said once", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  await sessionToken(home, fake, 8 * HOUR);
+  await Deno.mkdir(home.cliCacheDir, { recursive: true });
+  const restore = await makeReadOnly(home.cliCacheDir);
+  if (restore === undefined) return; // root without chattr: nothing is read-only here
+  try {
+    const process = inProcess(home, fake, {});
+    const creds = await process.run();
+    assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+    assertEquals(process.warnings.length, 1);
+    assertMatch(
+      process.warnings[0],
+      /^Cannot store role credentials in \S+cli\/cache \(.+\); other runs cannot reuse them, so each fetches its own\.$/,
+    );
+  } finally {
+    await restore();
+  }
+});
