@@ -1,4 +1,4 @@
-import { escapeControl, safeEcho } from "./ui/safe_text.ts";
+import { safeEcho, shownMessage } from "./ui/safe_text.ts";
 
 /**
  * The exit codes of every command, one named table each; `docs/<command>.md` lists each table.
@@ -268,10 +268,10 @@ export class CheckRoleNotInAccountError extends CliError {
 
 /** Turns anything thrown into the one-sentence message and exit code the CLI reports. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
-  // Echoed values are already cut by safeEcho; escaping the whole sentence again guarantees
-  // that no control character (newline, ANSI escape, NUL) reaches stderr from any path.
+  // Echoed values are already cut by safeEcho; the whole sentence goes through shownMessage
+  // again, so that no control character, URL password or huge value reaches stderr from any path.
   if (error instanceof CliError) {
-    return { message: escapeControl(error.message), exitCode: error.exitCode };
+    return { message: shownMessage(error.message), exitCode: error.exitCode };
   }
   if (error instanceof Deno.errors.NotCapable) {
     return {
@@ -280,7 +280,10 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
     };
   }
   const text = error instanceof Error ? firstLine(error.message) : String(error);
-  return { message: `Unexpected error: ${safeEcho(text)}`, exitCode: ExitCode.other };
+  return {
+    message: shownMessage(`Unexpected error: ${safeEcho(text)}`),
+    exitCode: ExitCode.other,
+  };
 }
 
 function firstLine(text: string): string {

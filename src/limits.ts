@@ -18,6 +18,8 @@ export interface Limits {
   rolesTokenMs: number;
   /** One page of a ListAccounts / ListAccountRoles listing. */
   listingPageMs: number;
+  /** A whole listing of accounts and roles (`roles`, `check`, `configure`'s pickers). */
+  listingMs: number;
   /** Getting a token for `configure`'s pickers. */
   configureTokenMs: number;
   /** Getting (or refreshing) the token that `check` tests. */
@@ -39,6 +41,16 @@ export interface Limits {
   endpointRefreshAheadMs: number;
   /** `console`: the getSigninToken call of the federation endpoint. */
   consoleSigninMs: number;
+  /** `console launch`: how long the one-time loopback redirect waits for the browser. */
+  consoleOpenMs: number;
+  /**
+   * How long a run waits for another process fetching the same role's credentials (the
+   * credential lock) before fetching its own: a holder that is stopped must not hold every other
+   * run up to its deadline.
+   */
+  credentialLockWaitMs: number;
+  /** How long `logout` waits for a refresh or fetch in flight (the token and credential locks). */
+  logoutLockWaitMs: number;
   /** How long an auto-login waits for another process's login (the token lock). */
   loginLockWaitMs: number;
   /**
@@ -71,6 +83,7 @@ export const LIMITS: Readonly<Limits> = {
   requestTimeoutMs: 10_000,
   rolesTokenMs: 28_000,
   listingPageMs: 30_000,
+  listingMs: 15 * 60 * 1000,
   configureTokenMs: 60_000,
   checkTokenMs: 28_000,
   logoutMs: 5_000,
@@ -80,6 +93,12 @@ export const LIMITS: Readonly<Limits> = {
   slowDownStepMs: 5_000,
   endpointRefreshAheadMs: 20 * 60 * 1000,
   consoleSigninMs: 15_000,
+  consoleOpenMs: 60_000,
+  // A fetch takes one call (a refresh first at most: refreshBudgetMs); 64 processes at once
+  // on two cores still get theirs from the one that holds the lock well within it.
+  credentialLockWaitMs: 10_000,
+  // A refresh while the token can stand in holds the token lock about refreshBudgetMs.
+  logoutLockWaitMs: 10_000,
   // The longest a login can take (the browser wait) plus a margin.
   loginLockWaitMs: 10 * 60 * 1000 + 30_000,
   // The AWS SDKs' retry modes: standard (the 2026 values of the JS SDK v3 and botocore), and

@@ -5,9 +5,10 @@ import {
   readJsonObject,
   recoverFromTempFiles,
   STALE_TEMP_MS,
-  writeFailureReason,
   writeFileAtomic,
 } from "../src/cache/atomic_file.ts";
+import { RefusedFileError } from "../src/cache/bounded_read.ts";
+import { fileFailureReason } from "../src/cache/file_failure.ts";
 import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
@@ -276,13 +277,23 @@ Deno.test("probeWritable() writes and removes a probe, and names why a directory
     const error = await probeWritable(`${dir}/file/token.json`, 4096);
     assert(error instanceof Error);
     assertEquals(names(dir), ["file"]);
-    assertEquals(writeFailureReason(new Deno.errors.PermissionDenied("x")), "permission denied");
+    assertEquals(fileFailureReason(new Deno.errors.PermissionDenied("x")), "permission denied");
     assertEquals(
-      writeFailureReason(Object.assign(new Error("No space left on device (os error 28)"), {
+      fileFailureReason(Object.assign(new Error("No space left on device (os error 28)"), {
         code: "ENOSPC",
       })),
       "the disk is full",
     );
-    assertEquals(writeFailureReason(new Error("Something odd (os error 5)")), "Something odd");
+    assertEquals(fileFailureReason(new Error("Something odd (os error 5)")), "Something odd");
+    // Never an error class name ("Error", "RefusedFileError") in place of a reason.
+    assertEquals(
+      fileFailureReason(new RefusedFileError("it is larger than 4 MiB")),
+      "it is larger than 4 MiB",
+    );
+    assertEquals(fileFailureReason(new Error("")), "an unknown error");
+    assertEquals(
+      fileFailureReason(new Deno.errors.NotCapable("Requires read access")),
+      "not allowed by Deno's permissions",
+    );
   });
 });

@@ -482,3 +482,64 @@ Deno.test("login refuses a start URL with a password without echoing it", async 
   assertMatch(r.stderr, /contains a user name or password/);
   assertNotMatch(r.stderr, /s3cr3t|alice/);
 });
+
+Deno.test("the password of an endpoint URL never reaches a message, and a 120 KB URL is not echoed whole", async () => {
+  await using home = await TempHome.create();
+  await home.writeConfig(LEGACY_PROFILE);
+  await home.writeToken({}, cliToken("at", 8 * 3_600_000));
+  for (
+    const url of ["http://user:s3cr3t@127.0.0.1:1", `http://127.0.0.1:1/${"a".repeat(120_000)}`]
+  ) {
+    const result = await runCli(["credential-process", "--profile", "legacy"], {
+      home,
+      env: { AWS_ENDPOINT_URL_SSO: url },
+      limits: { credentialProcessMs: 300, retryBaseMs: 1 },
+    });
+    assertEquals(result.code, 4, result.stderr);
+    assertOneCleanLine(result.stderr, 1000);
+    assert(!result.stderr.includes("s3cr3t"), result.stderr);
+  }
+});
+
+Deno.test("describeFailure() removes URL user info and cuts any huge word of any sentence", () => {
+  const { message } = describeFailure(
+    new ConfigError(
+      `GetRoleCredentials could not reach https://me:pw@x.example/${"p".repeat(10_000)} (refused).`,
+    ),
+  );
+  assert(!message.includes(":pw@"), message);
+  assert(message.length < 400, `${message.length}`);
+  assertStringIncludes(message, "<credentials removed>@x.example/ppp");
+  assertStringIncludes(message, "… (refused).");
+});
+
+Deno.test("configure profile refuses a 120 KB profile name in one short sentence, exit 2", async () => {
+  await using home = await TempHome.create();
+  const result = await runCli([
+    "configure",
+    "profile",
+    "p".repeat(120_000),
+    "-a",
+    ACCOUNT_ID,
+    "-r",
+    ROLE,
+    "--sso-start-url",
+    START_URL,
+    "--sso-region",
+    "us-east-1",
+  ], { home });
+  assertEquals(result.code, 2, result.stderr);
+  assertOneCleanLine(result.stderr);
+  assertMatch(result.stderr, /is longer than 256 characters\.\n$/);
+});
+
+Deno.test("login with a backtracking pattern such as (a+)+$ answers at once", async () => {
+  await using home = await TempHome.create();
+  const url = `https://${"a".repeat(40)}.awsapps.com/start`;
+  await home.writeConfig(`[profile a]\nsso_start_url = ${url}\nsso_region = us-east-1\n`);
+  const started = performance.now();
+  const result = await runCli(["login", "(a+)+$"], { home });
+  assert(performance.now() - started < 10_000, "the pattern backtracked");
+  assertEquals(result.code, 1, result.stderr);
+  assertEquals(result.stderr, "No configured SSO start URL matches (a+)+$.\n");
+});

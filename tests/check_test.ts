@@ -678,3 +678,22 @@ Deno.test({
     }
   },
 });
+
+Deno.test("check -a/-r with a value no account or role can have is a usage error before any call", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await TempHome.create();
+  await home.writeConfig(LEGACY_PROFILE);
+  for (
+    const args of [
+      ["-a", "x".repeat(51)],
+      ["-a", "Prod\u00e9"],
+      ["-a", "123", "-r", "Role With Spaces"],
+      ["-r", "r".repeat(33)],
+    ]
+  ) {
+    const result = await runCli(["check", ...args], { home, endpoint: fake.url });
+    assertEquals(result.code, 2, `${args}: ${result.stderr}`);
+    assertMatch(result.stderr, /^-[ar]\/--(account-id|role-name) .* is (neither|not) /);
+  }
+  assertEquals(fake.requests.length, 0);
+});

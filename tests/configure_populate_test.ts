@@ -304,8 +304,8 @@ Deno.test("populate usage errors exit 2 before any network call", async () => {
       /--trim-role-name \( is not a valid regular expression/,
     ],
     [
-      ["-r", "us-east-1", "--components", "account_name,x y"],
-      /^The profile name format gives names such as "foo\.x y", which cannot be used/,
+      ["-r", "us-east-1", "--components", "account_name,x]y"],
+      /^The profile name format gives names such as "foo\.x\]y", which cannot be used/,
     ],
     [["-r", "us-east-1", "-c", "region=x"], /^--config-default cannot set region/],
     [["-r", "us-east-1", "--include-region", "never"], /--include-region/],
@@ -583,4 +583,50 @@ Deno.test({
     assertMatch(text, /\r<ESC>\[KAdded 20, updated 0, left 0 unchanged and removed 0 profile\(s\)/);
     assert(!text.includes("Listing:") || text.lastIndexOf("Listing:") < text.indexOf("Added"));
   },
+});
+
+Deno.test("populate writes account names with ' # ; = \" and spaces as headers botocore reads back", async () => {
+  await using t = await setup();
+  const names = ["Bob's Account", "Dev #2", "R&D; EU", "Prod=Main", 'Say "hi"'];
+  t.fake.setAccounts(names.map((accountName, i) => ({
+    accountId: String(i + 1).padStart(12, "0"),
+    accountName,
+    emailAddress: "a@x",
+    roles: ["Admin"],
+  })));
+  const result = await t.run(["-r", "us-east-1"]);
+  assertEquals(result.code, 0, result.stderr);
+  const text = await Deno.readTextFile(t.home.configPath);
+  // Plain where shlex leaves the name alone; quoted where it would not (botocore splits the
+  // header with shlex.split and ignores it unless that gives two words).
+  for (
+    const header of [
+      `[profile "Bob's-Account.Admin"]`,
+      "[profile Dev-#2.Admin]",
+      "[profile R&D;-EU.Admin]",
+      "[profile Prod=Main.Admin]",
+      `[profile 'Say-"hi".Admin']`,
+    ]
+  ) assertStringIncludes(text, `\n${header}\n`);
+  const doc = parseAwsConfig(text);
+  for (const name of ["Bob's-Account", "Dev-#2", "R&D;-EU", "Prod=Main", 'Say-"hi"']) {
+    assertEquals(getProfile(doc, `${name}.Admin`)?.get("sso_role_name"), "Admin", name);
+  }
+  // The profiles work: credential-process finds one by its unquoted name.
+  t.fake.addAccessToken("at-pop");
+  const creds = await runCli(["credential-process", "--profile", "Bob's-Account.Admin"], {
+    home: t.home,
+    endpoint: t.fake.url,
+  });
+  assertEquals(creds.code, 0, creds.stderr);
+  // A raw name with blanks is quoted too; a bracket or line break is still refused.
+  const raw = await t.run([
+    "-r",
+    "us-east-1",
+    "--raw-account-names",
+    "--components",
+    "account_name",
+  ]);
+  assertEquals(raw.code, 0, raw.stderr);
+  assertStringIncludes(await Deno.readTextFile(t.home.configPath), `\n[profile "Bob's Account"]\n`);
 });

@@ -2,6 +2,7 @@
  * End-to-end tests of `aws-sso-util console`, run through `runCli` against the fake IAM Identity
  * Center and the fake sign-in (federation) endpoint (`tests/fake/signin.ts`).
  */
+import { startSigninRelay } from "../src/console/signin_relay.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import { FakeSignin } from "./fake/signin.ts";
@@ -259,16 +260,66 @@ Deno.test("console launch --logout-first: one navigation signs out, then signs i
   for (let i = 0; i < 100 && t.signin.visits.length < 2; i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
+  // The opener's command line carries only a one-time loopback URL, never the SigninToken.
   const opened = (await Deno.readTextFile(`${bin}/opened.txt`)).trim().split("\n");
   assertEquals(opened.length, 1);
-  const first = new URL(opened[0]);
-  assertEquals(first.pathname, "/oauth");
-  assertEquals(first.searchParams.get("Action"), "logout");
+  assertMatch(opened[0], /^http:\/\/127\.0\.0\.1:\d+\/console\/[0-9a-f]{32}$/);
+  assert(!opened[0].includes(t.signin.tokenCalls[0].signinToken!));
   assertEquals(t.signin.visits.map((v) => `${v.path} ${v.params.Action}`), [
     "/oauth logout",
     "/federation login",
   ]);
   assertEquals(t.signin.visits[1].params.SigninToken, t.signin.tokenCalls[0].signinToken);
+});
+
+Deno.test("the sign-in relay redirects its first fetch only, then closes", async () => {
+  const target = "https://signin.aws.amazon.com/federation?Action=login&SigninToken=secret";
+  const relay = startSigninRelay(target, 5000);
+  try {
+    const wrong = await fetch(relay.url.replace(/[0-9a-f]{32}$/, "0".repeat(32)), {
+      redirect: "manual",
+    });
+    await wrong.body?.cancel();
+    assertEquals(wrong.status, 404);
+    const first = await fetch(relay.url, { redirect: "manual" });
+    await first.body?.cancel();
+    assertEquals(first.status, 302);
+    assertEquals(first.headers.get("location"), target);
+    assertEquals(first.headers.get("cache-control"), "no-store");
+    assertEquals(await relay.fetched, true);
+    const again = await fetch(relay.url, { redirect: "manual" });
+    assertEquals(again.status, 404);
+    assert(!(await again.text()).includes("secret"));
+  } finally {
+    await relay.close();
+  }
+  const idle = startSigninRelay(target, 50);
+  assertEquals(await idle.fetched, false);
+  await idle.close();
+});
+
+Deno.test("console launch: a browser that never loads the page gets the URL on stderr after the wait", async () => {
+  await using t = await setUp();
+  const bin = `${t.home.dir}/bin`;
+  await Deno.mkdir(bin);
+  await Deno.writeTextFile(`${bin}/xdg-open`, `#!/bin/sh\necho "$1" >> "${bin}/opened.txt"\n`);
+  await Deno.chmod(`${bin}/xdg-open`, 0o755);
+  const result = await runCli(["console", "launch", "--profile", "dev"], {
+    home: t.home,
+    endpoint: t.fake.url,
+    env: { AWS_ENDPOINT_URL_SIGNIN: t.signin.url, ...browserEnv(bin) },
+    limits: { consoleOpenMs: 300 },
+  });
+  assertEquals(result.code, 0, result.stderr);
+  const lines = result.stderr.split("\n");
+  assertEquals(
+    lines[0],
+    "The browser did not load the sign-in page in time; open this sign-in URL within 15 minutes (it signs in as the role, keep it private):",
+  );
+  assertEquals(
+    new URL(lines[1]).searchParams.get("SigninToken"),
+    t.signin.tokenCalls[0].signinToken,
+  );
 });
 
 Deno.test("console launch without a browser prints the URL on stderr", async () => {

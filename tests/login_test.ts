@@ -10,6 +10,7 @@ import {
   cliToken,
   fakeBrowser,
   LEGACY_PROFILE,
+  makeReadOnly,
   POSIX,
   QUICK_PACES,
   runCli,
@@ -420,4 +421,28 @@ Deno.test({
       denied.stderr,
     );
   },
+});
+
+Deno.test("login on an unwritable token cache fails before the user is asked to sign in", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await TempHome.create();
+  await home.writeConfig(SESSION_PROFILE);
+  await Deno.mkdir(home.ssoCacheDir, { recursive: true });
+  const restore = await makeReadOnly(home.ssoCacheDir);
+  if (restore === undefined) return; // root without chattr: nothing is read-only here
+  try {
+    const result = await runCli(["login", "--profile", "dev", "--use-device-code"], {
+      home,
+      endpoint: fake.url,
+      limits: QUICK_PACES,
+    });
+    assertEquals(result.code, 4, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^Cannot log in: the SSO token cache \S+ cannot be written \(.+\); fix that and try again\.\n$/,
+    );
+    assertEquals(fake.requests.length, 0);
+  } finally {
+    await restore();
+  }
 });

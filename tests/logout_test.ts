@@ -6,8 +6,10 @@ import {
   cliToken,
   LEGACY_PROFILE,
   parseCredentialOutput,
+  QUICK_PACES,
   runCli,
   SESSION_PROFILE,
+  sessionToken,
   START_URL,
   TempHome,
   timestampIn,
@@ -88,7 +90,10 @@ async function setup() {
   const kept = [
     `${home.ssoCacheDir}/${registrationKey}.json`,
     `${home.ssoCacheDir}/botocore-client-id-us-east-1.json`,
-    `${home.ssoCacheDir}/${await tokenCacheKey({ startUrl: START_URL })}.lock`,
+    // A lock of another file (a token's own lock is taken by logout and goes, as after a refresh).
+    `${home.ssoCacheDir}/${await tokenCacheKey({
+      startUrl: "https://unrelated.awsapps.com/start",
+    })}.lock`,
     `${home.ssoCacheDir}/notes.txt`,
     `${home.ssoCacheDir}/broken.json`,
     `${home.cliCacheDir}/assume-role-cache.json`,
@@ -334,4 +339,74 @@ Deno.test("logout's sweeper rules match the AWS CLI's", () => {
     }),
     "Logged out of abc.json.",
   );
+});
+
+Deno.test("logout waits for a refresh in flight, logs its new token out, and the logout sticks", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await TempHome.create();
+  await home.writeConfig(SESSION_PROFILE);
+  // Refreshable and in its refresh window: credential-process refreshes it, slowly.
+  const seed = await sessionToken(home, fake, 10 * 60_000);
+  fake.delay("CreateToken", 2000);
+  const env = { limits: QUICK_PACES };
+  const inFlight = runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+    ...env,
+  });
+  const refreshing = () =>
+    fake.requests.some((r) =>
+      r.op === "CreateToken" && (r.body as Record<string, unknown>).grantType === "refresh_token"
+    );
+  for (let i = 0; i < 200 && !refreshing(); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const out = await runCli(["logout", "--profile", "dev"], { home, endpoint: fake.url, ...env });
+  assertEquals(out.code, 0, out.stderr);
+  // The run in flight may have fetched role credentials meanwhile: logout waited and removed them.
+  assertMatch(out.stderr, /^Logged out of \S+(; removed 1 cached role credential file)?\.\n$/);
+  assert(!await exists(await home.credentialPath({ sessionName: "my-sso" })));
+  assert(refreshing(), "no refresh was in flight");
+  await inFlight;
+  // The refreshed token (not only the old one) was logged out, and nothing came back.
+  const refreshed = fake.requests.filter((r) => r.op === "Logout")
+    .map((r) => r.headers["x-amz-sso_bearer_token"]);
+  assertEquals(refreshed.length, 1);
+  assert(refreshed[0] !== seed.accessToken, "Logout was called with the old token");
+  assert(!await exists(seed.path), "the refresh wrote the token back");
+  // No token, temp file or lock file is left.
+  assertEquals((await Array.fromAsync(Deno.readDir(home.ssoCacheDir))).map((e) => e.name), []);
+  const next = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+    ...env,
+  });
+  assertEquals(next.code, 1, next.stderr);
+});
+
+Deno.test("logout --profile also logs out and deletes a newer token a killed refresh left in a temp file", async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await TempHome.create();
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, 10 * 60_000);
+  fake.addAccessToken("at-newer");
+  const temp = `${seed.path}.0badcafe.tmp`;
+  await Deno.writeTextFile(
+    temp,
+    JSON.stringify({
+      ...JSON.parse(await Deno.readTextFile(seed.path)),
+      accessToken: "at-newer",
+      expiresAt: timestampIn(8 * HOUR),
+    }),
+  );
+  const out = await runCli(["logout", "--profile", "dev"], { home, endpoint: fake.url });
+  assertEquals(out.code, 0, out.stderr);
+  assert(!await exists(seed.path) && !await exists(temp), "a token version survived");
+  assert(!fake.isAccessTokenValid("at-newer"), "the newer token was not logged out");
+  const next = await runCli(["credential-process", "--profile", "dev"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(next.code, 1, next.stderr);
+  assertEquals(fake.issuedCredentials.length, 0);
 });

@@ -413,6 +413,7 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
       rt: testRuntime({}),
       endpoint: endpointAt(fake.url),
       accessToken: "tok",
+      deadline: Date.now() + 60_000,
     });
     assertEquals(rows.length, 36);
   } finally {
@@ -645,4 +646,32 @@ Deno.test("roles exits 2 when given both -u and --profile, like login", async ()
     );
   }
   assertEquals(t.fake.calls.ListAccounts, 0);
+});
+
+Deno.test("roles escapes control characters of server-sent names in text, and JSON stays exact", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start({
+    accounts: [{
+      accountId: "111111111111",
+      accountName: "Evil\x1b[2J\x1b]0;pwned\x07\u009b31m\u202eName",
+      emailAddress: "e@x",
+      roles: ["Role\r\nInjected"],
+    }],
+  });
+  await home.writeConfig(LEGACY_PROFILE);
+  fake.addAccessToken("tok");
+  await home.writeToken({}, cliToken("tok", 8 * HOUR));
+  const text = await runCli(["roles", "--profile", "legacy"], { home, endpoint: fake.url });
+  assertEquals(text.code, 0, text.stderr);
+  // deno-lint-ignore no-control-regex -- no raw control character may be printed
+  assert(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(text.stdout), text.stdout);
+  assertMatch(text.stdout, /Evil\\x1B\[2J\\x1B\]0;pwned\\x07\\x9B31m\\u202EName/);
+  assertMatch(text.stdout, /Role\\r\\nInjected/);
+  const json = await runCli(["roles", "--profile", "legacy", "-o", "json"], {
+    home,
+    endpoint: fake.url,
+  });
+  // deno-lint-ignore no-control-regex -- no raw control character may be printed
+  assert(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(json.stdout), json.stdout);
+  assertEquals(JSON.parse(json.stdout)[0].accountName, fake.options.accounts[0].accountName);
 });

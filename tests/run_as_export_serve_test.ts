@@ -182,6 +182,63 @@ Deno.test("export --write-credentials writes one section and keeps comments and 
   assertMatch(await Deno.readTextFile(other), /^\[x\]\naws_access_key_id = /);
 });
 
+Deno.test("export --write-credentials writes through a symlinked credentials file", {
+  ignore: !POSIX,
+}, async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const real = `${home.dir}/dotfiles/aws-credentials`;
+  await Deno.mkdir(`${home.dir}/dotfiles`);
+  await Deno.writeTextFile(real, "[other]\naws_access_key_id = AKIAOTHER\n");
+  await Deno.symlink(real, `${home.dir}/.aws/credentials`);
+  const result = await runCli(["export", "--profile", "legacy", "--write-credentials", "mine"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(result.code, 0, result.stderr);
+  assert((await Deno.lstat(`${home.dir}/.aws/credentials`)).isSymlink, "the link was replaced");
+  assertMatch(await Deno.readTextFile(real), /^\[other\]\n[^]*\n\[mine\]\naws_access_key_id = /);
+  assertEquals((await Deno.stat(real)).mode! & 0o777, 0o600);
+});
+
+Deno.test("export --write-credentials checks the name and the file before any network call", {
+  ignore: !POSIX,
+}, async () => {
+  await using fake = await FakeIdentityCenter.start();
+  await using home = await setUp(fake);
+  const bad = await runCli(["export", "--profile", "legacy", "--write-credentials", "bad]name"], {
+    home,
+    endpoint: fake.url,
+  });
+  assertEquals(bad.code, 2, bad.stderr);
+  assertMatch(bad.stderr, /^The profile name bad\]name cannot be a credentials file section/);
+  // A device is refused at once, unread (it used to be read whole: /dev/zero filled the memory).
+  const zero = await runCli(["export", "--profile", "legacy", "--write-credentials", "ci"], {
+    home,
+    endpoint: fake.url,
+    env: { AWS_SHARED_CREDENTIALS_FILE: "/dev/zero" },
+  });
+  assertEquals(zero.code, 5, zero.stderr);
+  assertEquals(
+    zero.stderr,
+    "Cannot read the credentials file /dev/zero: it is not a regular file.\n",
+  );
+  // A FIFO is refused without blocking on it.
+  const fifo = `${home.dir}/fifo`;
+  await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  const piped = await runCli(["export", "--profile", "legacy", "--write-credentials", "ci"], {
+    home,
+    endpoint: fake.url,
+    env: { AWS_SHARED_CREDENTIALS_FILE: fifo },
+  });
+  assertEquals(piped.code, 5, piped.stderr);
+  assertEquals(
+    piped.stderr,
+    `Cannot read the credentials file ${fifo}: it is not a regular file.\n`,
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
 Deno.test("export fails with one sentence and the documented code", async () => {
   await using fake = await FakeIdentityCenter.start();
   await using home = await setUp(fake);

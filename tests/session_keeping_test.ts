@@ -10,6 +10,7 @@ import {
   captureSink,
   cliToken,
   LEGACY_PROFILE,
+  loginOnFake,
   makeReadOnly,
   parseCredentialOutput,
   QUICK_PACES,
@@ -19,12 +20,14 @@ import {
   START_URL,
   TempHome,
   testRuntime,
+  timestampIn,
 } from "./helpers.ts";
 import { credentialProcess } from "../src/commands/credential_process.ts";
 import { AwsApiError } from "../src/errors.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
 import type { SsoInstance } from "../src/config/settings.ts";
 import { LIMITS, type Limits } from "../src/limits.ts";
+import { lockPathFor, withFileLock } from "../src/cache/file_lock.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -91,12 +94,17 @@ Deno.test("credential-process reports an SSO OIDC outage with exit 4 when an exp
     [
       "5xx",
       (f) => f.failAlways("CreateToken", { errorType: "InternalServerException" }),
-      "failed (InternalServerException)",
+      "failed with InternalServerException",
+    ],
+    [
+      "bare 500",
+      (f) => f.failAlways("CreateToken", { errorType: "", status: 500 }),
+      "answered with HTTP status 500",
     ],
     [
       "429",
       (f) => f.failAlways("CreateToken", { errorType: "TooManyRequestsException" }),
-      "failed (TooManyRequestsException)",
+      "failed with TooManyRequestsException",
     ],
     ["reset", (f) => f.closeConnectionNext("CreateToken", 20), "could not be reached"],
   ];
@@ -391,4 +399,88 @@ Deno.test("credential-process marks a rejected legacy token expired so that logi
   assertEquals(login.code, 0, login.stderr);
   assert(!login.stderr.includes("Already logged in"), login.stderr);
   assertEquals((await home.readToken({})).accessToken, fake.issuedAccessTokens().at(-1));
+});
+
+Deno.test("a token lock held past the refresh budget (a stopped holder) leaves the still-valid token in use", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  const seed = await sessionToken(home, fake, 10 * MINUTE);
+  const started = Date.now();
+  const creds = await withFileLock(lockPathFor(seed.path), 0, async (locked) => {
+    assert(locked);
+    return await inProcess(home, fake, { refreshBudgetMs: 300 }).run();
+  });
+  // Not the 28 s deadline: the budget, then the current token (no refresh beside the holder).
+  assert(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+  assertEquals(bearers(fake), [seed.accessToken]);
+  // No refresh happened beside the holder: no token beyond the login's was issued.
+  assertEquals(fake.issuedAccessTokens(), [seed.accessToken]);
+});
+
+Deno.test("a credential lock held by a stopped process delays another run only by the lock wait", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  await sessionToken(home, fake, 8 * HOUR);
+  const credPath = await home.credentialPath({ sessionName: "my-sso" });
+  await Deno.mkdir(home.cliCacheDir, { recursive: true });
+  const started = Date.now();
+  const creds = await withFileLock(lockPathFor(credPath), 0, async (locked) => {
+    assert(locked);
+    return await inProcess(home, fake, { credentialLockWaitMs: 300 }).run();
+  });
+  assert(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+});
+
+Deno.test("a refresh killed just after the service rotated the token is recovered at once, not a false login", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  // The file holds the old token (in its refresh window) and a refresh token the service rotated
+  // away; the killed refresh's temp file, written a moment ago, holds the live one.
+  const seed = await sessionToken(home, fake, 10 * MINUTE);
+  const live = await loginOnFake(fake);
+  fake.revokeRefreshToken(seed.refreshToken);
+  await Deno.writeTextFile(
+    `${seed.path}.1234abcd.tmp`,
+    JSON.stringify({
+      ...JSON.parse(await Deno.readTextFile(seed.path)),
+      accessToken: live.accessToken,
+      refreshToken: live.refreshToken,
+      expiresAt: timestampIn(8 * HOUR),
+    }),
+  );
+  const creds = await inProcess(home, fake, {}).run();
+  assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+  assertEquals(bearers(fake), [live.accessToken]);
+  assertEquals((await home.readToken({ sessionName: "my-sso" })).accessToken, live.accessToken);
+  const refreshes = fake.requests.filter((r) =>
+    r.op === "CreateToken" && (r.body as Record<string, unknown>).grantType === "refresh_token"
+  );
+  assertEquals(refreshes.length, 0);
+});
+
+Deno.test("a read-only role credential cache: credentials are fetched and that is said once", async () => {
+  await using home = await TempHome.create();
+  await using fake = await FakeIdentityCenter.start();
+  await home.writeConfig(SESSION_PROFILE);
+  await sessionToken(home, fake, 8 * HOUR);
+  await Deno.mkdir(home.cliCacheDir, { recursive: true });
+  const restore = await makeReadOnly(home.cliCacheDir);
+  if (restore === undefined) return; // root without chattr: nothing is read-only here
+  try {
+    const process = inProcess(home, fake, {});
+    const creds = await process.run();
+    assertEquals(creds.accessKeyId, fake.issuedCredentials[0].accessKeyId);
+    assertEquals(process.warnings.length, 1);
+    assertMatch(
+      process.warnings[0],
+      /^Cannot store role credentials in \S+cli\/cache \(.+\); other runs cannot reuse them, so each fetches its own\.$/,
+    );
+  } finally {
+    await restore();
+  }
 });

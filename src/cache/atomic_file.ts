@@ -94,6 +94,22 @@ async function tempFiles(dir: string, target?: string): Promise<TempFile[]> {
   return found;
 }
 
+/** The temp files of ours beside `path` (whatever their age), left by writers killed mid-write. */
+export async function tempFilesOf(path: string): Promise<string[]> {
+  try {
+    return (await tempFiles(dirName(path), path)).map((t) => t.path).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The file a temp file of ours stands for (`<path>.<8 hex>.tmp` → `<path>`), else `path`. */
+export function tempTarget(path: string): string {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const match = TEMP_NAME.exec(path.slice(slash + 1));
+  return match ? path.slice(0, slash + 1) + match[1] : path;
+}
+
 /**
  * Removes the temp files of ours in `dir` older than {@link STALE_TEMP_MS} (left by killed
  * writers; they may hold secrets), except that one holding a complete JSON object with a later
@@ -189,19 +205,6 @@ export async function probeWritable(path: string, bytes: number): Promise<Error 
   } finally {
     await Deno.remove(tmp).catch(() => {});
   }
-}
-
-/** Why a file could not be written, as a few words: "permission denied", "the disk is full"… */
-export function writeFailureReason(error: unknown): string {
-  const code = (error as { code?: string })?.code;
-  if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
-  if (code === "EROFS") return "read-only file system";
-  if (error instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EPERM") {
-    return "permission denied";
-  }
-  if (error instanceof Deno.errors.NotCapable) return "not allowed by Deno's permissions";
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0].replace(/\s*\(os error \d+\)/, "").replace(/[.\s]+$/, "");
 }
 
 /**

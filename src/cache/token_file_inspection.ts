@@ -7,6 +7,7 @@
  */
 import { MAX_CACHE_FILE_BYTES, readBoundedText, RefusedFileError } from "./bounded_read.ts";
 import { parseJsonObject } from "../json_object.ts";
+import { fileFailureReason } from "./file_failure.ts";
 import { type SsoToken, tokenFromJson } from "./token_cache.ts";
 import { parseAwsTimestamp } from "./timestamps.ts";
 import { type FileOwner, fileOwner } from "./file_owner.ts";
@@ -38,7 +39,7 @@ export async function inspectTokenFile(path: string): Promise<TokenFileInspectio
     if (error instanceof Deno.errors.InvalidData) {
       return { kind: "invalid", reason: "it is not valid UTF-8 text" };
     }
-    return { kind: "unreadable", reason: (error as Error).name };
+    return { kind: "unreadable", reason: fileFailureReason(error) };
   }
   const raw = parseJsonObject(text);
   if (raw === undefined) return { kind: "invalid", reason: "it is not a JSON object" };

@@ -22,6 +22,7 @@ import type { Runtime } from "../runtime.ts";
 import { checkAccess, checkedProfile } from "../sso/access_check.ts";
 import { type Finding, findingLine } from "../ui/check_finding.ts";
 import { versionLine } from "../version.ts";
+import { safeEcho } from "../ui/safe_text.ts";
 
 /** Parsed options (commander's names). */
 export interface CheckOptions {
@@ -42,8 +43,29 @@ export interface CheckOptions {
 /** The values of `--command`: whose default-instance environment variables apply. */
 const CHECK_COMMANDS = ["default", "configure", "login"];
 
-/** The usage errors (exit 2) of a combination of flags. */
+/**
+ * An account is an id (up to 12 digits) or an AWS account name (1 to 50 printable ASCII
+ * characters); a role is a permission set name (1 to 32 of letters, digits and `_+=,.@-`).
+ */
+const ACCOUNT = /^(\d{1,12}|[\x20-\x7e]{1,50})$/;
+const ROLE = /^[\w+=,.@-]{1,32}$/;
+
+/** The usage errors (exit 2) of a combination of flags, and of values no account or role has. */
 function checkUsage(options: CheckOptions): void {
+  if (options.accountId !== undefined && !ACCOUNT.test(options.accountId)) {
+    throw new ConfigError(
+      `-a/--account-id ${
+        safeEcho(options.accountId)
+      } is neither an account id (up to 12 digits) nor an account name (1 to 50 printable ASCII characters).`,
+    );
+  }
+  if (options.roleName !== undefined && !ROLE.test(options.roleName)) {
+    throw new ConfigError(
+      `-r/--role-name ${
+        safeEcho(options.roleName)
+      } is not a role name (1 to 32 letters, digits and _+=,.@-).`,
+    );
+  }
   const given = (flags: [string, unknown][]) =>
     flags.filter(([, v]) => v !== undefined && v !== false).map(([f]) => f);
   if (options.checkProfile !== undefined) {

@@ -39,6 +39,8 @@ import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError } from "../errors.ts";
 import { configuredStartUrl } from "../config/instance.ts";
 import { safeEcho } from "../ui/safe_text.ts";
+import { shellQuote } from "../ui/shell_quote.ts";
+import { MAX_SECTION_NAME_CHARS } from "../config/profile_naming.ts";
 import { deviceCodeConfigured } from "../config/login_config.ts";
 import { DEFAULT_SCOPES, loginInstance } from "../login/oidc_login.ts";
 import type { Runtime } from "../runtime.ts";
@@ -167,6 +169,13 @@ export function register(program: Command, rt: Runtime): void {
 
 /** Checks a profile or session name can be written into a section header. */
 export function checkSectionName(name: string, what: "profile" | "sso-session"): void {
+  if (name.length > MAX_SECTION_NAME_CHARS) {
+    throw new ConfigError(
+      `The ${what} name "${
+        safeEcho(name)
+      }" is not valid: it is longer than ${MAX_SECTION_NAME_CHARS} characters.`,
+    );
+  }
   if (!/^[^\s[\]'"#;=]+$/.test(name)) {
     throw new ConfigError(
       `The ${what} name "${
@@ -473,9 +482,9 @@ async function configure(
   });
 
   await io.write(
-    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${name}\n${
-      program?.note ? `\n${program.note}\n` : ""
-    }`,
+    `\nTo use this profile, specify the profile name using --profile, as shown:\n\naws s3 ls --profile ${
+      shellQuote(name)
+    }\n${program?.note ? `\n${program.note}\n` : ""}`,
   );
 }
 

@@ -11,9 +11,13 @@ import { DebugLog, redact } from "../debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
-import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
+import {
+  EXISTING_CONFIG_ACTIONS,
+  type ExistingConfigAction,
+  sectionHeader,
+} from "../config/aws_config_edit.ts";
 import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
-import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
+import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
   CONFIGURE_SSO_REGION_VARS,
@@ -319,7 +323,8 @@ async function populate(
 
   const message = loginRequiredMessage(instance, options.profile);
   // One limiter (rate and deadline) for the whole run, a second listing after a login included.
-  const limiter = createPatientLimiter(rt, rt.now() + rt.limits.populateListingMs, log);
+  const listingDeadline = rt.now() + rt.limits.populateListingMs;
+  const limiter = createPatientLimiter(rt, listingDeadline, log);
   const listWith = async (accessToken: string) => {
     const progress = progressLine(rt);
     try {
@@ -327,6 +332,7 @@ async function populate(
         rt,
         endpoint,
         accessToken,
+        deadline: listingDeadline,
         log,
         limiter,
         unauthorized: () => new TokenRejected(message),
@@ -398,14 +404,18 @@ async function populate(
   };
 
   if (options.dryRun) {
-    const text = await readConfigText(paths.configFile);
+    const { text } = await readConfigFile(paths.configFile);
     const plan = planFor(text);
     const next = parseConfigText(editConfigBatch(text ?? "", plan.edits), paths.configFile);
     const out: string[] = [];
     if (newSession && plan.edits.some((e) => e.target.kind === "sso-session")) {
-      out.push(section(`sso-session ${newSession.name}`, getSsoSession(next, newSession.name)!));
+      const target = { kind: "sso-session", name: newSession.name } as const;
+      out.push(section(sectionHeader(target), getSsoSession(next, newSession.name)!));
     }
-    for (const p of profiles) out.push(section(`profile ${p.name}`, getProfile(next, p.name)!));
+    for (const p of profiles) {
+      const header = sectionHeader({ kind: "profile", name: p.name });
+      out.push(section(header, getProfile(next, p.name)!));
+    }
     await rt.stdout.write(out.join(""));
     await rt.stderr.write(
       `Dry run: would add ${plan.added.length}, update ${plan.updated.length}, leave ${plan.unchanged.length} unchanged and remove ${plan.removed.length} profile(s) in ${
@@ -438,18 +448,9 @@ async function populate(
   }
 }
 
-/** `[header]` then `key = value` lines and a blank line, as the dry run prints a section. */
+/** The `[header]` line, `key = value` lines and a blank line, as the dry run prints a section. */
 function section(header: string, values: Map<string, string>): string {
-  return `[${header}]\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
-}
-
-async function readConfigText(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new ConfigError(`Cannot read the AWS config file ${shownPath(path)}.`);
-  }
+  return `${header}\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
 }
 
 /**
@@ -660,7 +661,7 @@ function checkNames(named: readonly NamedRole[]): void {
     throw new ConfigError(
       `${bad.length} profile name(s) cannot be used, nothing was written: ${shown.join("; ")}${
         bad.length > 3 ? "; …" : ""
-      }; adjust --components, the trims or use --safe-account-names.`,
+      }; adjust --components or the trims, or drop --raw-account-names.`,
     );
   }
   const clashes: string[] = [];

@@ -4,7 +4,13 @@
  * shared credentials file with `--write-credentials PROFILE`.
  */
 import { type Command, Option } from "../ui/commander.ts";
-import { credentialsFilePath, writeCredentialsSection } from "../config/credentials_file.ts";
+import {
+  checkCredentialsSectionName,
+  CREDENTIALS_FILE,
+  credentialsFilePath,
+  writeCredentialsSection,
+} from "../config/credentials_file.ts";
+import { readConfigFile } from "../config/config_writer.ts";
 import type { Runtime } from "../runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import {
@@ -29,10 +35,15 @@ export async function runExport(options: ExportOptions, rt: Runtime): Promise<vo
   if (options.writeCredentials !== undefined && options.format !== undefined) {
     throw new ConfigError("Give either --format or --write-credentials, not both.");
   }
+  const path = credentialsFilePath(rt.env);
+  // The section name and the file are checked before anything is fetched.
+  if (options.writeCredentials !== undefined) {
+    checkCredentialsSectionName(options.writeCredentials);
+    await readConfigFile(path, CREDENTIALS_FILE);
+  }
   const target = await credentialsForTarget(options, rt);
   const creds = await target.getCredentials();
   if (options.writeCredentials !== undefined) {
-    const path = credentialsFilePath(rt.env);
     await writeCredentialsSection(path, options.writeCredentials, creds);
     await rt.stderr.write(
       `Wrote the credentials of profile ${safeEcho(options.writeCredentials)} to ${

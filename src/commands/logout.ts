@@ -13,15 +13,21 @@
 import type { Command } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { readJsonObject } from "../cache/atomic_file.ts";
+import { readJsonObject, tempFilesOf, tempTarget } from "../cache/atomic_file.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
+import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import { credentialFilePath } from "../cache/credential_cache.ts";
 import { DebugLog, redact } from "../debug_log.ts";
-import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import {
+  type EndpointConfig,
+  profileEndpointConfig,
+  resolveEndpoint,
+} from "../config/endpoints.ts";
 import { resolveClientSettings } from "../config/client_settings.ts";
 import { ConfigError, FileSystemError } from "../errors.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { shownPath } from "../ui/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
 import { type Env, joinPath } from "../config/paths.ts";
 import type { Runtime } from "../runtime.ts";
@@ -162,21 +168,99 @@ async function filesIn(dir: string): Promise<string[]> {
   return paths.sort();
 }
 
+/**
+ * The cache files of a directory, a killed writer's temp file counted as its target's, and a
+ * held lock (`<key>.lock`) as its `<key>.json` (a first fetch in flight may be about to write it).
+ */
+async function cacheFilesIn(dir: string): Promise<string[]> {
+  const files = (await filesIn(dir)).map((path) =>
+    path.endsWith(".lock") ? `${path.slice(0, -".lock".length)}.json` : tempTarget(path)
+  );
+  return [...new Set(files)];
+}
+
+/** True while a lock file of `target` exists: a refresh or fetch holds it (POSIX removes it after). */
+async function lockHeld(target: string): Promise<boolean> {
+  try {
+    await Deno.lstat(lockPathFor(target));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function remove(path: string): Promise<boolean> {
   try {
     await Deno.remove(path);
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new FileSystemError(
-      `Cannot delete ${shownPath(path)}: ${safeEcho((error as Error).message.split("\n")[0])}.`,
-    );
+    throw new FileSystemError(`Cannot delete ${shownPath(path)}: ${fileFailureReason(error)}.`);
   }
 }
 
+/** A cache file as logout sees it: its JSON and that of the temp files a killed writer left. */
+interface CacheVersions {
+  target: string;
+  /** The target and its temp files with their JSON (undefined: missing or not JSON). */
+  files: { path: string; json: Record<string, unknown> | undefined }[];
+}
+
+async function versionsOf(target: string): Promise<CacheVersions> {
+  const paths = [target, ...await tempFilesOf(target)];
+  return {
+    target,
+    files: await Promise.all(
+      paths.map(async (path) => ({ path, json: await readJsonObject(path) })),
+    ),
+  };
+}
+
+/** True when the file or a temp file of it holds what `kind` matches. */
+function holds(
+  versions: CacheVersions,
+  kind: (json: Record<string, unknown> | undefined) => boolean,
+) {
+  return versions.files.some((f) => kind(f.json));
+}
+
 /**
- * Logs out of the selection; see the module comment. All Logout calls together are abandoned
- * after `rt.limits.logoutMs` (the files are deleted whatever happens).
+ * Deletes the versions of a cache file that `kind` matches, and its temp files that hold
+ * nothing readable (a killed writer's partial file) when the file itself goes. Returns whether a
+ * matching version was deleted.
+ */
+async function removeVersions(
+  versions: CacheVersions,
+  kind: (json: Record<string, unknown> | undefined) => boolean,
+  log: DebugLog,
+): Promise<boolean> {
+  if (!holds(versions, kind)) return false;
+  let deleted = false;
+  for (const { path, json } of versions.files) {
+    if (!kind(json) && (json !== undefined || path === versions.target)) continue;
+    if (await remove(path)) {
+      log.log(`deleted ${path}`);
+      deleted ||= kind(json);
+    }
+  }
+  return deleted;
+}
+
+/**
+ * Runs `fn` under the lock that refreshes (token files) or fetches (role credentials) of the file
+ * hold, so that one in flight finishes first and cannot write the file back after logout. A holder
+ * that keeps it past `limits.logoutLockWaitMs` (stopped) is not waited for further: a refresh
+ * that finds its token file gone stores nothing (`sso/token_provider.ts`).
+ */
+function underLock<T>(target: string, rt: Runtime, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(lockPathFor(target), rt.limits.logoutLockWaitMs, fn);
+}
+
+/**
+ * Logs out of the selection; see the module comment. Each token file is handled under its token
+ * lock: its current version and any newer one a killed refresh left in a temp file get a Logout
+ * call (abandoned after `rt.limits.logoutMs`; the files are deleted whatever happens) and are
+ * deleted. Then the role credentials, each under its credential lock.
  */
 export async function logout(
   selection: LogoutSelection,
@@ -206,61 +290,80 @@ export async function logout(
     );
   } else {
     log.log("logout of every cached SSO session");
-    tokenPaths = await filesIn(paths.ssoCacheDir);
-    credentialCandidates = await filesIn(paths.cliCacheDir);
+    tokenPaths = await cacheFilesIn(paths.ssoCacheDir);
+    credentialCandidates = await cacheFilesIn(paths.cliCacheDir);
   }
 
-  const tokens: { path: string; json: Record<string, unknown> }[] = [];
-  for (const path of tokenPaths) {
-    const json = await readJsonObject(path);
-    if (json && isTokenJson(json)) tokens.push({ path, json });
-  }
-
-  const deadline = rt.now() + rt.limits.logoutMs;
-  const results = await Promise.all(tokens.map(async ({ path, json }) => {
-    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
-    const region = str(json.region) ?? (instance?.ssoRegion || undefined);
-    const accessToken = str(json.accessToken);
-    const result: LoggedOutToken = {
-      path,
-      startUrl: str(json.startUrl) ?? instance?.startUrl,
-      region,
-      logoutCalled: false,
-    };
-    if (!region || !isRegion(region) || !accessToken) {
-      log.log(`${path}: no usable region or access token; not calling Logout`);
-      return result;
-    }
-    const endpoint = resolveEndpoint("sso", region, rt.env, endpointConfig);
-    log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
-    result.logoutCalled = true;
-    try {
-      await logoutApi(
-        { rt, endpoint, deadline, log },
-        accessToken,
+  const tokenResults = await Promise.all(tokenPaths.map(async (path) => {
+    // Only files that hold a token are locked (the directory has registrations, logs, locks).
+    if (!holds(await versionsOf(path), isTokenJson)) return undefined;
+    return await underLock(path, rt, async () => {
+      const versions = await versionsOf(path);
+      const tokens = versions.files.flatMap((f) => isTokenJson(f.json) ? [f.json!] : []);
+      if (tokens.length === 0) return undefined;
+      const deadline = rt.now() + rt.limits.logoutMs;
+      const calls = await Promise.all(
+        [...new Map(tokens.map((t) => [t.accessToken, t])).values()].map((json) =>
+          logoutOne(path, json, instance, endpointConfig, deadline, rt, log)
+        ),
       );
-    } catch (error) {
-      result.logoutError = (error as Error).message;
-      log.log(`Logout failed (ignored): ${result.logoutError}`);
-    }
-    return result;
+      if (!await removeVersions(versions, isTokenJson, log)) return undefined;
+      // The file's own version (or the newest other) names the session.
+      return calls.find((c) => c.logoutCalled) ?? calls[0];
+    });
   }));
 
-  const deletedTokens: LoggedOutToken[] = [];
-  for (const result of results) {
-    if (await remove(result.path)) {
-      log.log(`deleted token file ${result.path}`);
-      deletedTokens.push(result);
+  const credentialFiles = (await Promise.all(credentialCandidates.map(async (path) => {
+    // A fetch in flight holds the lock before the file exists: wait for it too.
+    if (!holds(await versionsOf(path), isSsoCredentialJson) && !await lockHeld(path)) {
+      return undefined;
     }
+    return await underLock(path, rt, async () => {
+      const deleted = await removeVersions(await versionsOf(path), isSsoCredentialJson, log);
+      if (deleted) log.log(`deleted cached role credentials ${path}`);
+      return deleted ? path : undefined;
+    });
+  }))).filter((p): p is string => p !== undefined);
+  const tokens = tokenResults.filter((t): t is LoggedOutToken => t !== undefined);
+  return { tokens, credentialFiles, instance };
+}
+
+/** The Logout call for one cached token (its failure is logged and ignored). */
+async function logoutOne(
+  path: string,
+  json: Record<string, unknown>,
+  instance: FoundInstance | undefined,
+  endpointConfig: EndpointConfig,
+  deadline: number,
+  rt: Runtime,
+  log: DebugLog,
+): Promise<LoggedOutToken> {
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const region = str(json.region) ?? (instance?.ssoRegion || undefined);
+  const accessToken = str(json.accessToken);
+  const result: LoggedOutToken = {
+    path,
+    startUrl: str(json.startUrl) ?? instance?.startUrl,
+    region,
+    logoutCalled: false,
+  };
+  if (!region || !isRegion(region) || !accessToken) {
+    log.log(`${path}: no usable region or access token; not calling Logout`);
+    return result;
   }
-  const credentialFiles: string[] = [];
-  for (const path of credentialCandidates) {
-    if (isSsoCredentialJson(await readJsonObject(path)) && await remove(path)) {
-      log.log(`deleted cached role credentials ${path}`);
-      credentialFiles.push(path);
-    }
+  const endpoint = resolveEndpoint("sso", region, rt.env, endpointConfig);
+  log.log(`Logout of ${redact(accessToken)} via ${endpoint.url} (${endpoint.source})`);
+  result.logoutCalled = true;
+  try {
+    await logoutApi(
+      { rt, endpoint, deadline, log },
+      accessToken,
+    );
+  } catch (error) {
+    result.logoutError = (error as Error).message;
+    log.log(`Logout failed (ignored): ${result.logoutError}`);
   }
-  return { tokens: deletedTokens, credentialFiles, instance };
+  return result;
 }
 
 /** The one-line summary printed on stderr. */

@@ -28,6 +28,7 @@ import {
   sortRows,
 } from "../ui/roles_table.ts";
 import { loadConfigFile } from "../config/settings.ts";
+import type { UserPattern } from "../ui/user_pattern.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
 import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
 import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
@@ -38,7 +39,7 @@ export { createRolesLimiter, isThrottling } from "../sso/account_listing.ts";
 /** Filters applied while listing (accounts are filtered before their roles are listed). */
 export interface RoleFilters {
   accounts?: AccountFilter;
-  roles?: RegExp[];
+  roles?: UserPattern[];
 }
 
 /** Rows of one account that pass the role filter. */
@@ -135,6 +136,7 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
     rt,
     endpoint,
     accessToken: token.accessToken,
+    deadline: rt.now() + rt.limits.listingMs,
     log,
     unauthorized: () =>
       new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),

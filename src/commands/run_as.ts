@@ -3,6 +3,7 @@
  * or with `--container-credentials` a loopback credential endpoint that refreshes them for as
  * long as the program runs). The program is started directly, without a shell.
  */
+import { fileFailureReason } from "../cache/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
 import { ConfigError, EXIT_CODES } from "../errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
@@ -55,7 +56,7 @@ export async function runAs(
     });
   } catch (error) {
     throw new ConfigError(
-      `Cannot listen on 127.0.0.1 for --container-credentials: ${(error as Error).name}.`,
+      `Cannot listen on 127.0.0.1 for --container-credentials: ${fileFailureReason(error)}.`,
     );
   }
   try {

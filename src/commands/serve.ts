@@ -3,6 +3,7 @@
  * container-credentials protocol) for local programs and IDEs. It prints the two variables that
  * point an SDK at it, then serves refreshed credentials until Ctrl-C or SIGTERM.
  */
+import { fileFailureReason } from "../cache/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
 import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
 import { ConfigError, describeFailure } from "../errors.ts";
@@ -39,8 +40,9 @@ export async function readTokenFile(path: string): Promise<string> {
   try {
     text = await readBoundedText(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    const why = error instanceof Deno.errors.NotFound ? "it does not exist" : (error as Error).name;
-    throw new ConfigError(`Cannot read the token file ${shownPath(path)}: ${why}.`);
+    throw new ConfigError(
+      `Cannot read the token file ${shownPath(path)}: ${fileFailureReason(error)}.`,
+    );
   }
   const token = text.replace(/\r?\n$/, "");
   if (!/^[\x21-\x7e]{16,1024}$/.test(token)) {

@@ -6,6 +6,7 @@
  * terminator; new lines use the file's newline style.
  */
 import { editConfigBatch } from "./aws_config_batch_edit.ts";
+import { headerName } from "./aws_config_file.ts";
 
 /** What to do with a profile that already exists (`--existing-config-action`). */
 export type ExistingConfigAction = "keep" | "overwrite" | "discard";
@@ -42,10 +43,10 @@ export interface SectionEdit {
 /** The `[...]` header line of a new section. */
 export function sectionHeader(target: SectionTarget): string {
   if (target.kind === "profile") {
-    return target.name === "default" ? "[default]" : `[profile ${target.name}]`;
+    return target.name === "default" ? "[default]" : `[profile ${headerName(target.name)}]`;
   }
   if (target.kind === "credentials") return `[${target.name}]`;
-  return `[sso-session ${target.name}]`;
+  return `[sso-session ${headerName(target.name)}]`;
 }
 
 /** Applies the edits in order to the text of a config file and returns the new text. */

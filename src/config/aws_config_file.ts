@@ -7,6 +7,7 @@
  * Every line keeps its index so that `configure` can rewrite one section and nothing else.
  */
 import { safeEcho } from "../ui/safe_text.ts";
+import { splitCommandLine } from "../ui/shell_split.ts";
 
 export type SectionKind = "default" | "profile" | "sso-session" | "services" | "other";
 
@@ -102,7 +103,21 @@ function classifySection(header: string): { kind: SectionKind; name: string } {
   if (header === "default") return { kind: "default", name: "default" };
   const match = /^(profile|sso-session|services)\s+(.+)$/.exec(header);
   if (!match) return { kind: "other", name: header };
-  return { kind: match[1] as SectionKind, name: match[2].trim() };
+  const kind = match[1] as SectionKind;
+  if (!/['"\\]/.test(match[2])) return { kind, name: match[2].trim() };
+  // A quoted name (`[profile "Bob's Account"]`): botocore splits the header with shlex and
+  // ignores the section unless that gives exactly two words.
+  const words = splitCommandLine(match[2]);
+  return words.length === 1 ? { kind, name: words[0] } : { kind: "other", name: header };
+}
+
+/**
+ * The name as it is written in a section header: as it is when botocore's shlex split reads it
+ * back unchanged, else quoted (single quotes, or double quotes when it holds a single quote).
+ */
+export function headerName(name: string): string {
+  if (!/[\s'"\\]/.test(name)) return name;
+  return name.includes("'") ? `"${name.replace(/["\\]/g, "\\$&")}"` : `'${name}'`;
 }
 
 /** Flattened key/values of a section (later duplicates win), without sub-section keys. */

@@ -1,13 +1,18 @@
 /**
- * Rewrites the AWS config file safely: read, edit, check that the result still parses, then
- * write a temp file next to it and rename it over the original, with the original's mode (0600
- * for a new file). A symlinked config is written through to its target. On any failure the
- * original file is untouched and the error is one sentence (ConfigError, exit 2).
+ * Rewrites the AWS config file (or the shared credentials file) safely: a bounded read (a regular
+ * file of at most 4 MiB: a device, FIFO or huge file is refused without being read), edit, check
+ * that the result still parses, then write a temp file next to it and rename it over the original,
+ * with the original's mode (0600 for a new file). A symlinked file is written through to its
+ * target, so the link stays. On any failure the original file is untouched and the error is one
+ * sentence (ConfigError, exit 2, unless the caller names another class).
  */
 import { parseAwsConfig } from "./aws_config_file.ts";
 import { writeFileAtomic } from "../cache/atomic_file.ts";
-import { ConfigError } from "../errors.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
+import { ConfigError, type FailureClass } from "../errors.ts";
 import { dirName } from "./paths.ts";
+import { shownPath } from "../ui/safe_text.ts";
 
 /** What `updateConfigFile` did. */
 export interface ConfigWriteResult {
@@ -19,6 +24,42 @@ export interface ConfigWriteResult {
   writtenPath: string;
 }
 
+/** Which file is rewritten, for its sentences, and how. */
+export interface ConfigFileKind {
+  /** "the AWS config file", "the credentials file". */
+  label: string;
+  /** The error class of its failures (default ConfigError, exit 2). */
+  failure?: FailureClass;
+  /** A mode the file always gets (the credentials file: 0600); default: the original's. */
+  mode?: number;
+}
+
+const AWS_CONFIG: ConfigFileKind = { label: "the AWS config file" };
+
+/**
+ * The file's current text (undefined when it does not exist), the path a write goes to (a
+ * symlink's target) and its mode (0600 when new). Throws the kind's failure when it cannot be
+ * read: commands call it before any network call to find that out early.
+ */
+export async function readConfigFile(
+  path: string,
+  kind: ConfigFileKind = AWS_CONFIG,
+): Promise<{ target: string; text: string | undefined; mode: number }> {
+  const target = await resolveTarget(path);
+  let mode = 0o600;
+  try {
+    const info = await Deno.stat(target);
+    if (info.mode !== null) mode = info.mode & 0o777;
+    return { target, text: await readBoundedText(target, MAX_CONFIG_BYTES), mode };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { target, text: undefined, mode };
+    const Failure = kind.failure ?? ConfigError;
+    throw new Failure(
+      `Cannot read ${kind.label} ${shownPath(path)}: ${fileFailureReason(error)}.`,
+    );
+  }
+}
+
 /**
  * Applies `edit` to the config file at `path` (`undefined` text when it does not exist) and
  * writes the result atomically. `edit` may throw a ConfigError to abort without writing.
@@ -26,41 +67,26 @@ export interface ConfigWriteResult {
 export async function updateConfigFile(
   path: string,
   edit: (text: string | undefined) => string,
+  kind: ConfigFileKind = AWS_CONFIG,
 ): Promise<ConfigWriteResult> {
-  const target = await resolveTarget(path);
-  let mode = 0o600;
-  let text: string | undefined;
-  try {
-    const info = await Deno.stat(target);
-    if (info.isDirectory) {
-      throw new ConfigError(`Cannot write the AWS config file ${path}: it is a directory.`);
-    }
-    if (info.mode !== null) mode = info.mode & 0o777;
-    text = await Deno.readTextFile(target);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new ConfigError(`Cannot read the AWS config file ${path}: ${reason(error)}.`);
-    }
-  }
-
+  const Failure = kind.failure ?? ConfigError;
+  const shown = `${kind.label} ${shownPath(path)}`;
+  const { target, text, mode } = await readConfigFile(path, kind);
   const next = edit(text);
   if (next === text) return { created: false, changed: false, writtenPath: target };
   try {
     parseAwsConfig(next);
   } catch (error) {
-    throw new ConfigError(
-      `Refusing to write the AWS config file ${path}: the edited file would not parse (${
-        (error as Error).message
-      }).`,
+    throw new Failure(
+      `Refusing to write ${shown}: the edited file would not parse (${(error as Error).message}).`,
     );
   }
 
-  if (text !== undefined) await checkWritable(target, path);
+  if (text !== undefined) await checkWritable(target, shown, Failure);
   try {
-    await writeFileAtomic(target, next, { mode });
+    await writeFileAtomic(target, next, { mode: kind.mode ?? mode });
   } catch (error) {
-    throw new ConfigError(`Cannot write the AWS config file ${path}: ${reason(error)}.`);
+    throw new Failure(`Cannot write ${shown}: ${fileFailureReason(error)}.`);
   }
   return { created: text === undefined, changed: true, writtenPath: target };
 }
@@ -72,12 +98,16 @@ export async function updateConfigFile(
 export async function checkConfigPath(path: string): Promise<void> {
   try {
     if ((await Deno.stat(await resolveTarget(path))).isDirectory) {
-      throw new ConfigError(`Cannot write the AWS config file ${path}: it is a directory.`);
+      throw new ConfigError(
+        `Cannot write the AWS config file ${shownPath(path)}: it is a directory.`,
+      );
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof Deno.errors.NotADirectory) {
-      throw new ConfigError(`Cannot write the AWS config file ${path}: ${reason(error)}.`);
+      throw new ConfigError(
+        `Cannot write the AWS config file ${shownPath(path)}: ${fileFailureReason(error)}.`,
+      );
     }
   }
 }
@@ -101,21 +131,12 @@ async function resolveTarget(path: string): Promise<string> {
   return path;
 }
 
-/** A read-only config file is respected, though its directory would let us replace it. */
-async function checkWritable(target: string, shown: string): Promise<void> {
+/** A read-only file is respected, though its directory would let us replace it. */
+async function checkWritable(target: string, shown: string, Failure: FailureClass): Promise<void> {
   try {
     const file = await Deno.open(target, { write: true });
     file.close();
   } catch (error) {
-    throw new ConfigError(`Cannot write the AWS config file ${shown}: ${reason(error)}.`);
+    throw new Failure(`Cannot write ${shown}: ${fileFailureReason(error)}.`);
   }
-}
-
-function reason(error: unknown): string {
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.NotCapable) return "Deno permission to write it was not granted";
-  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
-  if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0].replace(/[.\s]+$/, "").replace(/,? ?\((os error \d+)\)/, "");
 }

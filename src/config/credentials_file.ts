@@ -2,17 +2,18 @@
  * Writes role credentials into one `[NAME]` section of the shared credentials file
  * (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`), as `export --write-credentials`
  * does: line-preserving (every other section, comment and blank line stays byte for byte),
- * atomic (temp file and rename) and always 0600 (it holds secrets: a looser mode is narrowed).
+ * atomic (temp file and rename), through a symlink, and always 0600 (it holds secrets: a looser
+ * mode is narrowed); written with the config file's writer (`config_writer.ts`).
  *
  * @module
  */
 import type { RoleCredentials } from "../cache/credential_cache.ts";
-import { writeFileAtomic } from "../cache/atomic_file.ts";
 import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import { ConfigError, FileSystemError } from "../errors.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { editConfigText } from "./aws_config_edit.ts";
-import { ConfigParseError, parseAwsConfig } from "./aws_config_file.ts";
+import { ConfigParseError } from "./aws_config_file.ts";
+import { type ConfigFileKind, updateConfigFile } from "./config_writer.ts";
 import { type Env, expandHome, homeDir, joinPath } from "./paths.ts";
 
 /** The shared credentials file for `env`, as the SDKs find it. */
@@ -41,6 +42,22 @@ export function editCredentialsText(
   name: string,
   creds: RoleCredentials,
 ): string {
+  checkCredentialsSectionName(name);
+  return editConfigText(text, {
+    target: { kind: "credentials", name },
+    set: credentialsFileKeys(creds),
+  });
+}
+
+/** How the credentials file is rewritten: 0600 always, its failures exit 5. */
+export const CREDENTIALS_FILE: ConfigFileKind = {
+  label: "the credentials file",
+  failure: FileSystemError,
+  mode: 0o600,
+};
+
+/** The error of a section name that cannot be written (checked before anything is fetched). */
+export function checkCredentialsSectionName(name: string): void {
   if (!SECTION_NAME.test(name)) {
     throw new ConfigError(
       `The profile name ${
@@ -48,60 +65,27 @@ export function editCredentialsText(
       } cannot be a credentials file section; use letters, digits and _.@+=,:/- only.`,
     );
   }
-  return editConfigText(text, {
-    target: { kind: "credentials", name },
-    set: credentialsFileKeys(creds),
-  });
 }
 
-/** Writes `creds` into section `name` of the credentials file at `path`. */
+/**
+ * Writes `creds` into section `name` of the credentials file at `path`, through a symlink to its
+ * target; a device, FIFO or file larger than 4 MiB is refused without being read (exit 5).
+ */
 export async function writeCredentialsSection(
   path: string,
   name: string,
   creds: RoleCredentials,
 ): Promise<void> {
-  let text = "";
-  try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) {
-      throw new FileSystemError(
-        `Cannot write the credentials file ${shownPath(path)}: it is a directory.`,
-      );
+  await updateConfigFile(path, (text) => {
+    try {
+      return editCredentialsText(text ?? "", name, creds);
+    } catch (error) {
+      if (error instanceof ConfigParseError) {
+        throw new ConfigError(
+          `The credentials file ${shownPath(path)} is malformed: ${error.message}.`,
+        );
+      }
+      throw error;
     }
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof FileSystemError) throw error;
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new FileSystemError(
-        `Cannot read the credentials file ${shownPath(path)}: ${reason(error)}.`,
-      );
-    }
-  }
-  let next: string;
-  try {
-    next = editCredentialsText(text, name, creds);
-  } catch (error) {
-    if (error instanceof ConfigParseError) {
-      throw new ConfigError(
-        `The credentials file ${shownPath(path)} is malformed: ${error.message}.`,
-      );
-    }
-    throw error;
-  }
-  parseAwsConfig(next); // the edit keeps the file parseable (throws otherwise, a bug)
-  try {
-    await writeFileAtomic(path, next, { mode: 0o600 });
-  } catch (error) {
-    throw new FileSystemError(
-      `Cannot write the credentials file ${shownPath(path)}: ${reason(error)}.`,
-    );
-  }
-}
-
-function reason(error: unknown): string {
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.NotCapable) return "Deno permission was not granted";
-  if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
-  if (error instanceof Deno.errors.InvalidData) return "it is not valid UTF-8 text";
-  return error instanceof Error ? error.name : "unknown error";
+  }, CREDENTIALS_FILE);
 }

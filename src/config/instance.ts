@@ -2,6 +2,7 @@
  * Finds the Identity Center instance (start URL + SSO region, and the sso-session when there is
  * one) that `login`, `logout`, `roles` and `configure` act on.
  */
+import { UserPattern } from "../ui/user_pattern.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import { ConfigError, type FailureClass, InstanceNotFoundError } from "../errors.ts";
 import type { Env } from "./paths.ts";
@@ -276,15 +277,18 @@ function fromStartUrl(
     const session = sameUrl.find((c) => c.sessionName && c.ssoRegion === ssoRegion);
     return session ?? { startUrl: text, ssoRegion, source };
   }
-  let pattern: RegExp;
+  // A substring, or a regular expression matched in linear time (no backtracking blow-up);
+  // text that is no usable pattern is a substring only.
+  let pattern: UserPattern | undefined;
   try {
-    pattern = new RegExp(text);
+    pattern = new UserPattern(text);
   } catch {
-    pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    pattern = undefined;
   }
   const matches = distinctByUrl(
     configured.filter((c) =>
-      (c.startUrl.includes(text) || pattern.test(c.startUrl)) && (!region || c.ssoRegion === region)
+      (c.startUrl.includes(text) || pattern?.test(c.startUrl)) &&
+      (!region || c.ssoRegion === region)
     ),
   );
   if (matches.length === 1) return matches[0];

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fileFailureReason } from "../cache/file_failure.ts";
 import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { credentialProcessCommand, isAbsoluteCommand } from "./credential_process_command.ts";
 import { credentialProcessShadowing, profilesPhrase } from "./credential_process_shadowing.ts";
@@ -74,7 +75,7 @@ async function programFinding(program: string, names: string[], os: string): Pro
     }
     return {
       level: "info",
-      text: `${where}, ${shown}, could not be examined (${(error as Error).name}).`,
+      text: `${where}, ${shown}, could not be examined (${fileFailureReason(error)}).`,
     };
   }
   if (!info.isFile) return { level: "warning", text: `${where}, ${shown}, is not a file.` };

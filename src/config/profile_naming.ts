@@ -11,6 +11,7 @@
 import { ConfigError } from "../errors.ts";
 import type { Env } from "./paths.ts";
 import { safeEcho } from "../ui/safe_text.ts";
+import { UserPattern } from "../ui/user_pattern.ts";
 
 /** Components with a meaning; any other component is literal text. */
 export const NAME_COMPONENTS: readonly string[] = [
@@ -46,8 +47,8 @@ export interface ProfileNaming {
   separator: string;
   includeRegion: typeof INCLUDE_REGION[number];
   regionStyle: typeof REGION_STYLES[number];
-  trimAccountName: readonly RegExp[];
-  trimRoleName: readonly RegExp[];
+  trimAccountName: readonly UserPattern[];
+  trimRoleName: readonly UserPattern[];
   accountNameCase?: NameCase;
   roleNameCase?: NameCase;
   safeAccountNames: boolean;
@@ -146,12 +147,15 @@ function oneOf<T extends string>(
   throw new ConfigError(`${flag} must be one of ${allowed.join(", ")}, not ${safeEcho(value)}.`);
 }
 
-function compileTrim(pattern: string, flag: string): RegExp {
+function compileTrim(pattern: string, flag: string): UserPattern {
   try {
-    return new RegExp(pattern, "g");
-  } catch {
+    return new UserPattern(pattern);
+  } catch (error) {
+    const unsupported = / is not supported in a pattern$/.test((error as Error).message);
     throw new ConfigError(
-      `${flag} ${safeEcho(pattern)} is not a valid regular expression.`,
+      `${flag} ${safeEcho(pattern)} is not a valid regular expression${
+        unsupported ? ` (${(error as Error).message.replace(/ in a pattern$/, "")})` : ""
+      }.`,
     );
   }
 }
@@ -193,8 +197,8 @@ export function profileName(input: NameInput, naming: ProfileNaming): string | u
     naming.accountNameCase,
   );
   let roleName = applyCase(input.roleName, naming.roleNameCase);
-  for (const re of naming.trimAccountName) accountName = accountName.replace(re, "");
-  for (const re of naming.trimRoleName) roleName = roleName.replace(re, "");
+  for (const re of naming.trimAccountName) accountName = re.removeAll(accountName);
+  for (const re of naming.trimRoleName) roleName = re.removeAll(roleName);
   const withRegion = naming.includeRegion === "always" || input.regionIndex > 0;
   const values: Record<string, string> = {
     account_name: accountName,
@@ -212,17 +216,26 @@ export function profileName(input: NameInput, naming: ProfileNaming): string | u
   return name === SKIP_NAME ? undefined : name;
 }
 
+/** The longest profile or sso-session name this tool writes (real ones are under 100). */
+export const MAX_SECTION_NAME_CHARS = 256;
+
 /**
  * Why `name` cannot be a profile section name written by this tool, or undefined when it can:
- * it must be non-empty, not `default`, and free of whitespace, quotes, brackets, `=`, `#` and `;`
- * (botocore would read such a header differently, or not at all).
+ * it must be non-empty, not `default`, and free of brackets and control characters (a line
+ * break). Whitespace, quotes, `=`, `#` and `;` are fine: the header quotes such a name so that
+ * botocore reads it back (`aws_config_file.ts`, `headerName`).
  */
 export function profileNameProblem(name: string): string | undefined {
   if (name === "") return "it is empty";
-  if (name === "default") return "it would replace the [default] profile";
-  if (/[\s[\]'"#;=]/.test(name)) {
-    return "it contains whitespace, a quote, a bracket, =, # or ;";
+  if (name.length > MAX_SECTION_NAME_CHARS) {
+    return `it is longer than ${MAX_SECTION_NAME_CHARS} characters`;
   }
+  if (name === "default") return "it would replace the [default] profile";
+  // deno-lint-ignore no-control-regex -- a control character is what is refused
+  if (/[[\]\u0000-\u001f\u007f]/.test(name)) {
+    return "it contains a bracket or a control character";
+  }
+  if (name.trim() !== name) return "it starts or ends with whitespace";
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { type AwsConfigDocument, ConfigParseError, parseAwsConfig } from "./aws_config_file.ts";
-import { MAX_CONFIG_BYTES, readBoundedText, RefusedFileError } from "../cache/bounded_read.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
 import { ConfigError, type FailureClass } from "../errors.ts";
 import type { Env } from "./paths.ts";
@@ -94,20 +95,10 @@ export async function loadConfigFile(
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw new failure(
-      `Cannot read the AWS config file ${shownPath(path)}: ${readFailure(error)}.`,
+      `Cannot read the AWS config file ${shownPath(path)}: ${fileFailureReason(error)}.`,
     );
   }
   return parseConfigText(text, path, failure);
-}
-
-/** Why a file could not be read, in a few words (no raw OS error text). */
-function readFailure(error: unknown): string {
-  if (error instanceof RefusedFileError) return error.message;
-  if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
-  if (error instanceof Deno.errors.NotADirectory) return "a parent of it is not a directory";
-  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
-  if (error instanceof Deno.errors.InvalidData) return "it is not valid UTF-8 text";
-  return (error as Error).name;
 }
 
 /** Parses config text; a malformed line is a ConfigError (or `failure`) naming the file and line. */

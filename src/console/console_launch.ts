@@ -23,6 +23,7 @@ import type { Runtime } from "../runtime.ts";
 import { isRegion } from "../config/settings.ts";
 import { browserFailure, runtimeBrowser } from "../login/user_channel.ts";
 import { safeEcho } from "../ui/safe_text.ts";
+import { startSigninRelay } from "./signin_relay.ts";
 
 /** What a launch is asked for (settings already resolved from flags, env and config). */
 export interface LaunchRequest {
@@ -129,7 +130,9 @@ export interface Delivery {
 
 /**
  * Prints the URL on stdout (`print`) and/or opens it in the browser (`open`, the same opener
- * rules as `login`); when it should open but cannot, the URL goes to stderr with one sentence.
+ * rules as `login`) through a one-time loopback redirect (`signin_relay.ts`), so the sign-in URL
+ * is on no command line; waits up to `limits.consoleOpenMs` for the browser to fetch it. When it
+ * should open but cannot, or the browser does not come, the URL goes to stderr with one sentence.
  */
 export async function deliverUrl(
   rt: Runtime,
@@ -140,18 +143,29 @@ export async function deliverUrl(
   if (delivery.print) await rt.stdout.write(url + "\n");
   if (!delivery.open) return;
   const opener = runtimeBrowser(rt, log);
-  const opened = opener === undefined ? false : await opener(url);
-  if (opened === true) {
-    await rt.stderr.write("Opened the AWS console sign-in in your browser.\n");
-    return;
+  let why = "No browser could be opened";
+  if (opener !== undefined) {
+    const relay = startSigninRelay(url, rt.limits.consoleOpenMs);
+    log.log(`sign-in relay listening on 127.0.0.1 (one fetch, ${rt.limits.consoleOpenMs}ms)`);
+    try {
+      const opened = await opener(relay.url);
+      if (opened === true) {
+        if (await relay.fetched) {
+          await rt.stderr.write("Opened the AWS console sign-in in your browser.\n");
+          return;
+        }
+        why = "The browser did not load the sign-in page in time";
+      } else if (typeof opened === "string") {
+        const then = delivery.print ? "the sign-in URL is on stdout" : "open the sign-in URL below";
+        await rt.stderr.write(`${browserFailure(opened, then)}\n`);
+      }
+    } finally {
+      await relay.close();
+    }
   }
-  log.log("no browser could be opened; the sign-in URL goes to stderr");
-  if (typeof opened === "string") {
-    const then = delivery.print ? "the sign-in URL is on stdout" : "open the sign-in URL below";
-    await rt.stderr.write(`${browserFailure(opened, then)}\n`);
-  }
+  log.log(`${why}; the sign-in URL goes to stderr`);
   if (delivery.print) return; // already on stdout
   await rt.stderr.write(
-    `No browser could be opened; open this sign-in URL within 15 minutes (it signs in as the role, keep it private):\n${url}\n`,
+    `${why}; open this sign-in URL within 15 minutes (it signs in as the role, keep it private):\n${url}\n`,
   );
 }

@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { probeWritable } from "../cache/atomic_file.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { redact } from "../debug_log.ts";
 import {
@@ -31,7 +33,8 @@ import {
 } from "./loopback_callback.ts";
 import type { Runtime } from "../runtime.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { dirName } from "../config/paths.ts";
 import {
   type CachedRegistration,
   isRegistrationReusable,
@@ -235,6 +238,16 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
   const log = deps.log;
   const oidc = resolveEndpoint("sso-oidc", instance.ssoRegion, deps.rt.env, deps.endpointConfig);
   log?.log(`login to ${instance.startUrl} via ${oidc.url} (${oidc.source})`);
+  // The token must be storable before the user is asked to sign in, not after.
+  const tokenPath = await tokenFilePath(deps.ssoCacheDir, instance);
+  const unwritable = await probeWritable(tokenPath, 8192);
+  if (unwritable) {
+    throw new LoginFailedError(
+      `Cannot log in: the SSO token cache ${shownPath(dirName(tokenPath))} cannot be written (${
+        fileFailureReason(unwritable)
+      }); fix that and try again.`,
+    );
+  }
   let flow = chooseFlow(instance, {
     useDeviceCode: request.useDeviceCode,
     browser: deps.openBrowser !== undefined,
@@ -299,7 +312,7 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
         await writeToken(path, copies.get(path)!);
       } catch (error) {
         throw new LoginFailedError(
-          `Cannot write the token cache file ${path}: ${(error as Error).message}.`,
+          `Cannot write the token cache file ${shownPath(path)}: ${fileFailureReason(error)}.`,
         );
       }
       log?.log(`token ${redact(created.accessToken)} written to ${path}`);

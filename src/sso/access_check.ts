@@ -139,6 +139,7 @@ export async function checkAccess(
     rt,
     endpoint,
     accessToken: token.accessToken,
+    deadline: rt.now() + rt.limits.listingMs,
     log,
     unauthorized: rejected,
   };

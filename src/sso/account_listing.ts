@@ -69,6 +69,11 @@ export interface ListingContext {
   /** The portal's endpoint. */
   endpoint: ResolvedEndpoint;
   accessToken: string;
+  /**
+   * Epoch ms by which the whole listing must be done (the command's deadline): no page starts
+   * after it, and no page call runs past it.
+   */
+  deadline: number;
   log?: DebugLog;
   /** Shared by all calls (default: {@link createRolesLimiter}). */
   limiter?: RequestLimiter;
@@ -81,14 +86,47 @@ export interface ListingContext {
   unauthorized?: () => CliError;
 }
 
-/** The API context of one listing call: its page gets `listingPageMs` from now. */
+/**
+ * The API context of one listing call: its page gets `listingPageMs` from now, never past the
+ * listing's deadline. Throws the listing's time-out when that deadline has passed.
+ */
 export function listingApiContext(ctx: ListingContext): ApiContext {
+  const now = ctx.rt.now();
+  if (now >= ctx.deadline) {
+    throw new AwsApiError(
+      "Listing the accounts and roles did not finish within the time limit; try again later.",
+      "Timeout",
+    );
+  }
   return {
     rt: ctx.rt,
     endpoint: ctx.endpoint,
-    deadline: ctx.rt.now() + ctx.rt.limits.listingPageMs,
+    deadline: Math.min(ctx.deadline, now + ctx.rt.limits.listingPageMs),
     log: ctx.log,
   };
+}
+
+/**
+ * The page tokens of one paged listing: a token the service already gave would make the listing
+ * start over for ever, so it ends the listing with one sentence (exit 4) instead.
+ */
+export class PageTokens {
+  readonly #seen = new Set<string>();
+
+  constructor(readonly operation: string) {}
+
+  /** `token` (undefined: the last page), after checking it was not given before. */
+  follow(token: string | undefined): string | undefined {
+    if (token === undefined) return undefined;
+    if (this.#seen.has(token)) {
+      throw new AwsApiError(
+        `The SSO service returned the same ${this.operation} page token twice, so the listing would never end; try again later.`,
+        "InvalidResponse",
+      );
+    }
+    this.#seen.add(token);
+    return token;
+  }
 }
 
 function limiterOf(ctx: ListingContext): RequestLimiter {
@@ -99,10 +137,12 @@ function limiterOf(ctx: ListingContext): RequestLimiter {
 /** Every item of a listing, one paced page call after the other. */
 async function allPages<T>(
   ctx: ListingContext,
+  operation: string,
   page: (api: ApiContext, nextToken?: string) => Promise<Page<T>>,
 ): Promise<{ items: T[]; pages: number }> {
   const limiter = limiterOf(ctx);
   const items: T[] = [];
+  const tokens = new PageTokens(operation);
   let nextToken: string | undefined;
   let pages = 0;
   do {
@@ -114,7 +154,7 @@ async function allPages<T>(
       },
     );
     items.push(...result.items);
-    nextToken = result.nextToken;
+    nextToken = tokens.follow(result.nextToken);
     pages++;
   } while (nextToken);
   return { items, pages };
@@ -124,6 +164,7 @@ async function allPages<T>(
 export async function listAllAccounts(ctx: ListingContext): Promise<AccountInfo[]> {
   const { items, pages } = await allPages(
     ctx,
+    "ListAccounts",
     (api, next) => listAccountsPage(api, ctx.accessToken, next),
   );
   ctx.log?.log(`ListAccounts: ${items.length} account(s) in ${pages} page(s)`);
@@ -137,6 +178,7 @@ export async function listAllAccountRoles(
 ): Promise<string[]> {
   const { items } = await allPages(
     ctx,
+    "ListAccountRoles",
     (api, next) => listAccountRolesPage(api, ctx.accessToken, accountId, next),
   );
   return items;

@@ -72,6 +72,7 @@ export async function chooseAccountAndRole(
     rt: ctx.rt,
     endpoint,
     accessToken,
+    deadline: ctx.rt.now() + ctx.rt.limits.listingMs,
     log: ctx.log,
     limiter,
   });

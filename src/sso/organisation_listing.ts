@@ -15,6 +15,7 @@ import {
   listAllAccountRoles,
   listingApiContext,
   type ListingContext,
+  PageTokens,
   ROLES_CONCURRENCY,
 } from "./account_listing.ts";
 import { type Clock, type RequestLimiter, Semaphore } from "./concurrency.ts";
@@ -85,6 +86,7 @@ export async function listOrganisation(
       ? ctx.unauthorized()
       : error;
   try {
+    const tokens = new PageTokens("ListAccounts");
     let nextToken: string | undefined;
     do {
       const page = await ctx.limiter.run(() =>
@@ -107,7 +109,7 @@ export async function listOrganisation(
         tasks.push(task);
       }
       progress.accountsKnown += page.items.length;
-      nextToken = page.nextToken;
+      nextToken = tokens.follow(page.nextToken);
       report();
     } while (nextToken && !failed);
     progress.accountsComplete = true;

@@ -19,7 +19,9 @@ import { type DebugLog, redact } from "../debug_log.ts";
 import { type ResolvedEndpoint, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "../errors.ts";
 import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
-import type { AwsPaths } from "../config/paths.ts";
+import { type AwsPaths, dirName } from "../config/paths.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
+import { shownMessage, shownPath } from "../ui/safe_text.ts";
 import type { Runtime } from "../runtime.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
@@ -61,7 +63,7 @@ export function warnOnce(
   return {
     warn(sentence) {
       log.log(`warning: ${sentence}`);
-      if (!said.has(sentence)) writes.push(rt.stderr.write(sentence + "\n"));
+      if (!said.has(sentence)) writes.push(rt.stderr.write(shownMessage(sentence) + "\n"));
       said.add(sentence);
     },
     settled: async () => {
@@ -96,7 +98,7 @@ export async function roleCredentials(
   }
   return await withFileLock(
     lockPathFor(credPath),
-    Math.max(0, deadline - rt.now() - 3000),
+    Math.min(rt.limits.credentialLockWaitMs, Math.max(0, deadline - rt.now() - 3000)),
     async (locked) => {
       log.log(locked ? "credential lock acquired" : "credential lock not acquired; going on");
       const cached = locked ? await readCachedCredentials(credPath) : undefined;
@@ -114,6 +116,12 @@ export async function roleCredentials(
         log.log(`credentials cached: ${credPath}`);
       } catch (error) {
         log.log(`could not write the credential cache: ${(error as Error).message}`);
+        // Nothing to share (and no lock to share it under): say so, once per run.
+        run.warn(
+          `Cannot store role credentials in ${shownPath(dirName(credPath))} (${
+            fileFailureReason(error)
+          }); other runs cannot reuse them, so each fetches its own.`,
+        );
       }
       return creds;
     },

@@ -12,7 +12,40 @@ import { type ApiContext, callAwsJson } from "../net/aws_json_call.ts";
 
 export type { ApiContext, CallRuntime } from "../net/aws_json_call.ts";
 
-const bearer = (accessToken: string) => ({ "x-amz-sso_bearer_token": accessToken });
+/**
+ * The bearer header of a portal call. A token that cannot travel in an HTTP header (a line break,
+ * a control or non-ASCII character: a damaged cache file) is refused here, before any network
+ * call, as the service would refuse it: an UnauthorizedException, so that every caller treats it
+ * as a rejected token (refresh once, else log in again).
+ */
+function bearer(accessToken: string): Record<string, string> {
+  if (!isHeaderSafe(accessToken)) {
+    throw new AwsApiError(
+      "The cached SSO access token is damaged (it holds a line break, control or non-ASCII character) and cannot be sent.",
+      "UnauthorizedException",
+    );
+  }
+  return { "x-amz-sso_bearer_token": accessToken };
+}
+
+/** True for a token that can be sent in an HTTP header as it is: visible ASCII only. */
+export function isHeaderSafe(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}
+
+/** The latest time a timestamp can name and still be written as `YYYY-MM-DDTHH:MM:SSZ`. */
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** The longest lifetime (seconds) a token or authorization from the service may claim: 10 years. */
+const MAX_LIFETIME_SEC = 10 * 365 * 24 * 3600;
+
+/** The sentence of a response value out of range (exit 4): nothing of it is used or cached. */
+function invalidValue(operation: string, what: string): AwsApiError {
+  return new AwsApiError(
+    `The SSO service returned an invalid ${what} in its ${operation} response; try again later.`,
+    "InvalidResponse",
+  );
+}
 
 /** GetRoleCredentials: the role's temporary credentials. */
 export async function getRoleCredentials(
@@ -29,9 +62,13 @@ export async function getRoleCredentials(
   const c = out.roleCredentials as Record<string, unknown> | undefined;
   if (
     !isText(c?.accessKeyId) || !isText(c.secretAccessKey) || !isText(c.sessionToken) ||
-    typeof c.expiration !== "number" || !Number.isFinite(c.expiration)
+    typeof c.expiration !== "number"
   ) {
     throw new AwsApiError("GetRoleCredentials returned incomplete credentials.", "InvalidResponse");
+  }
+  // Epoch ms: not already past, and writable as a timestamp.
+  if (!inRange(c.expiration, ctx.rt.now(), MAX_TIMESTAMP_MS)) {
+    throw invalidValue("GetRoleCredentials", "credential expiration time");
   }
   return {
     accessKeyId: c.accessKeyId,
@@ -139,6 +176,12 @@ export async function registerClient(
   ) {
     throw new AwsApiError("RegisterClient returned an incomplete registration.", "InvalidResponse");
   }
+  // Epoch seconds: not already past, and writable as a timestamp.
+  if (
+    !inRange(out.clientSecretExpiresAt, ctx.rt.now() / 1000, MAX_TIMESTAMP_MS / 1000)
+  ) {
+    throw invalidValue("RegisterClient", "registration expiration time");
+  }
   return {
     clientId: out.clientId,
     clientSecret: out.clientSecret,
@@ -182,9 +225,10 @@ export async function startDeviceAuthorization(
     verificationUriComplete: isText(out.verificationUriComplete)
       ? out.verificationUriComplete
       : out.verificationUri,
-    expiresIn: positive(out.expiresIn) ?? 600,
+    // Out of range (absent, not positive, absurdly long): the defaults botocore uses.
+    expiresIn: inRange(out.expiresIn, 1, MAX_DEVICE_AUTHORIZATION_SEC) ? out.expiresIn : 600,
     // 0 asks for no wait at all (the login's floor, `devicePollMinMs`, still applies).
-    interval: out.interval === 0 ? 0 : positive(out.interval) ?? 5,
+    interval: inRange(out.interval, 0, MAX_POLL_INTERVAL_SEC) ? out.interval : 5,
   };
 }
 
@@ -211,6 +255,10 @@ export async function createToken(ctx: ApiContext, input: CreateTokenInput): Pro
   if (!isText(out.accessToken) || typeof out.expiresIn !== "number") {
     throw new AwsApiError("CreateToken returned an incomplete token.", "InvalidResponse");
   }
+  if (!isHeaderSafe(out.accessToken)) throw invalidValue("CreateToken", "access token");
+  if (!inRange(out.expiresIn, 1, MAX_LIFETIME_SEC)) {
+    throw invalidValue("CreateToken", "token lifetime (expiresIn)");
+  }
   return {
     accessToken: out.accessToken,
     expiresIn: out.expiresIn,
@@ -234,8 +282,14 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-function positive(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+/** A device authorization lasting longer than this (a day) is taken as absent (600 s). */
+const MAX_DEVICE_AUTHORIZATION_SEC = 24 * 3600;
+/** A poll interval longer than this (5 minutes) is taken as absent (5 s). */
+const MAX_POLL_INTERVAL_SEC = 300;
+
+/** True for a finite number in [min, max]. */
+function inRange(value: unknown, min: number, max: number): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
 }
 
 function list(value: unknown): Record<string, unknown>[] {

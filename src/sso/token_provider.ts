@@ -1,4 +1,5 @@
-import { probeWritable, recoverFromTempFiles, writeFailureReason } from "../cache/atomic_file.ts";
+import { probeWritable, recoverFromTempFiles } from "../cache/atomic_file.ts";
+import { fileFailureReason } from "../cache/file_failure.ts";
 import type { DebugLog } from "../debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
 import { AwsApiError, FileSystemError, LoginRequiredError } from "../errors.ts";
@@ -8,7 +9,7 @@ import type { Runtime } from "../runtime.ts";
 import { redact } from "../debug_log.ts";
 import { safeEcho } from "../ui/safe_text.ts";
 import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
-import type { SsoInstance } from "../config/settings.ts";
+import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
 import { formatAwsTimestamp } from "../cache/timestamps.ts";
 import {
@@ -106,28 +107,53 @@ export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): 
   if (isRejected(token, ctx)) ctx.log.log("this token was rejected by the service");
   else if (isTokenFresh(token, ctx.rt.now()) && !ctx.forceRefresh) return token;
   const cached = token;
-  return await withFileLock(
-    lockPathFor(path),
-    Math.max(0, ctx.deadline - ctx.rt.now()),
-    async (locked) => {
-      const current = (locked && await readToken(path)) || cached;
-      if (
-        current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.rt.now()) &&
-        !isRejected(current, ctx)
-      ) {
-        ctx.log.log("token was refreshed by another process");
-        return current;
-      }
-      if (!isTokenRefreshable(current, ctx.rt.now())) {
-        ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
-        return await usableOrLoginRequired(current, path, ctx);
-      }
-      // A refresh rotates the refresh token on the server: never refresh what cannot be stored.
-      const unwritable = await probeWritable(path, JSON.stringify(current.raw).length + 2048);
-      if (unwritable) return cannotStoreRefresh(current, path, unwritable, ctx);
-      return await refresh(instance, current, path, ctx);
-    },
-  );
+  return await withFileLock(lockPathFor(path), tokenLockWait(cached, ctx), async (locked) => {
+    // Writers hold this lock: under it, a temp file of the token is a killed writer's, however
+    // young (a refresh killed after the service rotated the refresh token left the only live one).
+    if (locked && await recoverFromTempFiles(path, 0)) {
+      ctx.log.log(`recovered the token an interrupted write left next to ${path}`);
+    }
+    const onDisk = await readToken(path);
+    if (locked && onDisk === undefined) {
+      ctx.log.log("the token file was removed meanwhile (logout)");
+      throw new LoginRequiredError(ctx.loginRequiredMessage);
+    }
+    const current = onDisk ?? cached;
+    if (
+      current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.rt.now()) &&
+      !isRejected(current, ctx)
+    ) {
+      ctx.log.log("token was refreshed by another process");
+      return current;
+    }
+    if (!isTokenRefreshable(current, ctx.rt.now())) {
+      ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
+      return await usableOrLoginRequired(current, path, ctx);
+    }
+    // A refresh rotates the refresh token on the server: never refresh what cannot be stored.
+    const unwritable = await probeWritable(path, JSON.stringify(current.raw).length + 2048);
+    if (unwritable) return cannotStoreRefresh(current, path, unwritable, ctx);
+    if (!locked && isUsable(current, ctx)) {
+      // Another process holds the lock past our budget (slow, or stopped): never refresh beside
+      // it (both would rotate the refresh token); the current token is still valid.
+      ctx.log.log("token lock not acquired within the refresh budget; using the current token");
+      return current;
+    }
+    return await refresh(instance, current, path, ctx);
+  });
+}
+
+/**
+ * How long to wait for the token lock: while the token is still usable, the refresh budget (a
+ * holder slower than that, or stopped, must not eat the time the caller's next call needs: the
+ * current token is used instead); for an expired one, up to the deadline less a refresh budget
+ * left for a refresh of our own.
+ */
+function tokenLockWait(token: SsoToken, ctx: TokenContext): number {
+  const left = Math.max(0, ctx.deadline - ctx.rt.now());
+  return isUsable(token, ctx)
+    ? Math.min(left, ctx.rt.limits.refreshBudgetMs)
+    : Math.max(0, left - ctx.rt.limits.refreshBudgetMs);
 }
 
 /**
@@ -219,13 +245,18 @@ async function refresh(
     throw new AwsApiError(outageMessage(endpoint.url, error), error.errorCode, true);
   }
   const json = refreshedTokenJson(token.raw, instance, created, ctx.rt.now());
+  if (await readToken(path) === undefined) {
+    // `logout` removed the file while CreateToken ran: storing the new token would undo it.
+    ctx.log.log("the token file was removed during the refresh (logout); not storing the new one");
+    throw new LoginRequiredError(ctx.loginRequiredMessage);
+  }
   try {
     await writeToken(path, json);
   } catch (error) {
     ctx.log.log(`could not write refreshed token: ${(error as Error).message}`);
     ctx.warn?.(
       `Could not store the refreshed SSO token in ${path} (${
-        writeFailureReason(error)
+        fileFailureReason(error)
       }); the next run may need a new login.`,
     );
   }
@@ -240,12 +271,17 @@ function isOutage(error: AwsApiError): boolean {
 
 /** The sentence of an SSO OIDC outage during a refresh (exit 4: trying later may work). */
 function outageMessage(endpoint: string, error: AwsApiError): string {
+  const status = /^HTTP(\d+)$/.exec(error.errorCode)?.[1];
   const what = error.errorCode === "Timeout"
     ? "did not answer in time"
     : error.errorCode === "NetworkError"
     ? "could not be reached"
-    : `failed (${error.errorCode || "unknown error"})`;
-  return `Could not refresh the SSO token: the SSO OIDC service at ${endpoint} ${what}; try again later.`;
+    : status !== undefined
+    ? `answered with HTTP status ${status}`
+    : `failed with ${safeEcho(error.errorCode || "an unknown error")}`;
+  return `Could not refresh the SSO token: the SSO OIDC service at ${
+    shownUrl(endpoint)
+  } ${what}; try again later.`;
 }
 
 /** The token when it can be used now; else (marking a rejected token expired) LoginRequiredError. */
@@ -347,7 +383,7 @@ function cannotStoreRefresh(
   error: Error,
   ctx: TokenContext,
 ): SsoToken {
-  const reason = writeFailureReason(error);
+  const reason = fileFailureReason(error);
   const dir = dirName(path);
   ctx.log.log(`token cache not writable (${error.message}); not refreshing`);
   if (isUsable(token, ctx)) {

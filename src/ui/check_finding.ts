@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { escapeControl } from "./safe_text.ts";
+import { shownMessage } from "./safe_text.ts";
 
 /** How much a finding matters. */
 export type FindingLevel = "ok" | "info" | "warning";
@@ -18,5 +18,5 @@ export interface Finding {
 
 /** The finding as its report line: `warning: …` (control characters escaped, one line). */
 export function findingLine(finding: Finding): string {
-  return `${finding.level}: ${escapeControl(finding.text)}`;
+  return `${finding.level}: ${shownMessage(finding.text)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { safeEcho } from "./safe_text.ts";
+import { type UserPattern, userPattern } from "./user_pattern.ts";
 
 /** One role the user can assume. */
 export interface RoleRow {
@@ -111,21 +112,15 @@ export function sortRows(rows: readonly RoleRow[], keys: readonly FieldKey[]): R
   });
 }
 
-/** Compiles a user regular expression or throws a ConfigError naming the flag. */
-export function compilePattern(pattern: string, flag: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    throw new ConfigError(
-      `The ${flag} value ${safeEcho(pattern)} is not a valid regular expression.`,
-    );
-  }
+/** Compiles a user regular expression (linear-time matching) or throws a ConfigError naming the flag. */
+export function compilePattern(pattern: string, flag: string): UserPattern {
+  return userPattern(pattern, flag);
 }
 
 /** Which accounts `-a/--account-id` selects. */
 export interface AccountFilter {
   values: string[];
-  patterns: RegExp[];
+  patterns: UserPattern[];
 }
 
 /** Builds the account filter; an empty list selects every account. */
@@ -148,7 +143,7 @@ export function accountMatches(filter: AccountFilter, accountId: string, account
 }
 
 /** `-r/--role-name`: the role matches when any pattern is found in its name (none → all). */
-export function roleMatches(patterns: readonly RegExp[], roleName: string): boolean {
+export function roleMatches(patterns: readonly UserPattern[], roleName: string): boolean {
   return patterns.length === 0 || patterns.some((p) => p.test(roleName));
 }
 
@@ -170,9 +165,17 @@ export function headerLine(options: FormatOptions, widths?: number[]): string | 
   return joinFields(titles, options.separator, widths);
 }
 
+/**
+ * A field as printed: names come from the service, so control characters (ANSI escapes, line
+ * breaks, bidi overrides) are escaped and an absurdly long one is cut, as every echoed value is.
+ */
+function shownField(row: RoleRow, key: FieldKey): string {
+  return safeEcho(field(row, key));
+}
+
 /** One row as a line (no newline). */
 export function rowLine(row: RoleRow, options: FormatOptions, widths?: number[]): string {
-  return joinFields(options.columns.map((c) => field(row, c)), options.separator, widths);
+  return joinFields(options.columns.map((c) => shownField(row, c)), options.separator, widths);
 }
 
 function joinFields(values: string[], separator: string | undefined, widths?: number[]): string {
@@ -191,7 +194,7 @@ export function formatTable(rows: readonly RoleRow[], options: FormatOptions): s
     widths = options.columns.map((c) =>
       Math.max(
         options.header ? HEADER_TITLES[c].length : 0,
-        ...rows.map((r) => field(r, c).length),
+        ...rows.map((r) => shownField(r, c).length),
       )
     );
   }
@@ -201,11 +204,18 @@ export function formatTable(rows: readonly RoleRow[], options: FormatOptions): s
   return lines.map((l) => `${l}\n`).join("");
 }
 
-/** `--output json`: an array of `{accountId, accountName, roleName}`, 2-space indented. */
+/**
+ * `--output json`: an array of `{accountId, accountName, roleName}`, 2-space indented. The
+ * values are exact; the controls JSON leaves raw (DEL, C1, bidi overrides) are written as `\uXXXX`
+ * escapes, so the output is safe on a terminal and parses to the same strings.
+ */
 export function formatJson(rows: readonly RoleRow[]): string {
   return JSON.stringify(
     rows.map(({ accountId, accountName, roleName }) => ({ accountId, accountName, roleName })),
     null,
     2,
+  ).replace(
+    /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   ) + "\n";
 }

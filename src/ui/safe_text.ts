@@ -61,3 +61,20 @@ export function withoutUrlCredentials(text: string): string {
   // Up to the last "@" before the path, as URL parsers read it (`https://u:p@ss@host/`).
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, "$1<credentials removed>@");
 }
+
+/** The longest message said on stderr (a list of names may be long; nothing is 120 KB). */
+export const MAX_MESSAGE_CHARS = 4000;
+/** The longest unbroken run of characters in a message: a URL, path or name echoed whole. */
+const MAX_WORD_CHARS = 300;
+
+/**
+ * A whole sentence as it may reach a terminal or a log: the last guard behind `safeEcho` for any
+ * value a message builder forgot to cut. A URL's `user:password@` is removed, control characters
+ * are escaped, any run of more than 300 non-blank characters is cut with "…", and so is the
+ * whole sentence past MAX_MESSAGE_CHARS.
+ */
+export function shownMessage(text: string): string {
+  const shown = escapeControl(withoutUrlCredentials(text))
+    .replace(/\S{301,}/g, (word) => safeEcho(word, MAX_WORD_CHARS));
+  return shown.length <= MAX_MESSAGE_CHARS ? shown : safeEcho(shown, MAX_MESSAGE_CHARS);
+}

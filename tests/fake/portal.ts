@@ -66,6 +66,11 @@ function pageOf<T>(
     offset = entry.offset;
   }
   const page = items.slice(offset, offset + size);
+  if (state.options.repeatNextToken) {
+    const token = `same-token-${listing}`;
+    state.pageTokens.set(token, { listing, offset: 0 });
+    return { nextToken: token, page };
+  }
   if (offset + size >= items.length) return { page };
   const token = randomString(24);
   state.pageTokens.set(token, { listing, offset: offset + size });

@@ -80,6 +80,11 @@ export interface FakeOptions {
   omitRefreshTokenOnRefresh: boolean;
   /** `/authorize` redirects with `error=access_denied` (default false). */
   denyAuthorization: boolean;
+  /**
+   * A broken service: every ListAccounts and ListAccountRoles page names the same `nextToken`,
+   * which gives the first page again, so a client that follows it never ends (default false).
+   */
+  repeatNextToken: boolean;
 }
 
 /** A request as received by the fake (recorded before any failure injection). */
@@ -176,6 +181,7 @@ export function defaultFakeOptions(): FakeOptions {
     rotateRefreshToken: true,
     omitRefreshTokenOnRefresh: false,
     denyAuthorization: false,
+    repeatNextToken: false,
   };
 }
 

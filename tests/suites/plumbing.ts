@@ -10,5 +10,6 @@ import "../cli_test.ts";
 import "../sso_api_test.ts";
 import "../aws_contract_test.ts";
 import "../fake_server_test.ts";
+import "../service_faults_test.ts";
 import "../atomic_file_test.ts";
 import "../oidc_login_test.ts";

@@ -45,5 +45,6 @@ import "../unit/shell_split_test.ts";
 import "../unit/status_report_test.ts";
 import "../unit/test_suites_test.ts";
 import "../unit/timestamps_test.ts";
+import "../unit/user_pattern_test.ts";
 import "../unit/token_cache_test.ts";
 import "../unit/version_line_test.ts";

@@ -6,6 +6,7 @@ import {
   getProfile,
   getServices,
   getSsoSession,
+  headerName,
   parseAwsConfig,
   profileNames,
 } from "../../src/config/aws_config_file.ts";
@@ -348,4 +349,22 @@ Deno.test("parseAwsConfig() accepts a comment after a section header, as configp
   );
   assertEquals(getProfile(doc, "x")?.get("region"), "us-east-1");
   assertEquals(getProfile(doc, "default")?.get("region"), "eu-west-1");
+});
+
+Deno.test("headerName() quotes names as botocore's shlex reads them back; the parser unquotes them", () => {
+  const names = ["plain.name", "Dev-#2", "a b", "Bob's", 'Say "hi"', "back\\slash", `both'"`];
+  const written = names.map(headerName);
+  assertEquals(written, [
+    "plain.name",
+    "Dev-#2",
+    "'a b'",
+    `"Bob's"`,
+    `'Say "hi"'`,
+    "'back\\slash'",
+    `"both'\\""`,
+  ]);
+  const doc = parseAwsConfig(written.map((w) => `[profile ${w}]\nregion = x\n`).join(""));
+  assertEquals(profileNames(doc), names);
+  // botocore ignores a header that does not split into two words; so does the parser.
+  assertEquals(profileNames(parseAwsConfig(`[profile 'a' 'b']\nregion = x\n`)), []);
 });

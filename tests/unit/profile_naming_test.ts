@@ -141,8 +141,11 @@ Deno.test("bad naming flags are ConfigErrors (exit 2) naming the flag", () => {
 });
 
 Deno.test("profileNameProblem refuses names a section header cannot carry", () => {
-  assertEquals(profileNameProblem("a.b-c_d/e@f"), undefined);
-  for (const bad of ["", "default", "a b", "a[b", "a]b", "a'b", 'a"b', "a#b", "a;b", "a=b"]) {
+  // Blanks, quotes, #, ; and = are written quoted where botocore's shlex needs it.
+  for (const good of ["a.b-c_d/e@f", "a b", "a'b", 'a"b', "a#b", "a;b", "a=b"]) {
+    assertEquals(profileNameProblem(good), undefined, JSON.stringify(good));
+  }
+  for (const bad of ["", "default", "a[b", "a]b", "a\nb", "a\x1bb", " a"]) {
     assertEquals(typeof profileNameProblem(bad), "string", JSON.stringify(bad));
   }
 });

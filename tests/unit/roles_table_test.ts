@@ -1,4 +1,5 @@
 /** In-process tests of the pure part of `roles`: filters, sort and column order, output text. */
+import { UserPattern } from "../../src/ui/user_pattern.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { ConfigError } from "../../src/errors.ts";
 import {
@@ -91,9 +92,9 @@ Deno.test("accountMatches takes ids, id prefixes and suffixes, and name regexes"
 
 Deno.test("roleMatches searches any pattern; none means all", () => {
   assert(roleMatches([], "Admin"));
-  assert(roleMatches([/Adm/], "Admin"));
-  assert(roleMatches([/^Read/, /min$/], "Admin"));
-  assert(!roleMatches([/^Read/], "Admin"));
+  assert(roleMatches([new UserPattern("Adm")], "Admin"));
+  assert(roleMatches([new UserPattern("^Read"), new UserPattern("min$")], "Admin"));
+  assert(!roleMatches([new UserPattern("^Read")], "Admin"));
 });
 
 Deno.test("compilePattern rejects an invalid regex with a sentence naming the flag", () => {
