@@ -360,6 +360,39 @@ Deno.test({
   assertEquals(result.stderr.split("\n").filter(Boolean).length, 1);
 });
 
+Deno.test({
+  name: "run-as never leaves its child behind when SIGTERM comes the moment the child starts",
+  ignore: !POSIX,
+  fn: async () => {
+    await using fake = await FakeIdentityCenter.start();
+    await using home = await setUp(fake);
+    for (let round = 0; round < 5; round++) {
+      const pidFile = `${home.dir}/child-${round}.pid`;
+      const child = await spawnCli(
+        ["run-as", "--profile", "legacy", "--", "sh", "-c", `echo $$ > ${pidFile}; exec sleep 30`],
+        home,
+        fake.url,
+      );
+      // The earliest moment a user could see: the child has written its pid.
+      let pid: number | undefined;
+      for (let i = 0; i < 1000 && pid === undefined; i++) {
+        const text = await Deno.readTextFile(pidFile).catch(() => "");
+        if (text.endsWith("\n")) pid = Number(text);
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+      assert(pid !== undefined, "the child never started");
+      child.kill("SIGTERM");
+      assertEquals((await child.status).code, 143);
+      await child.stdout.cancel();
+      await child.stderr.cancel();
+      // The child got the signal too: `kill -0` finds no such process.
+      const alive = await new Deno.Command("kill", { args: ["-0", String(pid)], stderr: "null" })
+        .output();
+      assertEquals(alive.success, false, `round ${round}: child ${pid} survived`);
+    }
+  },
+});
+
 for (const [signal, code, trap] of [["SIGTERM", 143, "TERM"], ["SIGINT", 130, "INT"]] as const) {
   Deno.test({
     name: `run-as forwards ${signal} to the child and exits 128+${code - 128}`,

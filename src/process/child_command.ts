@@ -39,21 +39,18 @@ export async function runChild(
       // A name Deno may not touch is one we cannot read either, and not ours to clear.
     }
   }
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(program, {
-      args: [...args],
-      env: environment.set,
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
-  } catch (error) {
-    throw startFailure(program, error);
-  }
+  // The listeners come first: a signal that arrives while the child starts (a busy machine may
+  // run the child before this process gets on) is held and forwarded once it runs, instead of
+  // ending this process and leaving the child behind.
+  let child: Deno.ChildProcess | undefined;
+  const held: Deno.Signal[] = [];
   const forward = new Map<Deno.Signal, () => void>();
   for (const signal of forwardedSignals()) {
     const handler = () => {
+      if (child === undefined) {
+        held.push(signal);
+        return;
+      }
       try {
         child.kill(signal);
       } catch {
@@ -64,6 +61,18 @@ export async function runChild(
     Deno.addSignalListener(signal, handler);
   }
   try {
+    try {
+      child = new Deno.Command(program, {
+        args: [...args],
+        env: environment.set,
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+    } catch (error) {
+      throw startFailure(program, error);
+    }
+    for (const signal of held) forward.get(signal)!();
     const status = await child.status;
     return status.code;
   } finally {
