@@ -11,7 +11,7 @@
  * @module
  */
 import { main } from "./main.ts";
-import { systemRuntime } from "./src/runtime.ts";
+import { systemRuntime } from "./src/system_runtime.ts";
 
 /** Never called: names main.ts's lazily loaded modules for `deno compile` to embed. */
 export function lazyModules(): Promise<unknown>[] {

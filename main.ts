@@ -4,8 +4,9 @@
  * the CLI framework nor the AWS SDK; every other command goes through the full CLI.
  */
 import { runCredentialProcess } from "./src/commands/credential_process.ts";
-import { describeFailure } from "./src/errors.ts";
-import { type Runtime, systemRuntime } from "./src/runtime.ts";
+import { describeFailure } from "./src/base/errors.ts";
+import type { Runtime } from "./src/base/runtime.ts";
+import { systemRuntime } from "./src/system_runtime.ts";
 
 /**
  * Loaded only off the fast path. A variable (not a literal) keeps Deno from loading the whole

@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { permissionFlags, type PermissionSet } from "../src/permission_set.ts";
-import { shellQuote } from "../src/ui/shell_quote.ts";
+import { permissionFlags, type PermissionSet } from "../src/config/permission_set.ts";
+import { shellQuote } from "../src/base/shell_quote.ts";
 
 export {
   PERMISSION_KINDS,
@@ -20,8 +20,8 @@ export {
   type PermissionKind,
   type PermissionSet,
   type PermissionValue,
-} from "../src/permission_set.ts";
-export { shellQuote } from "../src/ui/shell_quote.ts";
+} from "../src/config/permission_set.ts";
+export { shellQuote } from "../src/base/shell_quote.ts";
 
 const DEFAULT_CONFIG = new URL("../deno.json", import.meta.url);
 

@@ -56,7 +56,7 @@ try {
     }),
   );
 
-  // Every write of the config file is a new temp file renamed onto it (cache/atomic_file.ts).
+  // Every write of the config file is a new temp file renamed onto it (base/atomic_file.ts).
   const watcher = Deno.watchFs(aws, { recursive: false });
   const tempFiles = new Set<string>();
   const watching = (async () => {

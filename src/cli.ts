@@ -16,11 +16,11 @@ import { register as registerRoles } from "./commands/roles.ts";
 import { register as registerRunAs } from "./commands/run_as.ts";
 import { register as registerServe } from "./commands/serve.ts";
 import { register as registerStatus } from "./commands/status.ts";
-import { ConfigError, ExitCode } from "./errors.ts";
-import type { Runtime } from "./runtime.ts";
-import { safeEcho } from "./ui/safe_text.ts";
+import { ConfigError, ExitCode } from "./base/errors.ts";
+import type { Runtime } from "./base/runtime.ts";
+import { safeEcho } from "./base/safe_text.ts";
 import { examplesText, HELP_DESCRIPTION } from "./ui/help_text.ts";
-import { versionLine } from "./version.ts";
+import { versionLine } from "./base/version.ts";
 
 /** Adds options described by specs (aliases shown in the description) to a command. */
 export function addSpecOptions(command: Command, specs: readonly OptionSpec[]): Command {

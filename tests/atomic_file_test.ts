@@ -6,10 +6,10 @@ import {
   recoverFromTempFiles,
   STALE_TEMP_MS,
   writeFileAtomic,
-} from "../src/cache/atomic_file.ts";
-import { RefusedFileError } from "../src/cache/bounded_read.ts";
-import { fileFailureReason } from "../src/cache/file_failure.ts";
-import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
+} from "../src/base/atomic_file.ts";
+import { RefusedFileError } from "../src/base/bounded_read.ts";
+import { fileFailureReason } from "../src/base/file_failure.ts";
+import { formatAwsTimestamp } from "../src/base/timestamps.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { withTempDir } from "./script_helpers.ts";
 
@@ -25,7 +25,7 @@ async function writeWithUmask(
   text: string,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const module = new URL("../src/cache/atomic_file.ts", import.meta.url).href;
+  const module = new URL("../src/base/atomic_file.ts", import.meta.url).href;
   const code = `Deno.umask(${mask});
 const { writeFileAtomic } = await import(${JSON.stringify(module)});
 await writeFileAtomic(${JSON.stringify(path)}, ${JSON.stringify(text)}, ${

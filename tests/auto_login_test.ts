@@ -26,8 +26,8 @@ import {
   credentialProcess,
   type CredentialProcessOptions,
 } from "../src/commands/credential_process.ts";
-import { AuthDispatchError, LoginRequiredError } from "../src/errors.ts";
-import type { BrowserOpener, UserChannel } from "../src/login/user_channel.ts";
+import { AuthDispatchError, LoginRequiredError } from "../src/base/errors.ts";
+import type { BrowserOpener, UserChannel } from "../src/base/runtime.ts";
 
 const HOUR = 3_600_000;
 const DEV_LOGIN =

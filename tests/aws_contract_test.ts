@@ -10,10 +10,10 @@ import { endpointAt, testRuntime } from "./helpers.ts";
 import { pythonExecutable, pythonHas } from "./script_helpers.ts";
 import { resolveEndpoint, type ServiceName } from "../src/config/endpoints.ts";
 import { partitionDnsSuffixes, PARTITIONS } from "../src/config/partitions.ts";
-import { AwsApiError, ConfigError } from "../src/errors.ts";
+import { AwsApiError, ConfigError } from "../src/base/errors.ts";
 import { getRoleCredentials } from "../src/sso/sso_api.ts";
 import { AdaptiveRateLimiter } from "../src/net/retry_policy.ts";
-import { VERSION } from "../src/version.ts";
+import { VERSION } from "../src/base/version.ts";
 
 /** The SDK packages, pinned like scripts/gen_endpoint_rules.ts's SDK_VERSION. */
 async function sdk() {
@@ -167,7 +167,7 @@ function granted(list: readonly string[], host: string): boolean {
 
 Deno.test("every host the resolver can give is in both permission sets, deno.json's and the README's --allow-net", async () => {
   const { DEFAULT_PERMISSION_SET, RUN_AS_PERMISSION_SET } = await import(
-    "../src/permission_set.ts"
+    "../src/config/permission_set.ts"
   );
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
@@ -190,7 +190,7 @@ Deno.test("every host the resolver can give is in both permission sets, deno.jso
 });
 
 Deno.test("the permission set's AWS entries are exactly the partition data's DNS suffixes", async () => {
-  const { DEFAULT_PERMISSION_SET } = await import("../src/permission_set.ts");
+  const { DEFAULT_PERMISSION_SET } = await import("../src/config/permission_set.ts");
   const aws = (DEFAULT_PERMISSION_SET.net as string[]).filter((entry) =>
     entry.startsWith("*.") && !entry.includes("signin")
   );
@@ -198,7 +198,9 @@ Deno.test("the permission set's AWS entries are exactly the partition data's DNS
 });
 
 Deno.test("Deno itself grants every resolvable host under the declared --allow-net, and nothing else", async () => {
-  const { DEFAULT_PERMISSION_SET, permissionFlags } = await import("../src/permission_set.ts");
+  const { DEFAULT_PERMISSION_SET, permissionFlags } = await import(
+    "../src/config/permission_set.ts"
+  );
   const netFlag = permissionFlags({ net: DEFAULT_PERMISSION_SET.net })[0];
   const hosts = [...resolvedHosts()];
   const outsiders = [

@@ -4,21 +4,21 @@
  * refused without showing or logging the password. Unit tests of the helpers, then the CLI (`runCli`)
  * for each kind.
  */
-import { readJsonObject } from "../src/cache/atomic_file.ts";
+import { readJsonObject } from "../src/base/atomic_file.ts";
 import {
   MAX_CACHE_FILE_BYTES,
   MAX_CONFIG_BYTES,
   readBoundedText,
   RefusedFileError,
-} from "../src/cache/bounded_read.ts";
+} from "../src/base/bounded_read.ts";
 import { readCachedCredentials } from "../src/cache/credential_cache.ts";
-import { ConfigError, describeFailure, ExitCode } from "../src/errors.ts";
+import { ConfigError, describeFailure, ExitCode } from "../src/base/errors.ts";
 import {
   escapeControl,
   MAX_ECHO_CHARS,
   safeEcho,
   withoutUrlCredentials,
-} from "../src/ui/safe_text.ts";
+} from "../src/base/safe_text.ts";
 import { hasUrlCredentials, loadConfigFile, validateSettings } from "../src/config/settings.ts";
 import { resolveInstance } from "../src/config/instance.ts";
 import { parseAwsConfig } from "../src/config/aws_config_file.ts";

@@ -8,7 +8,7 @@ import {
   canOpenBrowser,
   openUrl,
 } from "../src/login/browser.ts";
-import { splitCommandLine } from "../src/ui/shell_split.ts";
+import { splitCommandLine } from "../src/base/shell_split.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 const URL_ = "https://oidc.example/authorize?a=1&b=2";

@@ -17,9 +17,9 @@ import {
   runCli,
   TempHome,
 } from "./helpers.ts";
-import { ConfigError } from "../src/errors.ts";
-import { homeDir } from "../src/config/paths.ts";
-import { VERSION, versionLine } from "../src/version.ts";
+import { ConfigError } from "../src/base/errors.ts";
+import { homeDir } from "../src/base/paths.ts";
+import { VERSION, versionLine } from "../src/base/version.ts";
 import { KNOWN_TARGETS } from "../scripts/release_info.ts";
 
 const HOUR = 3_600_000;

@@ -11,7 +11,7 @@ import {
   RELEASE_TARGETS,
 } from "../scripts/release_info.ts";
 import { readVersion } from "../scripts/version.ts";
-import { shellSplit } from "../src/ui/shell_split.ts";
+import { shellSplit } from "../src/base/shell_split.ts";
 import { fileSha256, hasCommand, REPO_ROOT, run, runScript, tempDir } from "./script_helpers.ts";
 
 /** The flags `deno task compile` runs scripts/compile.ts with. */
@@ -291,11 +291,11 @@ Deno.test({
       assertMatch(args[args.indexOf("--output") + 1], new RegExp(`${folder}(\\.exe)?$`));
       assertStrictEquals(args.at(-1), `${p.path}/aws-sso-util.ts`);
 
-      // The import map replaces src/build_info.ts by a module with this target and commit.
+      // The import map replaces src/base/build_info.ts by a module with this target and commit.
       const [mapText, module] = mapAndModule.split("--- build_info.ts\n");
       const map = JSON.parse(mapText);
-      assertEquals(Object.keys(map.imports), [`file://${p.path}/src/build_info.ts`]);
-      assertMatch(map.imports[`file://${p.path}/src/build_info.ts`], /\/build_info\.ts$/);
+      assertEquals(Object.keys(map.imports), [`file://${p.path}/src/base/build_info.ts`]);
+      assertMatch(map.imports[`file://${p.path}/src/base/build_info.ts`], /\/build_info\.ts$/);
       assertStrictEquals(module, buildInfoModule({ target, commit: COMMIT }));
       assertMatch(module, new RegExp(`BUILD_TARGET: string \\| undefined = "${target}";`));
       assertMatch(module, new RegExp(`BUILD_COMMIT: string \\| undefined = "${COMMIT}";`));

@@ -10,7 +10,7 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "./assert.ts";
-import { ConfigError } from "../src/errors.ts";
+import { ConfigError } from "../src/base/errors.ts";
 import { ProfileNameProcess } from "../src/config/profile_name_process.ts";
 import { type FakeAccount, FakeIdentityCenter } from "./fake_server.ts";
 import { getProfile, parseAwsConfig } from "../src/config/aws_config_file.ts";
@@ -30,7 +30,7 @@ import {
   START_URL,
   TempHome,
 } from "./helpers.ts";
-import { shellQuote } from "../src/ui/shell_quote.ts";
+import { shellQuote } from "../src/base/shell_quote.ts";
 
 const HOUR = 3_600_000;
 const TOOL = { AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util" };

@@ -5,7 +5,6 @@
  * what we wrote when python3 with botocore is installed.
  */
 import { shellQuote } from "../scripts/permissions.ts";
-import { parseConfigDefaults } from "../src/commands/configure.ts";
 import { knownRegions } from "../src/config/partitions.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
 import { childNetworkEnv } from "./child_env.ts";
@@ -25,6 +24,7 @@ import {
   START_URL,
   TempHome,
 } from "./helpers.ts";
+import { parseConfigDefaults } from "../src/config/configure_defaults.ts";
 
 const HOUR = 3_600_000;
 /** The column of the descriptions in the prompts' list of regions. */

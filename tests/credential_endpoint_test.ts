@@ -6,7 +6,7 @@
 import { fromHttp } from "npm:@aws-sdk/credential-provider-http@3.972.86";
 import type { RoleCredentials } from "../src/cache/credential_cache.ts";
 import { CredentialEndpoint, randomEndpointToken } from "../src/net/credential_endpoint.ts";
-import { LoginRequiredError } from "../src/errors.ts";
+import { LoginRequiredError } from "../src/base/errors.ts";
 import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts";
 import { pythonExecutable, pythonHas } from "./script_helpers.ts";
 

@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { FakeIdentityCenter } from "./fake_server.ts";
 import { cliToken, LEGACY_PROFILE, runCli, TempHome } from "./helpers.ts";
-import { LIMITS } from "../src/limits.ts";
+import { LIMITS } from "../src/base/limits.ts";
 
 const HOUR = 3_600_000;
 

@@ -9,7 +9,7 @@ import {
   EXPORT_FORMATS,
   formatCredentialExports,
 } from "../src/ui/credential_exports.ts";
-import { ConfigError } from "../src/errors.ts";
+import { ConfigError } from "../src/base/errors.ts";
 import { assertEquals, assertMatch, assertThrows } from "./assert.ts";
 import { hasCommand, pythonExecutable, pythonHas, withTempDir } from "./script_helpers.ts";
 

@@ -1,8 +1,8 @@
 /** Tests of the cross-process file lock, using real `deno` subprocesses. */
-import { withFileLock } from "../src/cache/file_lock.ts";
+import { withFileLock } from "../src/base/file_lock.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 
-const MODULE_URL = new URL("../src/cache/file_lock.ts", import.meta.url).href;
+const MODULE_URL = new URL("../src/base/file_lock.ts", import.meta.url).href;
 
 /**
  * A worker: `worker.ts LOCK LOG LABEL ITERATIONS HOLD_MS [WAIT_FILE]`. Each iteration takes the

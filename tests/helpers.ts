@@ -1,19 +1,20 @@
 /** Shared test helpers: a temp HOME, cache-file writers, and running the CLI as a subprocess. */
 import { permissionFlags, readPermissionSet } from "../scripts/permissions.ts";
 import { roleCredentialCacheKey, tokenCacheKey } from "../src/cache/cache_keys.ts";
-import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
-import { LIMITS, type Limits } from "../src/limits.ts";
+import { formatAwsTimestamp } from "../src/base/timestamps.ts";
+import { LIMITS, type Limits } from "../src/base/limits.ts";
 import {
   type ResolvedEndpoint,
   resolveEndpoint,
   type ServiceName,
 } from "../src/config/endpoints.ts";
-import { type Runtime, systemRuntime, type TextSink, withRuntime } from "../src/runtime.ts";
-import { LineReader, type LineSource } from "../src/ui/line_reader.ts";
+import { type LineSource, type Runtime, type TextSink, withRuntime } from "../src/base/runtime.ts";
+import { LineReader } from "../src/ui/line_reader.ts";
 import { main } from "../main.ts";
 import { childNetworkEnv } from "./child_env.ts";
 import { DEVICE_CODE_GRANT, type FakeIdentityCenter } from "./fake_server.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
+import { systemRuntime } from "../src/system_runtime.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
 export const MAIN = `${REPO_ROOT}/main.ts`;

@@ -5,8 +5,8 @@
 import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from "./assert.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
 import { assertMode, cliToken, START_URL, TempHome, testRuntime } from "./helpers.ts";
-import type { Limits } from "../src/limits.ts";
-import { LoginDeniedError, LoginExpiredError } from "../src/errors.ts";
+import type { Limits } from "../src/base/limits.ts";
+import { LoginDeniedError, LoginExpiredError } from "../src/base/errors.ts";
 import {
   chooseFlow,
   formatLocalTime,
@@ -16,11 +16,11 @@ import {
   registrationScopes,
 } from "../src/login/oidc_login.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
-import { pythonJsonDumps } from "../src/cache/python_json.ts";
-import { formatAwsTimestamp } from "../src/cache/timestamps.ts";
+import { pythonJsonDumps } from "../src/base/python_json.ts";
+import { formatAwsTimestamp } from "../src/base/timestamps.ts";
 import { tokenFilePath } from "../src/cache/token_cache.ts";
 import type { SsoInstance } from "../src/config/settings.ts";
-import type { BrowserOpener } from "../src/login/user_channel.ts";
+import type { BrowserOpener } from "../src/base/runtime.ts";
 
 const SESSION: SsoInstance = {
   startUrl: START_URL,

@@ -1,5 +1,5 @@
 /** pythonJsonDumps() must lay JSON out exactly as Python's json.dumps does. */
-import { pythonJsonDumps } from "../src/cache/python_json.ts";
+import { pythonJsonDumps } from "../src/base/python_json.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 import { pythonExecutable } from "./script_helpers.ts";
 

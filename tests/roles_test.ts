@@ -21,7 +21,7 @@ import {
   listAvailableRoles,
   runRoles,
 } from "../src/commands/roles.ts";
-import { LIMITS } from "../src/limits.ts";
+import { LIMITS } from "../src/base/limits.ts";
 import {
   backoffDelay,
   type Clock,
@@ -29,7 +29,7 @@ import {
   RequestLimiter,
   Semaphore,
 } from "../src/sso/concurrency.ts";
-import { AwsApiError } from "../src/errors.ts";
+import { AwsApiError } from "../src/base/errors.ts";
 
 const HOUR = 3_600_000;
 

@@ -23,11 +23,11 @@ import {
   timestampIn,
 } from "./helpers.ts";
 import { credentialProcess } from "../src/commands/credential_process.ts";
-import { AwsApiError } from "../src/errors.ts";
+import { AwsApiError } from "../src/base/errors.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
 import type { SsoInstance } from "../src/config/settings.ts";
-import { LIMITS, type Limits } from "../src/limits.ts";
-import { lockPathFor, withFileLock } from "../src/cache/file_lock.ts";
+import { LIMITS, type Limits } from "../src/base/limits.ts";
+import { lockPathFor, withFileLock } from "../src/base/file_lock.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { FakeIdentityCenter, type RecordedRequest } from "./fake_server.ts";
-import { AwsApiError } from "../src/errors.ts";
+import { AwsApiError } from "../src/base/errors.ts";
 import {
   type ApiContext,
   createToken,

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Finding } from "../ui/check_finding.ts";
-import { joinPath } from "../config/paths.ts";
-import { shownPath } from "../ui/safe_text.ts";
+import type { Finding } from "../base/check_finding.ts";
+import { joinPath } from "../base/paths.ts";
+import { shownPath } from "../base/safe_text.ts";
 
 /** Group or other read bits. */
 const READABLE_BY_OTHERS = 0o044;

@@ -1,4 +1,4 @@
-import { pythonJsonDumps } from "./python_json.ts";
+import { pythonJsonDumps } from "../base/python_json.ts";
 
 /**
  * Cache file names shared with the AWS CLI v2 and botocore (docs/formats.md §1.1, §1.4, §3).

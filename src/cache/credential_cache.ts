@@ -1,8 +1,8 @@
-import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
+import { readJsonObject, writeFileAtomic } from "../base/atomic_file.ts";
 import { roleCredentialCacheKey } from "./cache_keys.ts";
-import { joinPath } from "../config/paths.ts";
-import { pythonJsonDumps } from "./python_json.ts";
-import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
+import { joinPath } from "../base/paths.ts";
+import { pythonJsonDumps } from "../base/python_json.ts";
+import { formatAwsTimestamp, parseAwsTimestamp } from "../base/timestamps.ts";
 
 /** The AWS CLI reuses cached credentials only with at least this much left (docs/formats.md §3). */
 export const CREDENTIAL_REUSE_MARGIN_MS = 15 * 60 * 1000;

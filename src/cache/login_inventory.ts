@@ -11,14 +11,14 @@
  *
  * @module
  */
-import { readJsonObjectSync } from "./bounded_read_sync.ts";
+import { readJsonObjectSync } from "../base/bounded_read_sync.ts";
 import { roleCredentialKeyText } from "./cache_keys.ts";
 import { areCredentialsReusable, credentialsFromJson } from "./credential_cache.ts";
-import { sha1HexSync } from "./sha1_sync.ts";
+import { sha1HexSync } from "../base/sha1_sync.ts";
 import { tokenFromJson } from "./token_cache.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
-import { joinPath } from "../config/paths.ts";
-import { loginState, type LoginStateName } from "../sso/login_state.ts";
+import { joinPath } from "../base/paths.ts";
+import { loginState, type LoginStateName } from "./login_state.ts";
 
 /** Role credentials cached from a login. */
 export interface CachedRoleCredentialsEntry {

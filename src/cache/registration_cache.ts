@@ -4,12 +4,12 @@
  * `clientSecret`, `expiresAt` (`…Z`), `scopes` when scopes were sent and `grantTypes` for
  * authorization-code (PKCE) registrations.
  */
-import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
+import { readJsonObject, writeFileAtomic } from "../base/atomic_file.ts";
 import { registrationCacheKey } from "./cache_keys.ts";
-import { joinPath } from "../config/paths.ts";
-import { pythonJsonDumps } from "./python_json.ts";
+import { joinPath } from "../base/paths.ts";
+import { pythonJsonDumps } from "../base/python_json.ts";
 import type { SsoInstance } from "../config/settings.ts";
-import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
+import { formatAwsTimestamp, parseAwsTimestamp } from "../base/timestamps.ts";
 
 /** A registration is not reused within this long of its expiry (as the AWS CLI does). */
 export const REGISTRATION_REUSE_MARGIN_MS = 15 * 60 * 1000;

@@ -1,9 +1,9 @@
-import { readJsonObject, writeFileAtomic } from "./atomic_file.ts";
+import { readJsonObject, writeFileAtomic } from "../base/atomic_file.ts";
 import { tokenCacheKey } from "./cache_keys.ts";
-import { joinPath } from "../config/paths.ts";
-import { pythonJsonDumps } from "./python_json.ts";
+import { joinPath } from "../base/paths.ts";
+import { pythonJsonDumps } from "../base/python_json.ts";
 import type { SsoInstance } from "../config/settings.ts";
-import { formatAwsTimestamp, parseAwsTimestamp } from "./timestamps.ts";
+import { formatAwsTimestamp, parseAwsTimestamp } from "../base/timestamps.ts";
 
 /** botocore refreshes a token with less than this left (docs/formats.md §2.1). */
 export const TOKEN_REFRESH_WINDOW_MS = 15 * 60 * 1000;

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { MAX_CACHE_FILE_BYTES, readBoundedText, RefusedFileError } from "./bounded_read.ts";
-import { parseJsonObject } from "../json_object.ts";
-import { fileFailureReason } from "./file_failure.ts";
+import { MAX_CACHE_FILE_BYTES, readBoundedText, RefusedFileError } from "../base/bounded_read.ts";
+import { parseJsonObject } from "../base/json_object.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
 import { type SsoToken, tokenFromJson } from "./token_cache.ts";
-import { parseAwsTimestamp } from "./timestamps.ts";
-import { type FileOwner, fileOwner } from "./file_owner.ts";
+import { parseAwsTimestamp } from "../base/timestamps.ts";
+import { type FileOwner, fileOwner } from "../base/file_owner.ts";
 
 /** What a token file holds, or why it cannot be used. */
 export type TokenFileInspection =

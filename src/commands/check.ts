@@ -8,21 +8,20 @@ import { type Command, Option } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { CONFIGURE_DEFAULT_ENV } from "../config/configure_defaults.ts";
-import { profileNames } from "../config/aws_config_file.ts";
-import type { AwsConfigDocument } from "../config/aws_config_file.ts";
-import { credentialsFilePath } from "../config/credentials_file.ts";
-import { credentialsFileProfiles } from "../config/credentials_file_profiles.ts";
+import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
+import { credentialsFilePath } from "../cache/credentials_file.ts";
+import { credentialsFileProfiles } from "../cache/credentials_file_profiles.ts";
 import { profileDiagnostics } from "../config/profile_diagnostics.ts";
 import { loadConfigFile } from "../config/settings.ts";
 import { cacheExposure } from "../cache/cache_exposure.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
-import { DebugLog } from "../debug_log.ts";
-import { ConfigError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
+import { DebugLog } from "../base/debug_log.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { checkAccess, checkedProfile } from "../sso/access_check.ts";
-import { type Finding, findingLine } from "../ui/check_finding.ts";
-import { versionLine } from "../version.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { type Finding, findingLine } from "../base/check_finding.ts";
+import { versionLine } from "../base/version.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** Parsed options (commander's names). */
 export interface CheckOptions {

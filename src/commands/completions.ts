@@ -13,9 +13,9 @@ import {
 import { knownRegions } from "../config/partitions.ts";
 import { OUTPUT_FORMATS } from "./configure.ts";
 import { examplesText, HELP_DESCRIPTION } from "../ui/help_text.ts";
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
-import type { Runtime } from "../runtime.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import type { Runtime } from "../base/runtime.ts";
 
 const HELP: CompletionOption = {
   names: ["-h", "--help"],

@@ -8,7 +8,7 @@
 import { type Command, Option } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { didYouMean } from "../ui/did_you_mean.ts";
+import { didYouMean } from "../base/did_you_mean.ts";
 import { knownRegions } from "../config/partitions.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import {
@@ -17,15 +17,16 @@ import {
   type ExistingConfigAction,
   planProfileEdit,
   type ProfilePlan,
-  type SectionEdit,
 } from "../config/aws_config_edit.ts";
-import { type AccountRoleContext, chooseAccountAndRole } from "../sso/choose_account_role.ts";
+import { type AccountRoleContext, chooseAccountAndRole } from "./choose_account_role.ts";
 import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
   CONFIGURE_SSO_REGION_VARS,
   CONFIGURE_START_URL_VARS,
+  DISABLE_CREDENTIAL_PROCESS_VAR,
   firstEnv,
+  parseConfigDefaults,
   regionForUrl,
   resolveInstanceDefaults,
   type Setting,
@@ -34,16 +35,16 @@ import {
   credentialProcessLine,
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
-import { DebugLog } from "../debug_log.ts";
+import { DebugLog } from "../base/debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { configuredStartUrl } from "../config/instance.ts";
-import { safeEcho } from "../ui/safe_text.ts";
-import { shellQuote } from "../ui/shell_quote.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { shellQuote } from "../base/shell_quote.ts";
 import { MAX_SECTION_NAME_CHARS } from "../config/profile_naming.ts";
 import { deviceCodeConfigured } from "../config/login_config.ts";
 import { DEFAULT_SCOPES, loginInstance } from "../login/oidc_login.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { register as registerPopulate } from "./configure_populate.ts";
 import { promptIO, promptLine } from "../ui/prompt.ts";
 import {
@@ -55,10 +56,9 @@ import {
   startUrlProblem,
   validateSettings,
 } from "../config/settings.ts";
-import { isEnvFlagOn } from "../config/truthy.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
+import type { SectionEdit } from "../config/aws_config_batch_edit.ts";
 
-/** `1`/`true`: do not write `credential_process` unless `--credential-process` is given. */
-export const DISABLE_CREDENTIAL_PROCESS_VAR = "AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS";
 /** `output` values the AWS CLI v2 accepts. */
 export const OUTPUT_FORMATS: readonly string[] = [
   "json",
@@ -68,15 +68,6 @@ export const OUTPUT_FORMATS: readonly string[] = [
   "table",
   "off",
 ];
-/** Keys this command manages; `--config-default` cannot set them. */
-const MANAGED_KEYS = new Set([
-  "sso_start_url",
-  "sso_region",
-  "sso_session",
-  "sso_account_id",
-  "sso_role_name",
-  "credential_process",
-]);
 
 /** The command's flags as commander parses them. */
 export interface ConfigureProfileOptions {
@@ -183,31 +174,6 @@ export function checkSectionName(name: string, what: "profile" | "sso-session"):
       }" is not valid: it must not be empty or contain spaces, quotes, brackets, =, # or ;.`,
     );
   }
-}
-
-/** Parses `--config-default KEY=VALUE` pairs; keys are lower-cased as the SDKs read them. */
-export function parseConfigDefaults(pairs: readonly string[]): [string, string][] {
-  return pairs.map((pair) => {
-    const eq = pair.indexOf("=");
-    const key = (eq > 0 ? pair.slice(0, eq) : "").trim().toLowerCase();
-    if (eq <= 0 || !/^[a-z0-9_.-]+$/.test(key)) {
-      throw new ConfigError(
-        `--config-default expects KEY=VALUE with a key of letters, digits, _, . or -, got "${
-          safeEcho(pair)
-        }".`,
-      );
-    }
-    if (MANAGED_KEYS.has(key)) {
-      throw new ConfigError(
-        `--config-default cannot set ${safeEcho(key)}; use the dedicated option instead.`,
-      );
-    }
-    const value = pair.slice(eq + 1).trim();
-    if (/[\r\n]/.test(value)) {
-      throw new ConfigError(`--config-default ${safeEcho(key)} has a line break in its value.`);
-    }
-    return [key, value];
-  });
 }
 
 /** The regions the prompts offer: every region AWS has announced, with its name. */

@@ -7,29 +7,27 @@
  * `--dry-run` prints what would be written and changes nothing.
  */
 import { type Command, Option } from "../ui/commander.ts";
-import { DebugLog, redact } from "../debug_log.ts";
+import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
-import {
-  EXISTING_CONFIG_ACTIONS,
-  type ExistingConfigAction,
-  sectionHeader,
-} from "../config/aws_config_edit.ts";
-import { editConfigBatch } from "../config/aws_config_batch_edit.ts";
+import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
+import { editConfigBatch, sectionHeader } from "../config/aws_config_batch_edit.ts";
 import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
   CONFIGURE_SSO_REGION_VARS,
   CONFIGURE_START_URL_VARS,
+  DISABLE_CREDENTIAL_PROCESS_VAR,
   firstEnv,
+  parseConfigDefaults,
 } from "../config/configure_defaults.ts";
 import {
   credentialProcessLine,
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { ConfigError, LoginDeniedError, LoginRequiredError } from "../errors.ts";
+import { ConfigError, LoginDeniedError, LoginRequiredError } from "../base/errors.ts";
 import {
   configInstances,
   type FoundInstance,
@@ -38,7 +36,7 @@ import {
   resolveInstance,
 } from "../config/instance.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
-import type { Env } from "../config/paths.ts";
+import type { Env } from "../base/paths.ts";
 import {
   INCLUDE_REGION,
   NAME_CASES,
@@ -53,10 +51,10 @@ import {
 import { ProfileNameProcess } from "../config/profile_name_process.ts";
 import { planPopulate, POPULATED_MARKER, type WantedProfile } from "../config/populate_plan.ts";
 import { isRegion, loadConfigFile, parseConfigText, type SsoInstance } from "../config/settings.ts";
-import { isEnvFlagOn } from "../config/truthy.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
 import { DEFAULT_SCOPES, performLogin } from "../login/oidc_login.ts";
 import { probeUserChannel } from "../login/user_channel.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
 import {
   type AccountRoles,
@@ -65,8 +63,7 @@ import {
   listOrganisation,
 } from "../sso/organisation_listing.ts";
 import { Semaphore } from "../sso/concurrency.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
-import { DISABLE_CREDENTIAL_PROCESS_VAR, parseConfigDefaults } from "./configure.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 
 /** Keys `-c` cannot set in populated profiles (the command writes them itself). */
 const POPULATE_MANAGED_KEYS = new Set(["region", "sso_account_name", POPULATED_MARKER]);

@@ -25,11 +25,12 @@ import { getProfile } from "../config/aws_config_file.ts";
 import { resolveCaBundle } from "../config/endpoints.ts";
 import { resolveInstance } from "../config/instance.ts";
 import { loadConfigFile, shownUrl } from "../config/settings.ts";
-import { DebugLog } from "../debug_log.ts";
-import { ConfigError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import { DebugLog } from "../base/debug_log.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { roleCredentials, warnOnce } from "../sso/role_credentials.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Flags shared by `launch` and `launch-from-config`: how the URL is delivered and credentials got. */
 interface DeliveryFlags {
@@ -83,7 +84,7 @@ async function launch(
     const creds = await roleCredentials(
       settings,
       { forceRefresh: flags.forceRefresh, login: flags.login },
-      { rt, log, paths, warn },
+      { rt, log, paths, warn, autoLogin: lazyAutoLogin },
     );
     const caBundle = resolveCaBundle(rt.env, settings.endpointConfig);
     const url = await signinUrl(rt, plan, creds, log, caBundle);

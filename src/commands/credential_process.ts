@@ -1,11 +1,12 @@
 /** `aws-sso-util credential-process`: print role credentials for the `credential_process` hook. */
 import { formatHelp, type OptionSpec, parseOptions } from "../ui/args.ts";
 import { credentialProcessJson, type RoleCredentials } from "../cache/credential_cache.ts";
-import { debugEnabled, DebugLog } from "../debug_log.ts";
-import { describeFailure, ExitCode } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import { debugEnabled, DebugLog } from "../base/debug_log.ts";
+import { describeFailure, ExitCode } from "../base/errors.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
 import { type RoleCredentialRun, roleCredentials, warnOnce } from "../sso/role_credentials.ts";
+import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
   {
@@ -88,7 +89,7 @@ export async function credentialProcess(
   );
   const paths = rt.paths();
   const warnings = warnOnce(rt, log);
-  const ctx: Run = { rt, log, paths, warn: warnings.warn };
+  const ctx: Run = { rt, log, paths, warn: warnings.warn, autoLogin: lazyAutoLogin };
   try {
     log.log(`credential-process ${JSON.stringify({ ...options })}`);
     const config = options.profile !== undefined

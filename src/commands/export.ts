@@ -9,19 +9,21 @@ import {
   CREDENTIALS_FILE,
   credentialsFilePath,
   writeCredentialsSection,
-} from "../config/credentials_file.ts";
+} from "../cache/credentials_file.ts";
 import { readConfigFile } from "../config/config_writer.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
 import {
   EXPORT_FORMATS,
   type ExportFormat,
   formatCredentialExports,
 } from "../ui/credential_exports.ts";
-import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { ConfigError } from "../errors.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import type { RoleOptions } from "../config/role_target.ts";
+import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface ExportOptions extends RoleOptions {
@@ -41,7 +43,7 @@ export async function runExport(options: ExportOptions, rt: Runtime): Promise<vo
     checkCredentialsSectionName(options.writeCredentials);
     await readConfigFile(path, CREDENTIALS_FILE);
   }
-  const target = await credentialsForTarget(options, rt);
+  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
   const creds = await target.getCredentials();
   if (options.writeCredentials !== undefined) {
     await writeCredentialsSection(path, options.writeCredentials, creds);

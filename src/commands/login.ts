@@ -8,13 +8,18 @@
 import { type Command, Option } from "../ui/commander.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv } from "../login/browser.ts";
-import { DebugLog } from "../debug_log.ts";
+import { DebugLog } from "../base/debug_log.ts";
 import { resolveClientSettings } from "../config/client_settings.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { isEnvFlagOn } from "../config/truthy.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
-import { CliError, describeFailure, InstanceNotFoundError, LoginFailedError } from "../errors.ts";
+import {
+  CliError,
+  describeFailure,
+  InstanceNotFoundError,
+  LoginFailedError,
+} from "../base/errors.ts";
 import {
   configInstances,
   type FoundInstance,
@@ -28,10 +33,10 @@ import {
   type LoginResult,
   performLogin,
 } from "../login/oidc_login.ts";
-import { awsPaths, type Env } from "../config/paths.ts";
-import type { Runtime } from "../runtime.ts";
+import { awsPaths, type Env } from "../base/paths.ts";
+import type { PromptOutput, Runtime } from "../base/runtime.ts";
 import { loadConfigFile } from "../config/settings.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 import {
   accessOnlyTokenJson,
   isTokenFresh,
@@ -40,7 +45,7 @@ import {
   tokenFilePath,
   writeToken,
 } from "../cache/token_cache.ts";
-import { type PromptOutput, runtimeBrowser, sinkOutput } from "../login/user_channel.ts";
+import { runtimeBrowser, sinkOutput } from "../login/user_channel.ts";
 
 /** `true`/`1`: `login` without START_URL or `--profile` logs in to every instance (`--all`). */
 export const LOGIN_ALL_VAR = "AWS_SSO_LOGIN_ALL";

@@ -13,24 +13,24 @@
 import type { Command } from "../ui/commander.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { readJsonObject, tempFilesOf, tempTarget } from "../cache/atomic_file.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
-import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import { readJsonObject, tempFilesOf, tempTarget } from "../base/atomic_file.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
+import { lockPathFor, withFileLock } from "../base/file_lock.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import { credentialFilePath } from "../cache/credential_cache.ts";
-import { DebugLog, redact } from "../debug_log.ts";
+import { DebugLog, redact } from "../base/debug_log.ts";
 import {
   type EndpointConfig,
   profileEndpointConfig,
   resolveEndpoint,
 } from "../config/endpoints.ts";
 import { resolveClientSettings } from "../config/client_settings.ts";
-import { ConfigError, FileSystemError } from "../errors.ts";
-import { shownPath } from "../ui/safe_text.ts";
+import { ConfigError, FileSystemError } from "../base/errors.ts";
+import { shownPath } from "../base/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
-import { type Env, joinPath } from "../config/paths.ts";
-import type { Runtime } from "../runtime.ts";
+import { type Env, joinPath } from "../base/paths.ts";
+import type { Runtime } from "../base/runtime.ts";
 import {
   isHttpsUrl,
   isRegion,

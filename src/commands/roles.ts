@@ -4,13 +4,13 @@
  * service's limit, and retries of throttled calls.
  */
 import { type Command, Option } from "../ui/commander.ts";
-import { DebugLog, redact } from "../debug_log.ts";
+import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { ConfigError, LoginRequiredError } from "../errors.ts";
+import { ConfigError, LoginRequiredError } from "../base/errors.ts";
 import { resolveInstance } from "../config/instance.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import {
   type AccountFilter,
   accountFilter,
@@ -28,7 +28,7 @@ import {
   sortRows,
 } from "../ui/roles_table.ts";
 import { loadConfigFile } from "../config/settings.ts";
-import type { UserPattern } from "../ui/user_pattern.ts";
+import type { UserPattern } from "../base/user_pattern.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
 import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
 import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";

@@ -3,16 +3,18 @@
  * or with `--container-credentials` a loopback credential endpoint that refreshes them for as
  * long as the program runs). The program is started directly, without a shell.
  */
-import { fileFailureReason } from "../cache/file_failure.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
-import { ConfigError, EXIT_CODES } from "../errors.ts";
+import { ConfigError, EXIT_CODES } from "../base/errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { childEnvironment } from "../process/child_env.ts";
 import { ChildStartError, mayRunAnyProgram, runChild } from "../process/child_command.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
-import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
+import type { RoleOptions } from "../config/role_target.ts";
+import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface RunAsOptions extends RoleOptions {
@@ -34,7 +36,7 @@ export async function runAs(
   options: RunAsOptions,
   rt: Runtime,
 ): Promise<number> {
-  const target = await credentialsForTarget(options, rt);
+  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
   if (!mayRunAnyProgram()) {
     throw new ChildStartError(RUN_PERMISSION_MISSING, EXIT_CODES.runAs.notExecutable);
   }

@@ -3,21 +3,23 @@
  * container-credentials protocol) for local programs and IDEs. It prints the two variables that
  * point an SDK at it, then serves refreshed credentials until Ctrl-C or SIGTERM.
  */
-import { fileFailureReason } from "../cache/file_failure.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
-import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
-import { ConfigError, describeFailure } from "../errors.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
+import { ConfigError, describeFailure } from "../base/errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { stopSignal } from "../process/stop_signal.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { credentialsForTarget } from "../sso/credentials_for_target.ts";
-import { addRoleOptions, type RoleOptions } from "../ui/role_options.ts";
+import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { readToken, tokenFilePath } from "../cache/token_cache.ts";
-import { loginState } from "../sso/login_state.ts";
+import { loginState } from "../cache/login_state.ts";
 import { localTime } from "../ui/status_report.ts";
+import type { RoleOptions } from "../config/role_target.ts";
+import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface ServeOptions extends RoleOptions {
@@ -89,7 +91,7 @@ export async function runServe(
     ? undefined
     : await readTokenFile(options.tokenFile);
   const stopped = stop();
-  const target = await credentialsForTarget(options, rt);
+  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
   await target.getCredentials();
   let endpoint: CredentialEndpoint;
   try {

@@ -7,7 +7,7 @@
  * would resolve it; exit 1 when a new login is required (`status --profile dev || login`).
  */
 import type { Command } from "../ui/commander.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import {
   areCredentialsReusable,
@@ -15,15 +15,16 @@ import {
   readCachedCredentials,
 } from "../cache/credential_cache.ts";
 import { configuredKeys, scanLogins } from "../cache/login_inventory.ts";
-import { LoginRequiredError } from "../errors.ts";
+import { LoginRequiredError } from "../base/errors.ts";
 import { profileNames } from "../config/aws_config_file.ts";
 import { credentialProcessShadowing } from "../config/credential_process_shadowing.ts";
-import { findingLine } from "../ui/check_finding.ts";
+import { findingLine } from "../base/check_finding.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { loadConfigFile, resolveCredentialProcessSettings, shownUrl } from "../config/settings.ts";
-import { usableWithoutLogin } from "../sso/login_state.ts";
-import { localTime, relativeTime, statusJson, statusText } from "../ui/status_report.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { usableWithoutLogin } from "../cache/login_state.ts";
+import { localTime, statusJson, statusText } from "../ui/status_report.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import { relativeTime } from "../base/timestamps.ts";
 
 /** The flags of `status`. */
 export interface StatusOptions {

@@ -8,8 +8,39 @@
  *
  * @module
  */
-import { type ConfigSection, parseAwsConfig } from "./aws_config_file.ts";
-import { type SectionEdit, sectionHeader, type SectionTarget } from "./aws_config_edit.ts";
+import { type ConfigSection, headerName, parseAwsConfig } from "./aws_config_file.ts";
+
+/**
+ * The section an edit applies to. The profile `default` also matches a `[default]` section;
+ * `credentials` is a `[NAME]` section of the shared credentials file.
+ */
+export interface SectionTarget {
+  kind: "profile" | "sso-session" | "credentials";
+  name: string;
+}
+
+/** One section's changes. */
+export interface SectionEdit {
+  target: SectionTarget;
+  /**
+   * Keys to set, in order: an existing key is replaced in place (its line kept byte for byte when
+   * the value is unchanged), a new key is added after the section's last key.
+   */
+  set?: ReadonlyArray<readonly [string, string]>;
+  /** Keys to delete, together with their continuation or sub-section lines. */
+  remove?: readonly string[];
+  /** Delete every key that is not in `set` (comments and blank lines stay). */
+  removeOthers?: boolean;
+}
+
+/** The `[...]` header line of a new section. */
+export function sectionHeader(target: SectionTarget): string {
+  if (target.kind === "profile") {
+    return target.name === "default" ? "[default]" : `[profile ${headerName(target.name)}]`;
+  }
+  if (target.kind === "credentials") return `[${target.name}]`;
+  return `[sso-session ${headerName(target.name)}]`;
+}
 
 /** An edit of one section, or the deletion of every section matching `target`. */
 export type BatchEdit = SectionEdit | { target: SectionTarget; deleteSection: true };

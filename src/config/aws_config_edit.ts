@@ -5,8 +5,7 @@
  * lines, other sections, sub-sections, a BOM) comes back byte for byte, each with its own line
  * terminator; new lines use the file's newline style.
  */
-import { editConfigBatch } from "./aws_config_batch_edit.ts";
-import { headerName } from "./aws_config_file.ts";
+import { editConfigBatch, type SectionEdit } from "./aws_config_batch_edit.ts";
 
 /** What to do with a profile that already exists (`--existing-config-action`). */
 export type ExistingConfigAction = "keep" | "overwrite" | "discard";
@@ -16,38 +15,6 @@ export const EXISTING_CONFIG_ACTIONS: readonly ExistingConfigAction[] = [
   "overwrite",
   "discard",
 ];
-
-/**
- * The section an edit applies to. The profile `default` also matches a `[default]` section;
- * `credentials` is a `[NAME]` section of the shared credentials file.
- */
-export interface SectionTarget {
-  kind: "profile" | "sso-session" | "credentials";
-  name: string;
-}
-
-/** One section's changes. */
-export interface SectionEdit {
-  target: SectionTarget;
-  /**
-   * Keys to set, in order: an existing key is replaced in place (its line kept byte for byte when
-   * the value is unchanged), a new key is added after the section's last key.
-   */
-  set?: ReadonlyArray<readonly [string, string]>;
-  /** Keys to delete, together with their continuation or sub-section lines. */
-  remove?: readonly string[];
-  /** Delete every key that is not in `set` (comments and blank lines stay). */
-  removeOthers?: boolean;
-}
-
-/** The `[...]` header line of a new section. */
-export function sectionHeader(target: SectionTarget): string {
-  if (target.kind === "profile") {
-    return target.name === "default" ? "[default]" : `[profile ${headerName(target.name)}]`;
-  }
-  if (target.kind === "credentials") return `[${target.name}]`;
-  return `[sso-session ${headerName(target.name)}]`;
-}
 
 /** Applies the edits in order to the text of a config file and returns the new text. */
 export function editConfigText(text: string, edits: SectionEdit | readonly SectionEdit[]): string {

@@ -6,8 +6,8 @@
  * key with an empty value forming a sub-section (such as `s3 =`), which are not profile keys.
  * Every line keeps its index so that `configure` can rewrite one section and nothing else.
  */
-import { safeEcho } from "../ui/safe_text.ts";
-import { splitCommandLine } from "../ui/shell_split.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { splitCommandLine } from "../base/shell_split.ts";
 
 export type SectionKind = "default" | "profile" | "sso-session" | "services" | "other";
 

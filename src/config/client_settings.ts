@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
-import type { Env } from "./paths.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import type { Env } from "../base/paths.ts";
 
 /** How failed calls are retried (the SDKs' `retry_mode`). */
 export type RetryMode = "legacy" | "standard" | "adaptive";

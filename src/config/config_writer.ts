@@ -7,12 +7,12 @@
  * sentence (ConfigError, exit 2, unless the caller names another class).
  */
 import { parseAwsConfig } from "./aws_config_file.ts";
-import { writeFileAtomic } from "../cache/atomic_file.ts";
-import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
-import { ConfigError, type FailureClass } from "../errors.ts";
-import { dirName } from "./paths.ts";
-import { shownPath } from "../ui/safe_text.ts";
+import { writeFileAtomic } from "../base/atomic_file.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
+import { ConfigError, type FailureClass } from "../base/errors.ts";
+import { dirName } from "../base/paths.ts";
+import { shownPath } from "../base/safe_text.ts";
 
 /** What `updateConfigFile` did. */
 export interface ConfigWriteResult {

@@ -4,10 +4,10 @@
  * instance configured, each with where it came from.
  */
 import { type AwsConfigDocument, getSsoSession } from "./aws_config_file.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { configInstances } from "./instance.ts";
-import type { Env } from "./paths.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import type { Env } from "../base/paths.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** Env vars giving the default start URL, first set wins (the last is shared with `login`). */
 export const CONFIGURE_START_URL_VARS: readonly string[] = [
@@ -130,4 +130,42 @@ export function regionForUrl(
     configInstances(config).filter((c) => c.startUrl === startUrl).map((c) => c.ssoRegion),
   );
   return regions.size === 1 ? [...regions][0] : undefined;
+}
+
+/** `1`/`true`: do not write `credential_process` unless `--credential-process` is given. */
+export const DISABLE_CREDENTIAL_PROCESS_VAR = "AWS_CONFIGURE_SSO_DISABLE_CREDENTIAL_PROCESS";
+
+/** Keys `configure profile` manages; `--config-default` cannot set them. */
+const MANAGED_KEYS = new Set([
+  "sso_start_url",
+  "sso_region",
+  "sso_session",
+  "sso_account_id",
+  "sso_role_name",
+  "credential_process",
+]);
+
+/** Parses `--config-default KEY=VALUE` pairs; keys are lower-cased as the SDKs read them. */
+export function parseConfigDefaults(pairs: readonly string[]): [string, string][] {
+  return pairs.map((pair) => {
+    const eq = pair.indexOf("=");
+    const key = (eq > 0 ? pair.slice(0, eq) : "").trim().toLowerCase();
+    if (eq <= 0 || !/^[a-z0-9_.-]+$/.test(key)) {
+      throw new ConfigError(
+        `--config-default expects KEY=VALUE with a key of letters, digits, _, . or -, got "${
+          safeEcho(pair)
+        }".`,
+      );
+    }
+    if (MANAGED_KEYS.has(key)) {
+      throw new ConfigError(
+        `--config-default cannot set ${safeEcho(key)}; use the dedicated option instead.`,
+      );
+    }
+    const value = pair.slice(eq + 1).trim();
+    if (/[\r\n]/.test(value)) {
+      throw new ConfigError(`--config-default ${safeEcho(key)} has a line break in its value.`);
+    }
+    return [key, value];
+  });
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { splitCommandLine } from "../ui/shell_split.ts";
+import { splitCommandLine } from "../base/shell_split.ts";
 
 /** A `credential_process` line, split. */
 export interface CredentialProcessCommand {

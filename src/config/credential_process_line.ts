@@ -13,27 +13,13 @@
  *
  * @module
  */
-import { type Env, homeDir } from "./paths.ts";
-import { defaultPermissionFlags } from "../permission_set.ts";
-import { shellQuote } from "../ui/shell_quote.ts";
+import { type Env, homeDir } from "../base/paths.ts";
+import { defaultPermissionFlags } from "./permission_set.ts";
+import { shellQuote } from "../base/shell_quote.ts";
+import type { RuntimeInfo } from "../base/runtime.ts";
 
 /** The command written before ` credential-process --profile NAME`. */
 export const CREDENTIAL_PROCESS_NAME_VAR = "AWS_SSO_CREDENTIAL_PROCESS_NAME";
-
-/** How this tool was started, for the `credential_process` line. */
-export interface RuntimeInfo {
-  /** `Deno.execPath()`: the deno binary, or the compiled binary. */
-  execPath: string;
-  /** `Deno.mainModule`. */
-  mainModule: string;
-  /** `Deno.build.os`. */
-  os: string;
-  /**
-   * Where an installed `aws-sso-util` is looked for outside the home directory (default
-   * {@link SYSTEM_BIN_DIRS}); tests give their own.
-   */
-  systemBinDirs?: readonly string[];
-}
 
 /** Homebrew (Apple silicon, Linux) and the usual system-wide place, on macOS and Linux. */
 export const SYSTEM_BIN_DIRS: readonly string[] = [

@@ -18,8 +18,8 @@
  */
 import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { credentialProcessCommand } from "./credential_process_command.ts";
-import type { Finding } from "../ui/check_finding.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import type { Finding } from "../base/check_finding.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** Profile keys that make botocore and the SDKs use their own SSO support. */
 export const SSO_PROFILE_KEYS: readonly string[] = [

@@ -1,11 +1,11 @@
 import { type AwsConfigDocument, getProfile, getServices } from "./aws_config_file.ts";
-import type { CaBundle } from "../net/http_client.ts";
-import { type Env, expandHome } from "./paths.ts";
-import { isTrueSetting } from "./truthy.ts";
+import { type Env, expandHome } from "../base/paths.ts";
+import { isTrueSetting } from "../base/truthy.ts";
 import { type ClientSettings, resolveClientSettings } from "./client_settings.ts";
 import { EndpointRuleError, resolveRuleEndpoint, type RuleEndpoint } from "./endpoint_rules.ts";
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import type { CaBundle } from "../base/runtime.ts";
 
 /** The services we call: the SSO portal, SSO OIDC and STS. */
 export type ServiceName = "sso" | "sso-oidc" | "sts";

@@ -2,11 +2,11 @@
  * Finds the Identity Center instance (start URL + SSO region, and the sso-session when there is
  * one) that `login`, `logout`, `roles` and `configure` act on.
  */
-import { UserPattern } from "../ui/user_pattern.ts";
+import { UserPattern } from "../base/user_pattern.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
-import { ConfigError, type FailureClass, InstanceNotFoundError } from "../errors.ts";
-import type { Env } from "./paths.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { ConfigError, type FailureClass, InstanceNotFoundError } from "../base/errors.ts";
+import type { Env } from "../base/paths.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
 import {
   checkStartUrl,

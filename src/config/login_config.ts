@@ -5,7 +5,7 @@
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import { configInstances } from "./instance.ts";
 import type { SsoInstance } from "./settings.ts";
-import { isTrueSetting } from "./truthy.ts";
+import { isTrueSetting } from "../base/truthy.ts";
 
 /** The sso-sessions of the config that use the same start URL and region as a legacy instance. */
 export function sessionsSharingUrl(

@@ -15,7 +15,7 @@
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
 import type { ExistingConfigAction } from "./aws_config_edit.ts";
 import type { BatchEdit } from "./aws_config_batch_edit.ts";
-import { isTrueSetting } from "./truthy.ts";
+import { isTrueSetting } from "../base/truthy.ts";
 
 /** The key marking a profile as written by `configure populate`. */
 export const POPULATED_MARKER = "sso_auto_populated";

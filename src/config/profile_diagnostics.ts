@@ -12,14 +12,14 @@
  *
  * @module
  */
-import { fileFailureReason } from "../cache/file_failure.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
 import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { credentialProcessCommand, isAbsoluteCommand } from "./credential_process_command.ts";
 import { credentialProcessShadowing, profilesPhrase } from "./credential_process_shadowing.ts";
-import type { Env } from "./paths.ts";
-import type { Finding } from "../ui/check_finding.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
-import { didYouMean } from "../ui/did_you_mean.ts";
+import type { Env } from "../base/paths.ts";
+import type { Finding } from "../base/check_finding.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import { didYouMean } from "../base/did_you_mean.ts";
 
 /** What the diagnostics look at. */
 export interface ProfileDiagnosticsInput {

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
-import { shellSplit } from "../ui/shell_split.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { shellSplit } from "../base/shell_split.ts";
 import { accountNameForProfile, type NameInput, shortRegion, SKIP_NAME } from "./profile_naming.ts";
 
 /** Runs the name command; a bad command line is a ConfigError at construction. */

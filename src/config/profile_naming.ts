@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import type { Env } from "./paths.ts";
-import { safeEcho } from "../ui/safe_text.ts";
-import { UserPattern } from "../ui/user_pattern.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { Env } from "../base/paths.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { UserPattern } from "../base/user_pattern.ts";
 
 /** Components with a meaning; any other component is literal text. */
 export const NAME_COMPONENTS: readonly string[] = [

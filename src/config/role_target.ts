@@ -8,9 +8,9 @@
  * @module
  */
 import { getProfile } from "./aws_config_file.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { resolveInstance } from "./instance.ts";
-import type { Env } from "./paths.ts";
+import type { Env } from "../base/paths.ts";
 import {
   type CredentialProcessSettings,
   isRegion,
@@ -18,7 +18,7 @@ import {
   resolveCredentialProcessSettings,
   validateSettings,
 } from "./settings.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** The flags the three commands share. */
 export interface RoleTargetFlags {
@@ -100,4 +100,11 @@ export async function resolveRoleTarget(
   };
   validateSettings(settings);
   return { settings, region: flags.region };
+}
+
+/** The options `run-as`, `export` and `serve` share (`ui/role_options.ts` adds them). */
+export interface RoleOptions extends Omit<RoleTargetFlags, "region"> {
+  login?: boolean;
+  forceRefresh?: boolean;
+  verbose?: boolean;
 }

@@ -1,12 +1,12 @@
 import { type AwsConfigDocument, ConfigParseError, parseAwsConfig } from "./aws_config_file.ts";
-import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
-import { ConfigError, type FailureClass } from "../errors.ts";
-import type { Env } from "./paths.ts";
-import { safeEcho, shownPath, withoutUrlCredentials } from "../ui/safe_text.ts";
+import { ConfigError, type FailureClass } from "../base/errors.ts";
+import type { Env } from "../base/paths.ts";
+import { safeEcho, shownPath, withoutUrlCredentials } from "../base/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
-import { isTrueSetting } from "./truthy.ts";
+import { isTrueSetting } from "../base/truthy.ts";
 
 /** The Identity Center instance a token belongs to (the token cache is keyed by it). */
 export interface SsoInstance {

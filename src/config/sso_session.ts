@@ -9,9 +9,9 @@ import {
   getSsoSession,
   profileNames,
 } from "./aws_config_file.ts";
-import { didYouMean } from "../ui/did_you_mean.ts";
-import { ConfigError, type FailureClass } from "../errors.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
+import { didYouMean } from "../base/did_you_mean.ts";
+import { ConfigError, type FailureClass } from "../base/errors.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 
 /** The keys of profile `name`; a missing config file or profile is a `failure`. */
 export function requireProfile(

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** A launch's settings as a config token carries them. */
 export interface ConsoleConfig {

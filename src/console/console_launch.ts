@@ -16,13 +16,12 @@ import {
   type SigninEndpoint,
   signinEndpoint,
 } from "./signin_endpoint.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { ConfigError } from "../errors.ts";
-import type { CaBundle } from "../net/http_client.ts";
-import type { Runtime } from "../runtime.ts";
+import type { DebugLog } from "../base/debug_log.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { CaBundle, Runtime } from "../base/runtime.ts";
 import { isRegion } from "../config/settings.ts";
 import { browserFailure, runtimeBrowser } from "../login/user_channel.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho } from "../base/safe_text.ts";
 import { startSigninRelay } from "./signin_relay.ts";
 
 /** What a launch is asked for (settings already resolved from flags, env and config). */

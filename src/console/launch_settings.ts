@@ -11,14 +11,14 @@ import type { ConsoleConfig } from "./config_token.ts";
 import { parseDuration } from "./signin_token.ts";
 import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
 import { configInstances, isFullUrl, resolveInstance } from "../config/instance.ts";
-import type { Env } from "../config/paths.ts";
+import type { Env } from "../base/paths.ts";
 import {
   type CredentialProcessSettings,
   resolveCredentialProcessSettings,
   type SettingFlags,
 } from "../config/settings.ts";
-import { isEnvFlagOn } from "../config/truthy.ts";
-import { ConfigError } from "../errors.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
+import { ConfigError } from "../base/errors.ts";
 
 /** The environment variables that give a launch's defaults (as in the Python tool). */
 export const CONSOLE_ENV = {

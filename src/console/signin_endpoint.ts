@@ -16,10 +16,10 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import type { Env } from "../config/paths.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { Env } from "../base/paths.ts";
 import { isRegion } from "../config/settings.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** The partitions whose console can be signed in to with a federation sign-in token. */
 export type ConsolePartition = "aws" | "aws-us-gov" | "aws-cn" | "aws-eusc";

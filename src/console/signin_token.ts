@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { ConfigError, ConsoleSigninError } from "../errors.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { type CaBundle, type HttpRequest, NetworkFailure } from "../net/http_client.ts";
-import type { Runtime } from "../runtime.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { ConfigError, ConsoleSigninError } from "../base/errors.ts";
+import type { DebugLog } from "../base/debug_log.ts";
+import { NetworkFailure } from "../net/http_client.ts";
+import type { CaBundle, HttpRequest, Runtime } from "../base/runtime.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** The shortest and longest console session, in minutes. */
 export const MIN_DURATION_MINUTES = 15;

@@ -4,37 +4,15 @@
  * one, and maps the login's failures to credential-process exit codes. Loaded only when a login
  * is needed, so the usual credential-process path never imports the login flows.
  */
-import type { DebugLog } from "../debug_log.ts";
-import type { EndpointConfig } from "../config/endpoints.ts";
-import { AuthDispatchError, LoginRequiredError } from "../errors.ts";
-import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
+import { AuthDispatchError, LoginRequiredError } from "../base/errors.ts";
+import { lockPathFor, withFileLock } from "../base/file_lock.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
 import { instanceLabel, performLogin } from "./oidc_login.ts";
-import type { Runtime } from "../runtime.ts";
-import { loadConfigFile, type SsoInstance } from "../config/settings.ts";
+import { loadConfigFile } from "../config/settings.ts";
 import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
-import { probeUserChannel, type UserChannel } from "./user_channel.ts";
-
-/** What `credential-process --login` passes to {@link autoLogin}. */
-export interface AutoLoginOptions {
-  /**
-   * Environment, clock, transport, `reachUser` (how to find the user; default
-   * {@link probeUserChannel}) and limits: `loginLockWaitMs` is how long to wait for another
-   * process's login (the token lock) before starting one's own.
-   */
-  rt: Runtime;
-  instance: SsoInstance;
-  profileName?: string;
-  /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
-  configFile?: string;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
-  log?: DebugLog;
-  /** The error to throw when the user cannot be reached. */
-  loginRequired: LoginRequiredError;
-  /** A token the service rejected: not reused even if it looks fresh. */
-  rejectedAccessToken?: string;
-}
+import { probeUserChannel } from "./user_channel.ts";
+import type { UserChannel } from "../base/runtime.ts";
+import type { AutoLoginOptions } from "../sso/role_credentials.ts";
 
 /**
  * Logs in on behalf of `credential-process` when the user can be reached (else throws

@@ -4,10 +4,10 @@
  * A command that cannot be started (not installed, or not in Deno's run allowlist) is skipped;
  * when none starts, callers print the URL for the user to open.
  */
-import { splitCommandLine } from "../ui/shell_split.ts";
-import type { Env } from "../config/paths.ts";
-import { isEnvFlagOn } from "../config/truthy.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { splitCommandLine } from "../base/shell_split.ts";
+import type { Env } from "../base/paths.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** The operating systems Deno reports. */
 export type OsName = typeof Deno.build.os;

@@ -1,8 +1,8 @@
+import type { PromptOutput } from "../base/runtime.ts";
 /**
  * The progress line a login shows while it waits for the user: a spinner and the time left,
  * drawn only when the prompt output is a terminal.
  */
-import type { PromptOutput } from "./user_channel.ts";
 
 const SPINNER = ["|", "/", "-", "\\"];
 

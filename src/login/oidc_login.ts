@@ -8,10 +8,9 @@
  *
  * @module
  */
-import { probeWritable } from "../cache/atomic_file.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { redact } from "../debug_log.ts";
+import { probeWritable } from "../base/atomic_file.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
+import { type DebugLog, redact } from "../base/debug_log.ts";
 import {
   type EndpointConfig,
   type ResolvedEndpoint,
@@ -23,7 +22,7 @@ import {
   LoginDeniedError,
   LoginExpiredError,
   LoginFailedError,
-} from "../errors.ts";
+} from "../base/errors.ts";
 import { startProgress } from "./login_progress.ts";
 import {
   CALLBACK_PATH,
@@ -31,10 +30,10 @@ import {
   type Loopback,
   startLoopback,
 } from "./loopback_callback.ts";
-import type { Runtime } from "../runtime.ts";
+import type { BrowserOpener, PromptOutput, Runtime } from "../base/runtime.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
-import { dirName } from "../config/paths.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import { dirName } from "../base/paths.ts";
 import {
   type CachedRegistration,
   isRegistrationReusable,
@@ -53,7 +52,7 @@ import {
   registerClient,
   startDeviceAuthorization,
 } from "../sso/sso_api.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
 import {
   accessOnlyTokenJson,
   type CreatedToken,
@@ -64,13 +63,7 @@ import {
   tokenFromJson,
   writeToken,
 } from "../cache/token_cache.ts";
-import {
-  browserFailure,
-  type BrowserOpener,
-  type PromptOutput,
-  runtimeBrowser,
-  sinkOutput,
-} from "./user_channel.ts";
+import { browserFailure, runtimeBrowser, sinkOutput } from "./user_channel.ts";
 
 // ------------------------------------------------------------------ constants
 

@@ -3,23 +3,16 @@
  * controlling terminal for `credential-process`) and the system browser that opens its URLs.
  */
 import { canOpenBrowser, openUrl } from "./browser.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { writeText } from "../ui/output.ts";
-import type { Env } from "../config/paths.ts";
-import type { Runtime, TextSink } from "../runtime.ts";
-
-/** Where prompts and progress go (stderr, or the terminal for credential-process). */
-export interface PromptOutput {
-  write(text: string): Promise<void>;
-  /** A spinner is shown only on a terminal. */
-  isTerminal: boolean;
-}
-
-/**
- * Opens a URL in the user's browser: true when a browser command was started; otherwise false,
- * or why not (e.g. "firefox (from BROWSER) was not found").
- */
-export type BrowserOpener = (url: string) => Promise<boolean | string> | boolean | string;
+import type { DebugLog } from "../base/debug_log.ts";
+import { writeText } from "../base/output.ts";
+import type { Env } from "../base/paths.ts";
+import type {
+  BrowserOpener,
+  PromptOutput,
+  Runtime,
+  TextSink,
+  UserChannel,
+} from "../base/runtime.ts";
 
 /** The sentence said when `outcome` (of a {@link BrowserOpener}) is not `true`. */
 export function browserFailure(outcome: boolean | string, then: string): string {
@@ -59,15 +52,6 @@ function safeIsTerminal(stream: { isTerminal(): boolean }): boolean {
   } catch {
     return false;
   }
-}
-
-/** A way to reach the user from `credential-process`: where prompts go, and a browser if any. */
-export interface UserChannel {
-  out: PromptOutput;
-  openBrowser?: BrowserOpener;
-  /** For the debug log: "/dev/tty", "stderr (terminal)", "browser". */
-  via: string;
-  close(): void;
 }
 
 /** Opens URLs with `BROWSER` or the platform opener, logging why one could not be started. */

@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { AwsApiError } from "../errors.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { parseJsonObject } from "../json_object.ts";
-import { safeEcho, withoutUrlCredentials } from "../ui/safe_text.ts";
-import { type CaBundle, hostOf, type HttpRequest, NetworkFailure } from "./http_client.ts";
-import type { Runtime } from "../runtime.ts";
+import { AwsApiError } from "../base/errors.ts";
+import type { DebugLog } from "../base/debug_log.ts";
+import { parseJsonObject } from "../base/json_object.ts";
+import { safeEcho, withoutUrlCredentials } from "../base/safe_text.ts";
+import { hostOf, NetworkFailure } from "./http_client.ts";
+import type { CaBundle, HttpRequest, Runtime } from "../base/runtime.ts";
 import type { ResolvedEndpoint } from "../config/endpoints.ts";
 import { type AttemptFailure, failureKind, Retries, retryAfterMs } from "./retry_policy.ts";
 import { userAgent } from "./user_agent.ts";

@@ -12,8 +12,8 @@
  * @module
  */
 import type { RoleCredentials } from "../cache/credential_cache.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
-import { describeFailure } from "../errors.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
+import { describeFailure } from "../base/errors.ts";
 
 /** What the endpoint needs. */
 export interface CredentialEndpointOptions {

@@ -10,28 +10,14 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import type { CaBundle, HttpRequest, HttpResponse, SendOptions } from "../base/runtime.ts";
 
 /** A response larger than this is refused (the largest SSO answer is a page of 100 accounts). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** A CA bundle file larger than this is refused (the system's whole store is about 250 KB). */
 const MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024;
-
-/** One request. */
-export interface HttpRequest {
-  method: "GET" | "POST";
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** A whole response, its body read as text. */
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  body: string;
-}
 
 /** Why a request got no HTTP response. */
 export type NetworkFailureKind =
@@ -57,19 +43,6 @@ export class NetworkFailure extends Error {
     return this.kind === "refused" || this.kind === "reset" || this.kind === "timeout" ||
       this.kind === "other";
   }
-}
-
-/** Where to trust extra CAs from: a file path and where its name came from (for messages). */
-export interface CaBundle {
-  path: string;
-  source: string;
-}
-
-/** Options of one request. */
-export interface SendOptions {
-  signal: AbortSignal;
-  caBundle?: CaBundle;
-  maxBytes?: number;
 }
 
 const clients = new Map<string, Deno.HttpClient>();

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Limits } from "../limits.ts";
+import type { Limits } from "../base/limits.ts";
 import type { RetryMode } from "../config/client_settings.ts";
 
 /** How the SDKs classify a failed attempt. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { type ClientSettings, userAgentToken } from "../config/client_settings.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../base/version.ts";
 
 let base: string | undefined;
 

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { CliError, EXIT_CODES } from "../errors.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { CliError, EXIT_CODES } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
 import type { ChildEnvironment } from "./child_env.ts";
 
 /** The child's program could not be started. */

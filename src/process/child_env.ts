@@ -6,7 +6,7 @@
  * @module
  */
 import type { RoleCredentials } from "../cache/credential_cache.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
 
 /** The container-credentials variables the SDKs read; a child must not inherit another's. */
 export const CONTAINER_VARIABLES: readonly string[] = [

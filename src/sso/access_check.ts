@@ -8,8 +8,7 @@
  *
  * @module
  */
-import type { AwsConfigDocument } from "../config/aws_config_file.ts";
-import { getProfile } from "../config/aws_config_file.ts";
+import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
 import { credentialProcessCommand } from "../config/credential_process_command.ts";
 import {
   type EndpointConfig,
@@ -22,11 +21,11 @@ import {
   profileInstance,
   resolveInstance,
 } from "../config/instance.ts";
-import type { AwsPaths } from "../config/paths.ts";
+import type { AwsPaths } from "../base/paths.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { requireProfile } from "../config/sso_session.ts";
 import { SSO_PROFILE_KEYS } from "../config/credential_process_shadowing.ts";
-import { type DebugLog, redact } from "../debug_log.ts";
+import { type DebugLog, redact } from "../base/debug_log.ts";
 import {
   AwsApiError,
   CheckAccountError,
@@ -39,16 +38,15 @@ import {
   ConfigError,
   FileSystemError,
   LoginRequiredError,
-} from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
+} from "../base/errors.ts";
+import type { Runtime } from "../base/runtime.ts";
+import { formatAwsTimestamp, relativeTime } from "../base/timestamps.ts";
 import { inspectTokenFile, type TokenFileInspection } from "../cache/token_file_inspection.ts";
-import { withOwner } from "../cache/file_owner.ts";
+import { withOwner } from "../base/file_owner.ts";
 import { type SsoToken, TOKEN_REFRESH_WINDOW_MS, tokenFilePath } from "../cache/token_cache.ts";
-import type { Finding } from "../ui/check_finding.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
-import { relativeTime } from "../ui/status_report.ts";
-import { loginState, usableWithoutLogin } from "./login_state.ts";
+import type { Finding } from "../base/check_finding.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import { loginState, usableWithoutLogin } from "../cache/login_state.ts";
 import { getUsableToken } from "./token_provider.ts";
 import {
   accountsWithRoles,

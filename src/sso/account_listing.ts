@@ -3,17 +3,11 @@
  * every page of ListAccounts and ListAccountRoles, with bounded concurrency, a request rate under
  * the service's limit shared by all calls, and retries of throttled calls.
  */
-import {
-  type Clock,
-  type RateLimit,
-  RequestLimiter,
-  type RetryPolicy,
-  Semaphore,
-} from "./concurrency.ts";
-import type { DebugLog } from "../debug_log.ts";
-import { LIMITS, type Limits } from "../limits.ts";
+import { type Clock, RequestLimiter, Semaphore } from "./concurrency.ts";
+import type { DebugLog } from "../base/debug_log.ts";
+import { LIMITS, type Limits, type RateLimit, type RetryPolicy } from "../base/limits.ts";
 import type { ResolvedEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, type CliError } from "../errors.ts";
+import { AwsApiError, type CliError } from "../base/errors.ts";
 import {
   type AccountInfo,
   type ApiContext,

@@ -1,7 +1,8 @@
+import type { RateLimit, RetryPolicy } from "../base/limits.ts";
 /**
  * Small helpers to call an API politely: a bounded-concurrency gate, a token-bucket rate limiter
  * and retries with exponential backoff for throttling. Time comes from an injected {@link Clock}
- * (the runtime's, `src/runtime.ts`), so the logic is deterministic under test.
+ * (the runtime's, `src/base/runtime.ts`), so the logic is deterministic under test.
  */
 
 /** The passage of time, injectable. */
@@ -40,14 +41,6 @@ export class Semaphore {
       else this.#active--;
     }
   }
-}
-
-/** Token-bucket settings: at most `burst + perSecond * seconds` acquisitions in any window. */
-export interface RateLimit {
-  /** Sustained acquisitions per second. */
-  perSecond: number;
-  /** Acquisitions allowed at once after an idle period (bucket size, at least 1). */
-  burst: number;
 }
 
 /**
@@ -89,16 +82,6 @@ export class RateLimiter {
       await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / perSecond)));
     }
   }
-}
-
-/** How often and how patiently to retry. */
-export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  retries: number;
-  /** Delay before the first retry; doubles each time. */
-  baseDelayMs: number;
-  /** Upper bound of one delay. */
-  maxDelayMs: number;
 }
 
 /**

@@ -6,12 +6,16 @@
  * @module
  */
 import type { RoleCredentials } from "../cache/credential_cache.ts";
-import { DebugLog } from "../debug_log.ts";
-import { resolveRoleTarget } from "../config/role_target.ts";
-import type { Runtime } from "../runtime.ts";
+import { DebugLog } from "../base/debug_log.ts";
+import { resolveRoleTarget, type RoleOptions } from "../config/role_target.ts";
+import type { Runtime } from "../base/runtime.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
-import type { RoleOptions } from "../ui/role_options.ts";
-import { type RoleCredentialRun, roleCredentials, warnOnce } from "./role_credentials.ts";
+import {
+  type AutoLogin,
+  type RoleCredentialRun,
+  roleCredentials,
+  warnOnce,
+} from "./role_credentials.ts";
 
 /** The resolved role and a getter of its credentials. */
 export interface TargetCredentials {
@@ -26,6 +30,7 @@ export interface TargetCredentials {
 export async function credentialsForTarget(
   options: RoleOptions & { region?: string },
   rt: Runtime,
+  autoLogin?: AutoLogin,
 ): Promise<TargetCredentials> {
   const target = await resolveRoleTarget(options, rt.env, rt.paths().configFile);
   let first = true;
@@ -35,7 +40,13 @@ export async function credentialsForTarget(
     async getCredentials() {
       const log = new DebugLog(Boolean(options.verbose));
       const warnings = warnOnce(rt, log);
-      const run: RoleCredentialRun = { rt, log, paths: rt.paths(), warn: warnings.warn };
+      const run: RoleCredentialRun = {
+        rt,
+        log,
+        paths: rt.paths(),
+        warn: warnings.warn,
+        autoLogin,
+      };
       try {
         // --force-refresh applies to the first fetch; later ones refresh only when needed.
         const forceRefresh = first && Boolean(options.forceRefresh);

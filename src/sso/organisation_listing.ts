@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { DebugLog } from "../debug_log.ts";
-import type { Limits } from "../limits.ts";
-import { AwsApiError } from "../errors.ts";
+import type { DebugLog } from "../base/debug_log.ts";
+import type { Limits } from "../base/limits.ts";
+import { AwsApiError } from "../base/errors.ts";
 import {
   createRolesLimiter,
   listAllAccountRoles,

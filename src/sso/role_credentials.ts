@@ -15,15 +15,19 @@ import {
   type RoleCredentials,
   writeCachedCredentials,
 } from "../cache/credential_cache.ts";
-import { type DebugLog, redact } from "../debug_log.ts";
-import { type ResolvedEndpoint, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, LoginRequiredError } from "../errors.ts";
-import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
-import { type AwsPaths, dirName } from "../config/paths.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
-import { shownMessage, shownPath } from "../ui/safe_text.ts";
-import type { Runtime } from "../runtime.ts";
-import type { CredentialProcessSettings } from "../config/settings.ts";
+import { type DebugLog, redact } from "../base/debug_log.ts";
+import {
+  type EndpointConfig,
+  type ResolvedEndpoint,
+  resolveEndpoint,
+} from "../config/endpoints.ts";
+import { AwsApiError, LoginRequiredError } from "../base/errors.ts";
+import { lockPathFor, withFileLock } from "../base/file_lock.ts";
+import { type AwsPaths, dirName } from "../base/paths.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
+import { shownMessage, shownPath } from "../base/safe_text.ts";
+import type { Runtime } from "../base/runtime.ts";
+import type { CredentialProcessSettings, SsoInstance } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
 import type { SsoToken } from "../cache/token_cache.ts";
 import {
@@ -41,14 +45,40 @@ export interface RoleCredentialOptions {
   login?: boolean;
 }
 
-/** One run's runtime, debug log, paths and warning sink. */
+/** One run's runtime, debug log, paths, warning sink and login capability. */
 export interface RoleCredentialRun {
   rt: Runtime;
   log: DebugLog;
   paths: AwsPaths;
   /** Says a warning sentence (each distinct one once per run). */
   warn(sentence: string): void;
+  /** Logs in when one is required and allowed (`login/lazy_login.ts`); none: never. */
+  autoLogin?: AutoLogin;
 }
+
+/** What an auto-login is given (`login/auto_login.ts` implements it). */
+export interface AutoLoginOptions {
+  /**
+   * Environment, clock, transport, `reachUser` (how to find the user; default
+   * {@link probeUserChannel}) and limits: `loginLockWaitMs` is how long to wait for another
+   * process's login (the token lock) before starting one's own.
+   */
+  rt: Runtime;
+  instance: SsoInstance;
+  profileName?: string;
+  /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
+  configFile?: string;
+  ssoCacheDir: string;
+  endpointConfig?: EndpointConfig;
+  log?: DebugLog;
+  /** The error to throw when the user cannot be reached. */
+  loginRequired: LoginRequiredError;
+  /** A token the service rejected: not reused even if it looks fresh. */
+  rejectedAccessToken?: string;
+}
+
+/** An interactive login on a command's behalf: resolves with the new token. */
+export type AutoLogin = (options: AutoLoginOptions) => Promise<SsoToken>;
 
 /**
  * The warning sink of one run: each distinct sentence is logged and said once on stderr;
@@ -217,23 +247,18 @@ async function fetchCredentials(
 }
 
 /**
- * Loaded only when a login is needed. A variable (not a literal) keeps Deno from loading the login
- * flows' module graph at every start; `deno task compile` adds it with `--include`.
- */
-const AUTO_LOGIN_MODULE = "../login/auto_login.ts";
-
-/**
- * Auto-login (`--login` / `aws_sso_util_auto_login = true`): loads the login flows only now, so
- * the usual path never imports them. Throws `loginRequired` at once when nobody can be reached.
+ * Auto-login (`--login` / `aws_sso_util_auto_login = true`) through the run's injected
+ * capability (the command loads the login flows only then); without one, or when nobody can be
+ * reached, `loginRequired` is thrown.
  */
 async function loginFirst(
   settings: CredentialProcessSettings,
-  { rt, log, paths }: RoleCredentialRun,
+  { rt, log, paths, autoLogin }: RoleCredentialRun,
   loginRequired: LoginRequiredError,
   rejectedAccessToken?: string,
 ): Promise<SsoToken> {
+  if (autoLogin === undefined) throw loginRequired;
   log.log("login required; trying an auto-login");
-  const { autoLogin }: typeof import("../login/auto_login.ts") = await import(AUTO_LOGIN_MODULE);
   return await autoLogin({
     rt,
     instance: settings,

@@ -5,7 +5,7 @@
  * (`../net/aws_json_call.ts`): no SDK is loaded, proxies and extra CAs are honoured, and every
  * call retries transient failures until the context's deadline.
  */
-import { AwsApiError } from "../errors.ts";
+import { AwsApiError } from "../base/errors.ts";
 import type { RoleCredentials } from "../cache/credential_cache.ts";
 import type { CreatedToken } from "../cache/token_cache.ts";
 import { type ApiContext, callAwsJson } from "../net/aws_json_call.ts";

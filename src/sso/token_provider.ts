@@ -1,17 +1,16 @@
-import { probeWritable, recoverFromTempFiles } from "../cache/atomic_file.ts";
-import { fileFailureReason } from "../cache/file_failure.ts";
-import type { DebugLog } from "../debug_log.ts";
+import { probeWritable, recoverFromTempFiles } from "../base/atomic_file.ts";
+import { fileFailureReason } from "../base/file_failure.ts";
+import { type DebugLog, redact } from "../base/debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, FileSystemError, LoginRequiredError } from "../errors.ts";
-import { lockPathFor, withFileLock } from "../cache/file_lock.ts";
-import { dirName } from "../config/paths.ts";
-import type { Runtime } from "../runtime.ts";
-import { redact } from "../debug_log.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { AwsApiError, FileSystemError, LoginRequiredError } from "../base/errors.ts";
+import { lockPathFor, withFileLock } from "../base/file_lock.ts";
+import { dirName } from "../base/paths.ts";
+import type { Runtime } from "../base/runtime.ts";
+import { safeEcho } from "../base/safe_text.ts";
 import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
 import {
   accessOnlyTokenJson,
   isTokenFresh,

@@ -2,8 +2,8 @@
  * A tiny declarative flag parser for the hot `credential-process` path, which must not load the
  * CLI framework. The same option specs feed the framework's help and completions.
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "./safe_text.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
 import { examplesText, HELP_DESCRIPTION, helpRows, wrapWords } from "./help_text.ts";
 
 /** One command-line option. */

@@ -4,7 +4,7 @@
  * values (regions, profiles, fixed choices) and a command's argument values come from named
  * value sets, each described value by value, and are never completed as file names.
  */
-import { singleQuote } from "./shell_quote.ts";
+import { singleQuote } from "../base/shell_quote.ts";
 
 /** One value to offer, with what it means (a region's name, a format's meaning). */
 export interface CompletionValue {

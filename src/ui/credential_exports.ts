@@ -5,9 +5,9 @@
  * @module
  */
 import { credentialProcessJson, type RoleCredentials } from "../cache/credential_cache.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
-import { ConfigError } from "../errors.ts";
-import { fishQuote, powershellDoubleQuote, shellQuote } from "./shell_quote.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
+import { ConfigError } from "../base/errors.ts";
+import { fishQuote, powershellDoubleQuote, shellQuote } from "../base/shell_quote.ts";
 
 /** The output formats of `export`, the first being the default. */
 export const EXPORT_FORMATS = [

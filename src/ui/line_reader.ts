@@ -5,11 +5,7 @@
  *
  * @module
  */
-
-/** Something lines can be read from; `null` at end of input. */
-export interface LineSource {
-  readLine(): Promise<string | null>;
-}
+import type { LineSource } from "../base/runtime.ts";
 
 /** Splits a byte stream into lines ("\n" or "\r\n"), buffering what follows the current line. */
 export class LineReader implements LineSource {

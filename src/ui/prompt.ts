@@ -3,9 +3,8 @@
  * stdin, whether it is a terminal or a pipe. All prompts and the picker's numbered-list fallback
  * share one buffered reader, so piped answers are consumed one line per question.
  */
-import { ConfigError } from "../errors.ts";
-import type { LineSource } from "./line_reader.ts";
-import type { Runtime } from "../runtime.ts";
+import { ConfigError } from "../base/errors.ts";
+import type { LineSource, Runtime } from "../base/runtime.ts";
 
 /** Where prompts read and write. */
 export interface PromptIO {

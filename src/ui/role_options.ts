@@ -6,14 +6,6 @@
  * @module
  */
 import type { Command } from "./commander.ts";
-import type { RoleTargetFlags } from "../config/role_target.ts";
-
-/** The parsed shared options. */
-export interface RoleOptions extends Omit<RoleTargetFlags, "region"> {
-  login?: boolean;
-  forceRefresh?: boolean;
-  verbose?: boolean;
-}
 
 /** Adds the shared options to `command`. */
 export function addRoleOptions(command: Command): Command {

@@ -2,9 +2,9 @@
  * The pure part of `aws-sso-util roles`: filters, sort order, column order and the output text,
  * following the Python aws-sso-util `roles` command (its flags, defaults and column rules).
  */
-import { ConfigError } from "../errors.ts";
-import { safeEcho } from "./safe_text.ts";
-import { type UserPattern, userPattern } from "./user_pattern.ts";
+import { ConfigError } from "../base/errors.ts";
+import { safeEcho } from "../base/safe_text.ts";
+import { type UserPattern, userPattern } from "../base/user_pattern.ts";
 
 /** One role the user can assume. */
 export interface RoleRow {

@@ -6,9 +6,9 @@
  * @module
  */
 import type { CachedLogin } from "../cache/login_inventory.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
+import { formatAwsTimestamp, relativeTime } from "../base/timestamps.ts";
 import { shownUrl } from "../config/settings.ts";
-import { safeEcho } from "./safe_text.ts";
+import { safeEcho } from "../base/safe_text.ts";
 
 /** Minutes east of UTC at an instant (the local zone by default). */
 export type UtcOffset = (ms: number) => number;
@@ -49,26 +49,6 @@ export function statusJson(
     })),
     warnings,
   }) + "\n";
-}
-
-/** A duration as its two largest units: "3h 12m", "2d 4h", "45s". */
-export function shortDuration(ms: number): string {
-  const total = Math.floor(Math.abs(ms) / 1000);
-  const [d, h, m, s] = [
-    Math.floor(total / 86_400),
-    Math.floor(total / 3600) % 24,
-    Math.floor(total / 60) % 60,
-    total % 60,
-  ];
-  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
-  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
-  if (m > 0) return `${m}m`;
-  return `${s}s`;
-}
-
-/** "in 3h 12m" for a future instant, "2h ago" for a past one. */
-export function relativeTime(at: number, now: number): string {
-  return at > now ? `in ${shortDuration(at - now)}` : `${shortDuration(now - at)} ago`;
 }
 
 /** An instant as local time: `2026-11-24 13:05 +01:00`. */

@@ -3,8 +3,8 @@
  * list on stderr, the terminal restored however the picker ends; otherwise a numbered list on
  * stderr answered by lines on stdin (a number, an exact id/name, or text to filter).
  */
-import { CancelledError } from "../errors.ts";
-import { writeText } from "./output.ts";
+import { CancelledError } from "../base/errors.ts";
+import { writeText } from "../base/output.ts";
 import {
   createPicker,
   decodeKeys,

@@ -24,6 +24,7 @@ import "../unit/credential_process_line_test.ts";
 import "../unit/credentials_file_test.ts";
 import "../unit/debug_log_test.ts";
 import "../unit/endpoints_test.ts";
+import "../unit/layers_test.ts";
 import "../unit/lazy_modules_test.ts";
 import "../unit/login_inventory_test.ts";
 import "../unit/login_state_test.ts";

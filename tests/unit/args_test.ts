@@ -1,7 +1,7 @@
 /** Unit tests of the tiny flag parser used by credential-process, and of "did you mean". */
 import { formatHelp, type OptionSpec, parseOptions } from "../../src/ui/args.ts";
-import { ConfigError } from "../../src/errors.ts";
-import { didYouMean, editDistance, similarNames } from "../../src/ui/did_you_mean.ts";
+import { ConfigError } from "../../src/base/errors.ts";
+import { didYouMean, editDistance, similarNames } from "../../src/base/did_you_mean.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 const SPECS: OptionSpec[] = [

@@ -4,9 +4,9 @@ import {
   editConfigText,
   planProfileEdit,
   type ProfilePlan,
-  sectionHeader,
 } from "../../src/config/aws_config_edit.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
+import { sectionHeader } from "../../src/config/aws_config_batch_edit.ts";
 
 /** A config full of comments, blank lines, sub-sections and look-alike names. */
 const MESSY = [

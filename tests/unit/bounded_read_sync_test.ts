@@ -2,8 +2,8 @@
  * The synchronous bounded JSON read of cache files refuses what `readJsonObject` refuses (FIFOs:
  * tests/status_test.ts, which may start `mkfifo`).
  */
-import { readJsonObjectSync } from "../../src/cache/bounded_read_sync.ts";
-import { MAX_CACHE_FILE_BYTES } from "../../src/cache/bounded_read.ts";
+import { readJsonObjectSync } from "../../src/base/bounded_read_sync.ts";
+import { MAX_CACHE_FILE_BYTES } from "../../src/base/bounded_read.ts";
 import { assertEquals } from "../assert.ts";
 import { withTempDir } from "../script_helpers.ts";
 

@@ -6,8 +6,8 @@
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { cacheExposure } from "../../src/cache/cache_exposure.ts";
 import { inspectTokenFile } from "../../src/cache/token_file_inspection.ts";
-import { fileOwner, userNameOf, withOwner } from "../../src/cache/file_owner.ts";
-import { findingLine } from "../../src/ui/check_finding.ts";
+import { fileOwner, userNameOf, withOwner } from "../../src/base/file_owner.ts";
+import { findingLine } from "../../src/base/check_finding.ts";
 
 const POSIX = Deno.build.os !== "windows";
 

@@ -6,7 +6,7 @@ import {
   sha1Hex,
   tokenCacheKey,
 } from "../../src/cache/cache_keys.ts";
-import { pythonJsonDumps } from "../../src/cache/python_json.ts";
+import { pythonJsonDumps } from "../../src/base/python_json.ts";
 import { assertEquals, assertMatch } from "../assert.ts";
 
 const START_URL = "https://example.awsapps.com/start";

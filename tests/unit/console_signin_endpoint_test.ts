@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import {
   consolePartitionOf,
   federationHost,
@@ -8,7 +8,7 @@ import {
   partitionOfSigninHost,
   signinEndpoint,
 } from "../../src/console/signin_endpoint.ts";
-import { DEFAULT_PERMISSION_SET } from "../../src/permission_set.ts";
+import { DEFAULT_PERMISSION_SET } from "../../src/config/permission_set.ts";
 
 const noEnv = () => undefined;
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];

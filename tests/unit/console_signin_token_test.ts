@@ -1,14 +1,15 @@
 import { assertEquals, assertRejects, assertThrows } from "../assert.ts";
-import { ConfigError, ConsoleSigninError, EXIT_CODES } from "../../src/errors.ts";
+import { ConfigError, ConsoleSigninError, EXIT_CODES } from "../../src/base/errors.ts";
 import {
   getSigninToken,
   parseDuration,
   parseSigninTokenResponse,
   signinTokenRequest,
 } from "../../src/console/signin_token.ts";
-import { DebugLog } from "../../src/debug_log.ts";
+import { DebugLog } from "../../src/base/debug_log.ts";
 import { NetworkFailure } from "../../src/net/http_client.ts";
-import { systemRuntime, withRuntime } from "../../src/runtime.ts";
+import { withRuntime } from "../../src/base/runtime.ts";
+import { systemRuntime } from "../../src/system_runtime.ts";
 
 const CREDS = { accessKeyId: "ASIAKEY", secretAccessKey: "s3cr/et+", sessionToken: "tok=en" };
 

@@ -2,17 +2,17 @@
  * Tests of the `credential_process` line `configure profile` writes
  * (src/config/credential_process_line.ts), and of the permission set its `deno run` form carries.
  */
-import { shellQuote } from "../../src/ui/shell_quote.ts";
+import { shellQuote } from "../../src/base/shell_quote.ts";
 import {
   credentialProcessLine,
   credentialProcessProgram,
   installedKind,
   isCompiled,
-  type RuntimeInfo,
 } from "../../src/config/credential_process_line.ts";
-import { DEFAULT_PERMISSION_SET } from "../../src/permission_set.ts";
+import { DEFAULT_PERMISSION_SET } from "../../src/config/permission_set.ts";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { REPO_DIR } from "../helpers.ts";
+import type { RuntimeInfo } from "../../src/base/runtime.ts";
 
 const TOOL = { AWS_SSO_CREDENTIAL_PROCESS_NAME: "aws-sso-util" };
 

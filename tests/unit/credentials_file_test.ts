@@ -4,8 +4,8 @@ import {
   credentialsFilePath,
   editCredentialsText,
   writeCredentialsSection,
-} from "../../src/config/credentials_file.ts";
-import { ConfigError } from "../../src/errors.ts";
+} from "../../src/cache/credentials_file.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import { assertEquals, assertMatch, assertRejects, assertThrows } from "../assert.ts";
 import { withTempDir } from "../script_helpers.ts";
 

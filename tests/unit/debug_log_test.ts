@@ -1,5 +1,5 @@
 /** Unit tests of the opt-in debug log (redaction, appends, mode, size cap). */
-import { debugEnabled, DebugLog, redact } from "../../src/debug_log.ts";
+import { debugEnabled, DebugLog, redact } from "../../src/base/debug_log.ts";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { withTempDir } from "../script_helpers.ts";
 

@@ -8,7 +8,7 @@ import {
 } from "../../src/config/endpoints.ts";
 import { partitionOf } from "../../src/config/partitions.ts";
 import { resolveCredentialProcessSettings } from "../../src/config/settings.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 /** The URL and its source, the part of a resolved endpoint these tests are about. */

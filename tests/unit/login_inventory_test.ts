@@ -3,7 +3,7 @@ import { roleCredentialCacheKey, tokenCacheKey } from "../../src/cache/cache_key
 import { configuredKeys, scanLogins } from "../../src/cache/login_inventory.ts";
 import { writeToken } from "../../src/cache/token_cache.ts";
 import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
-import { formatAwsTimestamp } from "../../src/cache/timestamps.ts";
+import { formatAwsTimestamp } from "../../src/base/timestamps.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { withTempDir } from "../script_helpers.ts";
 

@@ -1,6 +1,6 @@
 /** Unit tests of the offline login state (valid / refreshable / expired). */
 import { type SsoToken, TOKEN_REFRESH_WINDOW_MS } from "../../src/cache/token_cache.ts";
-import { loginState, usableWithoutLogin } from "../../src/sso/login_state.ts";
+import { loginState, usableWithoutLogin } from "../../src/cache/login_state.ts";
 import { assertEquals } from "../assert.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

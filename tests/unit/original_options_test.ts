@@ -11,8 +11,8 @@
 import { assert, assertEquals } from "../assert.ts";
 import { buildProgram } from "../../src/cli.ts";
 import { CREDENTIAL_PROCESS_OPTIONS } from "../../src/commands/credential_process.ts";
-import { systemRuntime } from "../../src/runtime.ts";
 import { parseOptions } from "../../src/ui/args.ts";
+import { systemRuntime } from "../../src/system_runtime.ts";
 
 /**
  * One `@click.option`: its names (click's `--on/--off` pairs split into an "on" and an "off"

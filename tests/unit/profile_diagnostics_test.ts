@@ -9,14 +9,14 @@ import {
   credentialProcessCommand,
   isAbsoluteCommand,
 } from "../../src/config/credential_process_command.ts";
-import { credentialsFileProfiles } from "../../src/config/credentials_file_profiles.ts";
+import { credentialsFileProfiles } from "../../src/cache/credentials_file_profiles.ts";
 import { profileDiagnostics } from "../../src/config/profile_diagnostics.ts";
 import {
   credentialProcessShadowing,
   profilesPhrase,
 } from "../../src/config/credential_process_shadowing.ts";
 import { checkedProfile } from "../../src/sso/access_check.ts";
-import type { Env } from "../../src/config/paths.ts";
+import type { Env } from "../../src/base/paths.ts";
 
 const noEnv: Env = () => undefined;
 const envOf = (vars: Record<string, string>): Env => (name) => vars[name];

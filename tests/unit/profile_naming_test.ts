@@ -1,6 +1,6 @@
 /** Profile names of `configure populate`, against the Python aws-sso-util's rules. */
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import {
   applyCase,
   type NameInput,

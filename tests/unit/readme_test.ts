@@ -7,9 +7,9 @@ import { assert, assertEquals } from "../assert.ts";
 import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts";
 import { COMPILE_ENTRY, RELEASE_PERMISSION_SET } from "../../scripts/release_info.ts";
 import { buildProgram } from "../../src/cli.ts";
-import { systemRuntime } from "../../src/runtime.ts";
-import { EXIT_CODES, ExitCode } from "../../src/errors.ts";
+import { EXIT_CODES, ExitCode } from "../../src/base/errors.ts";
 import { REPO_DIR } from "../helpers.ts";
+import { systemRuntime } from "../../src/system_runtime.ts";
 
 const README = "README.md";
 const README_MAX_BYTES = 12_000;

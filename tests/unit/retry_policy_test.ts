@@ -7,7 +7,7 @@ import {
   retryDelayMs,
   RetryQuota,
 } from "../../src/net/retry_policy.ts";
-import { LIMITS } from "../../src/limits.ts";
+import { LIMITS } from "../../src/base/limits.ts";
 
 const rt = { now: () => 1_000_000, limits: LIMITS };
 

@@ -1,7 +1,7 @@
 /** In-process tests of the pure part of `roles`: filters, sort and column order, output text. */
-import { UserPattern } from "../../src/ui/user_pattern.ts";
+import { UserPattern } from "../../src/base/user_pattern.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import {
   accountFilter,
   accountMatches,

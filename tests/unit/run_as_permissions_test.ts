@@ -1,6 +1,6 @@
 /** The `run-as` permission set: the default set plus `run` of any program, and nothing else. */
 import denoJson from "../../deno.json" with { type: "json" };
-import { DEFAULT_PERMISSION_SET, RUN_AS_PERMISSION_SET } from "../../src/permission_set.ts";
+import { DEFAULT_PERMISSION_SET, RUN_AS_PERMISSION_SET } from "../../src/config/permission_set.ts";
 import { permissionFlags } from "../../scripts/permissions.ts";
 import { assertEquals } from "../assert.ts";
 

@@ -1,6 +1,6 @@
 /** Unit tests of credential-process settings resolution (flags > env > profile, docs/formats.md §6.2). */
 import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
-import { ConfigError, ExitCode } from "../../src/errors.ts";
+import { ConfigError, ExitCode } from "../../src/base/errors.ts";
 import {
   isHttpsUrl,
   isRegion,

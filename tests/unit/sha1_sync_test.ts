@@ -1,6 +1,6 @@
 /** The synchronous SHA-1 gives the same digests as Web Crypto's, for every length and script. */
 import { sha1Hex } from "../../src/cache/cache_keys.ts";
-import { sha1HexSync } from "../../src/cache/sha1_sync.ts";
+import { sha1HexSync } from "../../src/base/sha1_sync.ts";
 import { assertEquals } from "../assert.ts";
 
 Deno.test("sha1HexSync() matches the FIPS 180 vectors", () => {

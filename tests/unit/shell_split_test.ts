@@ -1,7 +1,7 @@
 /** Splitting command lines as a POSIX shell (and Python's shlex) would, strict and lenient. */
 import { assertEquals, assertThrows } from "../assert.ts";
-import { ConfigError } from "../../src/errors.ts";
-import { shellSplit, splitCommandLine } from "../../src/ui/shell_split.ts";
+import { ConfigError } from "../../src/base/errors.ts";
+import { shellSplit, splitCommandLine } from "../../src/base/shell_split.ts";
 
 Deno.test('shellSplit() keeps a backslash in double quotes unless it escapes " \\ $ or `', () => {
   assertEquals(shellSplit(String.raw`a "b\c" "d\"e" "f\\g" "h\$i" 'j\k' l\ m`), [

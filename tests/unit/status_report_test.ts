@@ -1,13 +1,8 @@
 /** The `status` report: durations, local times, the text for people and the JSON for scripts. */
 import type { CachedLogin } from "../../src/cache/login_inventory.ts";
-import {
-  localTime,
-  relativeTime,
-  shortDuration,
-  statusJson,
-  statusText,
-} from "../../src/ui/status_report.ts";
+import { localTime, statusJson, statusText } from "../../src/ui/status_report.ts";
 import { assertEquals, assertStringIncludes } from "../assert.ts";
+import { relativeTime, shortDuration } from "../../src/base/timestamps.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 /** Unit tests of the AWS CLI timestamp format and the lenient reader (docs/formats.md §1.2, §3, §4). */
-import { formatAwsTimestamp, parseAwsTimestamp } from "../../src/cache/timestamps.ts";
+import { formatAwsTimestamp, parseAwsTimestamp } from "../../src/base/timestamps.ts";
 import { assertEquals } from "../assert.ts";
 
 const T = Date.UTC(2026, 10, 24, 0, 32, 24); // 2026-11-24T00:32:24Z

@@ -1,6 +1,6 @@
-/** The linear-time matcher of user patterns (`src/ui/user_pattern.ts`) against JavaScript's. */
-import { UserPattern, userPattern } from "../../src/ui/user_pattern.ts";
-import { ConfigError } from "../../src/errors.ts";
+/** The linear-time matcher of user patterns (`src/base/user_pattern.ts`) against JavaScript's. */
+import { UserPattern, userPattern } from "../../src/base/user_pattern.ts";
+import { ConfigError } from "../../src/base/errors.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("UserPattern.test() agrees with RegExp on the syntax it supports", () => {

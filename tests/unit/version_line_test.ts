@@ -1,7 +1,7 @@
 /** The `--version` line: baked-in target and commit when a release build has them. */
 import { assertEquals } from "../assert.ts";
-import { buildFacts, VERSION, versionLine } from "../../src/version.ts";
-import { BUILD_COMMIT, BUILD_TARGET } from "../../src/build_info.ts";
+import { buildFacts, VERSION, versionLine } from "../../src/base/version.ts";
+import { BUILD_COMMIT, BUILD_TARGET } from "../../src/base/build_info.ts";
 
 Deno.test("versionLine() shows the baked-in target and commit when a release build has them", () => {
   assertEquals(

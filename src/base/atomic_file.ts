@@ -1,6 +1,6 @@
 import { MAX_CACHE_FILE_BYTES, readBoundedText } from "./bounded_read.ts";
-import { dirName } from "../config/paths.ts";
-import { parseJsonObject } from "../json_object.ts";
+import { dirName } from "./paths.ts";
+import { parseJsonObject } from "./json_object.ts";
 import { parseAwsTimestamp } from "./timestamps.ts";
 
 /** Creates `dir` (and parents) with mode 0700 where it does not exist yet. */

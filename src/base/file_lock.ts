@@ -1,5 +1,5 @@
 import { ensurePrivateDir } from "./atomic_file.ts";
-import { dirName } from "../config/paths.ts";
+import { dirName } from "./paths.ts";
 
 /** The lock file that guards a cache file: `<key>.lock` next to `<key>.json`. */
 export function lockPathFor(cachePath: string): string {

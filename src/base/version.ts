@@ -5,7 +5,7 @@
  *
  * @module
  */
-import denoJson from "../deno.json" with { type: "json" };
+import denoJson from "../../deno.json" with { type: "json" };
 import { BUILD_COMMIT, BUILD_TARGET } from "./build_info.ts";
 
 /** The release version, e.g. `0.1.0`. */

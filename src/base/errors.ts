@@ -1,4 +1,4 @@
-import { safeEcho, shownMessage } from "./ui/safe_text.ts";
+import { safeEcho, shownMessage } from "./safe_text.ts";
 
 /**
  * The exit codes of every command, one named table each; `docs/<command>.md` lists each table.

@@ -1,8 +1,8 @@
-import { writeFileAtomic } from "./cache/atomic_file.ts";
-import { readBoundedText } from "./cache/bounded_read.ts";
-import { withFileLock } from "./cache/file_lock.ts";
-import { safeEcho, withoutUrlCredentials } from "./ui/safe_text.ts";
-import { isEnvFlagOn } from "./config/truthy.ts";
+import { writeFileAtomic } from "./atomic_file.ts";
+import { readBoundedText } from "./bounded_read.ts";
+import { withFileLock } from "./file_lock.ts";
+import { safeEcho, withoutUrlCredentials } from "./safe_text.ts";
+import { isEnvFlagOn } from "./truthy.ts";
 
 /** The log keeps at most this much of its tail, so it never grows without bound. */
 const MAX_LOG_BYTES = 512 * 1024;

@@ -4,22 +4,22 @@
  * from the one listing (`./account_listing.ts`: paced, throttling retried), with a picker when
  * there is more than one to choose from.
  */
-import type { DebugLog } from "../debug_log.ts";
+import type { DebugLog } from "../base/debug_log.ts";
 import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../errors.ts";
-import type { Runtime } from "../runtime.ts";
+import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../base/errors.ts";
+import type { Runtime } from "../base/runtime.ts";
 import { naturalCompare, type PickerItem } from "../ui/picker.ts";
 import type { PromptIO } from "../ui/prompt.ts";
 import type { SsoInstance } from "../config/settings.ts";
-import type { AccountInfo } from "./sso_api.ts";
+import type { AccountInfo } from "../sso/sso_api.ts";
 import {
   createRolesLimiter,
   listAllAccountRoles,
   listAllAccounts,
   type ListingContext,
-} from "./account_listing.ts";
+} from "../sso/account_listing.ts";
 import { pick } from "../ui/terminal_picker.ts";
-import { getUsableTokenOfEither, loginRequiredMessage } from "./token_provider.ts";
+import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
 
 /** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
 export type LoginFunction = (

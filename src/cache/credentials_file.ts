@@ -7,14 +7,14 @@
  *
  * @module
  */
-import type { RoleCredentials } from "../cache/credential_cache.ts";
-import { formatAwsTimestamp } from "../cache/timestamps.ts";
-import { ConfigError, FileSystemError } from "../errors.ts";
-import { safeEcho, shownPath } from "../ui/safe_text.ts";
-import { editConfigText } from "./aws_config_edit.ts";
-import { ConfigParseError } from "./aws_config_file.ts";
-import { type ConfigFileKind, updateConfigFile } from "./config_writer.ts";
-import { type Env, expandHome, homeDir, joinPath } from "./paths.ts";
+import type { RoleCredentials } from "./credential_cache.ts";
+import { formatAwsTimestamp } from "../base/timestamps.ts";
+import { ConfigError, FileSystemError } from "../base/errors.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
+import { editConfigText } from "../config/aws_config_edit.ts";
+import { ConfigParseError } from "../config/aws_config_file.ts";
+import { type ConfigFileKind, updateConfigFile } from "../config/config_writer.ts";
+import { type Env, expandHome, homeDir, joinPath } from "../base/paths.ts";
 
 /** The shared credentials file for `env`, as the SDKs find it. */
 export function credentialsFilePath(env: Env): string {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isTokenFresh, isTokenRefreshable, type SsoToken } from "../cache/token_cache.ts";
+import { isTokenFresh, isTokenRefreshable, type SsoToken } from "./token_cache.ts";
 
 /** The state of a cached SSO login. */
 export type LoginStateName = "valid" | "refreshable" | "expired";

@@ -1,4 +1,4 @@
-import { ConfigError, type FailureClass } from "../errors.ts";
+import { ConfigError, type FailureClass } from "./errors.ts";
 
 /** Where the AWS config and caches live, derived only from the given environment. */
 export type Env = (name: string) => string | undefined;

@@ -8,7 +8,7 @@
  * @module
  */
 import { MAX_CACHE_FILE_BYTES } from "./bounded_read.ts";
-import { parseJsonObject } from "../json_object.ts";
+import { parseJsonObject } from "./json_object.ts";
 
 /** Reused between reads: real cache files are a few hundred bytes. */
 let buffer = new Uint8Array(64 * 1024);

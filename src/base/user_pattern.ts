@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "./errors.ts";
 import { safeEcho } from "./safe_text.ts";
 
 type CharTest = (code: number) => boolean;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "./errors.ts";
 
 /** The words of `line`, and what is wrong with it (an unterminated quote, a trailing backslash). */
 function scan(line: string, backslashEscapes: boolean): { words: string[]; problem?: string } {

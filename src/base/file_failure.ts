@@ -6,7 +6,7 @@
  * @module
  */
 import { RefusedFileError } from "./bounded_read.ts";
-import { safeEcho } from "../ui/safe_text.ts";
+import { safeEcho } from "./safe_text.ts";
 
 /** The reason of a failed file operation in a few words. */
 export function fileFailureReason(error: unknown): string {

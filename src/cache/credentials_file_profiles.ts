@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { MAX_CONFIG_BYTES, readBoundedText } from "../cache/bounded_read.ts";
-import { parseAwsConfig } from "./aws_config_file.ts";
+import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
+import { parseAwsConfig } from "../config/aws_config_file.ts";
 
 /** The section names of the credentials file at `path` (empty when it cannot be read). */
 export async function credentialsFileProfiles(path: string): Promise<string[]> {

@@ -36,3 +36,23 @@ function isRealDate(text: string): boolean {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
+
+/** A duration as its two largest units: "3h 12m", "2d 4h", "45s". */
+export function shortDuration(ms: number): string {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const [d, h, m, s] = [
+    Math.floor(total / 86_400),
+    Math.floor(total / 3600) % 24,
+    Math.floor(total / 60) % 60,
+    total % 60,
+  ];
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return `${m}m`;
+  return `${s}s`;
+}
+
+/** "in 3h 12m" for a future instant, "2h ago" for a past one. */
+export function relativeTime(at: number, now: number): string {
+  return at > now ? `in ${shortDuration(at - now)}` : `${shortDuration(now - at)} ago`;
+}

@@ -4,7 +4,24 @@
  *
  * @module
  */
-import type { RateLimit, RetryPolicy } from "./sso/concurrency.ts";
+
+/** Token-bucket settings: at most `burst + perSecond * seconds` acquisitions in any window. */
+export interface RateLimit {
+  /** Sustained acquisitions per second. */
+  perSecond: number;
+  /** Acquisitions allowed at once after an idle period (bucket size, at least 1). */
+  burst: number;
+}
+
+/** How often and how patiently to retry. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Delay before the first retry; doubles each time. */
+  baseDelayMs: number;
+  /** Upper bound of one delay. */
+  maxDelayMs: number;
+}
 
 /** The time limits (all in milliseconds) and the paces of listings. */
 export interface Limits {
