@@ -10,11 +10,14 @@ import { LoginDeniedError, LoginExpiredError } from "../src/base/errors.ts";
 import {
   chooseFlow,
   formatLocalTime,
-  type LoginDeps,
+  type LoginOptions,
   loginTokenJson,
   performLogin,
   registrationScopes,
 } from "../src/login/oidc_login.ts";
+import { SsoSession } from "../src/sso/session.ts";
+import { DebugLog } from "../src/base/debug_log.ts";
+import type { Runtime } from "../src/base/runtime.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
 import { pythonJsonDumps } from "../src/base/python_json.ts";
 import { formatAwsTimestamp } from "../src/base/timestamps.ts";
@@ -67,17 +70,35 @@ function fakeClock(start = T0) {
   };
 }
 
+/** The runtime and login options a test logs in with. */
+type TestDeps = Omit<LoginOptions, "useDeviceCode" | "alsoFor"> & { rt: Runtime };
+
+/** Logs in to `request.instance` through a session of its own, as the commands do. */
+function login(
+  request: { instance: SsoInstance; useDeviceCode?: boolean; alsoFor?: SsoInstance[] },
+  { rt, ...options }: TestDeps,
+) {
+  const { instance, ...rest } = request;
+  return performLogin(new SsoSession({ rt, instance, log: new DebugLog(false) }), {
+    ...options,
+    ...rest,
+  });
+}
+
 async function setup(options: Partial<FakeOptions> = {}) {
   const home = await TempHome.create();
   const fake = await FakeIdentityCenter.start(options);
   const clock = fakeClock();
   const printed = capture();
-  const vars = { AWS_ENDPOINT_URL_SSO_OIDC: fake.url, AWS_ENDPOINT_URL_SSO: fake.url };
+  const vars = {
+    HOME: home.dir,
+    AWS_ENDPOINT_URL_SSO_OIDC: fake.url,
+    AWS_ENDPOINT_URL_SSO: fake.url,
+  };
   const deps = (
-    { limits, ...over }: Partial<LoginDeps> & { limits?: Partial<Limits> } = {},
-  ): LoginDeps => ({
+    { limits, ...over }: Partial<TestDeps> & { limits?: Partial<Limits> } = {},
+  ): TestDeps => ({
     rt: testRuntime(vars, { now: clock.now, sleep: clock.sleep, limits }),
-    ssoCacheDir: home.ssoCacheDir,
     out: printed.out,
     ...over,
   });
@@ -100,7 +121,7 @@ const bodyOf = (fake: FakeIdentityCenter, op: string, n = 0) =>
 Deno.test("login runs the PKCE flow for an sso-session and writes the token as the AWS CLI does", async () => {
   await using t = await setup();
   const opened: string[] = [];
-  const result = await performLogin(
+  const result = await login(
     { instance: SESSION },
     t.deps({ openBrowser: fetchBrowser(opened) }),
   );
@@ -175,8 +196,8 @@ Deno.test("login runs the PKCE flow for an sso-session and writes the token as t
 Deno.test("login reuses a cached registration until 15 minutes before it expires and only for its flow", async () => {
   await using t = await setup();
   const browser = fetchBrowser();
-  await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
-  const second = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const second = await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   assertEquals(second.registrationReused, true);
   assertEquals(t.fake.calls.RegisterClient, 1);
   assertEquals(bodyOf(t.fake, "CreateToken", 1).clientId, t.fake.registrations[0].clientId);
@@ -186,12 +207,12 @@ Deno.test("login reuses a cached registration until 15 minutes before it expires
   const json = JSON.parse(await Deno.readTextFile(regPath));
   json.expiresAt = formatAwsTimestamp(T0 + 14 * 60_000);
   await Deno.writeTextFile(regPath, JSON.stringify(json));
-  const third = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const third = await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   assertEquals(third.registrationReused, false);
   assertEquals(t.fake.calls.RegisterClient, 2);
 
   // A PKCE registration is not used for the device code flow (and vice versa).
-  const device = await performLogin(
+  const device = await login(
     { instance: SESSION, useDeviceCode: true },
     t.deps({ openBrowser: browser }),
   );
@@ -205,14 +226,14 @@ Deno.test("login reuses a cached registration until 15 minutes before it expires
   });
   const deviceReg = JSON.parse(await Deno.readTextFile(regPath));
   assertEquals(Object.keys(deviceReg), ["clientId", "clientSecret", "expiresAt", "scopes"]);
-  const pkceAgain = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const pkceAgain = await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   assertEquals(pkceAgain.registrationReused, false);
 });
 
 Deno.test("login fails with exit 3 when the user denies access in the browser", async () => {
   await using t = await setup({ denyAuthorization: true });
   const error = await assertRejects(
-    () => performLogin({ instance: SESSION }, t.deps({ openBrowser: fetchBrowser() })),
+    () => login({ instance: SESSION }, t.deps({ openBrowser: fetchBrowser() })),
     LoginDeniedError,
     "Access was denied",
   );
@@ -237,7 +258,7 @@ Deno.test("login ignores a callback with the wrong state and completes with the 
     }
     return await fetchBrowser()(url);
   };
-  const result = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const result = await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   assertEquals(statuses, [400, 404]);
   assertEquals(result.flow, "pkce");
   assertEquals(bodyOf(t.fake, "CreateToken").code, t.fake.authorizationCodes[0].code);
@@ -247,7 +268,7 @@ Deno.test("login fails with exit 2 when the browser never comes back before the 
   await using t = await setup();
   const error = await assertRejects(
     () =>
-      performLogin(
+      login(
         { instance: SESSION },
         t.deps({ openBrowser: () => true, limits: { authCodeMs: 200 } }),
       ),
@@ -259,7 +280,7 @@ Deno.test("login fails with exit 2 when the browser never comes back before the 
 Deno.test("login falls back to the device code flow when the loopback port cannot be bound", async () => {
   await using t = await setup();
   using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const result = await performLogin(
+  const result = await login(
     { instance: SESSION },
     t.deps({ openBrowser: fetchBrowser(), loopbackPort: busy.addr.port }),
   );
@@ -272,7 +293,7 @@ Deno.test("login falls back to the device code flow when the loopback port canno
 Deno.test("login uses the device code flow for a legacy instance and also fills sessions of the same URL", async () => {
   await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
   const other: SsoInstance = { startUrl: START_URL, ssoRegion: "us-east-1", sessionName: "other" };
-  const result = await performLogin(
+  const result = await login(
     { instance: LEGACY, alsoFor: [other] },
     t.deps({ openBrowser: undefined }),
   );
@@ -325,14 +346,14 @@ Deno.test("login leaves a fresh token of a session sharing the legacy URL alone"
   const keep = cliToken("session-token", 8 * 3_600_000);
   keep.expiresAt = formatAwsTimestamp(T0 + 8 * 3_600_000);
   await t.home.writeToken({ sessionName: "other" }, keep);
-  const result = await performLogin({ instance: LEGACY, alsoFor: [other] }, t.deps());
+  const result = await login({ instance: LEGACY, alsoFor: [other] }, t.deps());
   assertEquals(result.paths.length, 1);
   assertEquals((await t.home.readToken({ sessionName: "other" })).accessToken, "session-token");
 });
 
 Deno.test("login shows no prompt when the device authorization is approved at the first attempt", async () => {
   await using t = await setup({ autoApproveDeviceAfterPolls: 0 });
-  await performLogin({ instance: LEGACY }, t.deps());
+  await login({ instance: LEGACY }, t.deps());
   assertEquals(t.fake.calls.CreateToken, 1);
   assertNotMatch(t.printed.text, /user_code/);
   assertMatch(t.printed.text, /^Login succeeded/);
@@ -341,7 +362,7 @@ Deno.test("login shows no prompt when the device authorization is approved at th
 Deno.test("login slows polling down by 5 seconds when asked to", async () => {
   await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
   t.fake.failNext("CreateToken", { errorType: "SlowDownException" });
-  await performLogin({ instance: LEGACY }, t.deps());
+  await login({ instance: LEGACY }, t.deps());
   assertEquals(t.clock.sleeps, [6000, 6000]);
   assertEquals(t.fake.calls.CreateToken, 3);
 });
@@ -352,7 +373,7 @@ Deno.test("login polls at the service's interval, but never more often than devi
   ) {
     await using t = await setup({ autoApproveDeviceAfterPolls: 2, deviceInterval: interval });
     const limits = floor === undefined ? {} : { devicePollMinMs: floor };
-    await performLogin({ instance: LEGACY }, t.deps({ limits }));
+    await login({ instance: LEGACY }, t.deps({ limits }));
     assertEquals(t.clock.sleeps, [expected, expected], `interval ${interval}, floor ${floor}`);
   }
 });
@@ -360,7 +381,7 @@ Deno.test("login polls at the service's interval, but never more often than devi
 Deno.test("login gives up with exit 2 when the device authorization's lifetime is over", async () => {
   await using t = await setup({ deviceExpiresInSec: 10, deviceInterval: 3 });
   const error = await assertRejects(
-    () => performLogin({ instance: LEGACY }, t.deps()),
+    () => login({ instance: LEGACY }, t.deps()),
     LoginExpiredError,
     "The device authorization expired",
   );
@@ -372,14 +393,14 @@ Deno.test("login gives up with exit 2 when the device authorization's lifetime i
 Deno.test("login maps ExpiredTokenException to exit 2 and a denied device to exit 3", async () => {
   await using t = await setup();
   t.fake.failNext("CreateToken", { errorType: "ExpiredTokenException" });
-  await assertRejects(() => performLogin({ instance: LEGACY }, t.deps()), LoginExpiredError);
+  await assertRejects(() => login({ instance: LEGACY }, t.deps()), LoginExpiredError);
 
   const deny: BrowserOpener = (url) => {
     t.fake.denyDevice(new URL(url).searchParams.get("user_code")!);
     return true;
   };
   const denied = await assertRejects(
-    () => performLogin({ instance: LEGACY }, t.deps({ openBrowser: deny })),
+    () => login({ instance: LEGACY }, t.deps({ openBrowser: deny })),
     LoginDeniedError,
   );
   assertEquals(denied.exitCode, 3);
@@ -389,7 +410,7 @@ Deno.test("login draws a spinner only when the output is a terminal", async () =
   for (const isTerminal of [true, false]) {
     await using t = await setup({ autoApproveDeviceAfterPolls: 1 });
     const printed = capture(isTerminal);
-    await performLogin({ instance: LEGACY }, t.deps({ out: printed.out }));
+    await login({ instance: LEGACY }, t.deps({ out: printed.out }));
     if (isTerminal) {
       assertMatch(printed.text, /\r\| Waiting for the authorization \(\d+:\d\d left\) /);
       assert(printed.text.includes("\r\x1b[K"), "the spinner line is cleared");
@@ -441,7 +462,7 @@ Deno.test("login registers again when the service forgot the cached device regis
       scopes: ["sso:account:access"],
     }),
   );
-  const result = await performLogin({ instance: SESSION, useDeviceCode: true }, t.deps());
+  const result = await login({ instance: SESSION, useDeviceCode: true }, t.deps());
   assertEquals(result.registrationReused, false);
   assertEquals(t.fake.requests.map((r) => r.op), [
     "StartDeviceAuthorization",
@@ -459,9 +480,9 @@ Deno.test("login registers again once when CreateToken rejects the cached PKCE c
   await using t = await setup();
   const opened: string[] = [];
   const browser = fetchBrowser(opened);
-  await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   t.fake.failNext("CreateToken", { errorType: "InvalidClientException" });
-  const again = await performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }));
+  const again = await login({ instance: SESSION }, t.deps({ openBrowser: browser }));
   assertEquals(again.registrationReused, false);
   assertEquals(t.fake.calls.RegisterClient, 2);
   assertEquals(opened.length, 3);
@@ -478,7 +499,7 @@ Deno.test("login registers again once when CreateToken rejects the cached PKCE c
   // A second rejection in a row is reported, not retried forever.
   t.fake.failAlways("CreateToken", { errorType: "InvalidClientException" });
   const failed = await assertRejects(() =>
-    performLogin({ instance: SESSION }, t.deps({ openBrowser: browser }))
+    login({ instance: SESSION }, t.deps({ openBrowser: browser }))
   );
   assertMatch((failed as Error).message, /InvalidClientException/);
   assertEquals(t.fake.calls.RegisterClient, 3);

@@ -7,7 +7,6 @@ import { type FakeAccount, FakeIdentityCenter } from "./fake_server.ts";
 import {
   captureSink,
   cliToken,
-  endpointAt,
   LEGACY_PROFILE,
   runCli,
   SESSION_PROFILE,
@@ -30,6 +29,9 @@ import {
   Semaphore,
 } from "../src/sso/concurrency.ts";
 import { AwsApiError } from "../src/base/errors.ts";
+import { SsoSession } from "../src/sso/session.ts";
+import { Listing } from "../src/sso/account_listing.ts";
+import { DebugLog } from "../src/base/debug_log.ts";
 
 const HOUR = 3_600_000;
 
@@ -409,12 +411,14 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
   const timer = setInterval(() => samples.push([performance.now(), fake.requests.length]), 10);
   const started = performance.now();
   try {
-    const rows = await listAvailableRoles({
-      rt: testRuntime({}),
-      endpoint: endpointAt(fake.url),
-      accessToken: "tok",
-      deadline: Date.now() + 60_000,
+    const session = new SsoSession({
+      rt: testRuntime({ AWS_ENDPOINT_URL: fake.url }),
+      instance: { startUrl: START_URL, ssoRegion: "us-east-1" },
+      log: new DebugLog(false),
     });
+    const rows = await listAvailableRoles(
+      new Listing(session, "tok", { deadline: Date.now() + 60_000 }),
+    );
     assertEquals(rows.length, 36);
   } finally {
     clearInterval(timer);

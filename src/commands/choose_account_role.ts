@@ -4,90 +4,58 @@
  * from the one listing (`./account_listing.ts`: paced, throttling retried), with a picker when
  * there is more than one to choose from.
  */
-import type { DebugLog } from "../base/debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
-import { AwsApiError, LoginRequiredError, NothingToChooseError } from "../base/errors.ts";
-import type { Runtime } from "../base/runtime.ts";
+import { AwsApiError, NothingToChooseError } from "../base/errors.ts";
 import { naturalCompare, type PickerItem } from "../ui/picker.ts";
 import type { PromptIO } from "../ui/prompt.ts";
-import type { SsoInstance } from "../config/settings.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
 import {
   createRolesLimiter,
   listAllAccountRoles,
   listAllAccounts,
-  type ListingContext,
+  Listing,
 } from "../sso/account_listing.ts";
 import { pick } from "../ui/terminal_picker.ts";
-import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
+import type { SsoSession } from "../sso/session.ts";
+import { tokenOrLogin } from "../sso/token_provider.ts";
 
-/** Signature of `loginInstance` in `../login/oidc_login.ts` (the login command's flow). */
-export type LoginFunction = (
-  instance: SsoInstance,
-  context: LoginContext,
-) => Promise<{ token: { accessToken: string } }>;
-
-/** What configure hands to the login flow. */
-export interface LoginContext {
-  rt: Runtime;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
-  log: DebugLog;
-  /** The profile's or session's `sso_use_device_code = true`. */
-  useDeviceCode?: boolean;
-}
-
-/** What choosing an account and role needs from the outside world. */
-export interface AccountRoleContext {
-  /** Environment, clock, limits (`configureTokenMs`) and HTTP transport. */
-  rt: Runtime;
+/** Where the pickers talk to the user. */
+export interface PickerUi {
   io: PromptIO;
   /** stdin and stderr are terminals (default for interactive mode, raw-mode pickers). */
   terminal: boolean;
-  log: DebugLog;
-  /** Runs a login (the `login` command's flow); undefined: login required is an error. */
-  login?: LoginFunction;
 }
 
 /** Account and role to write, from flags or the pickers. */
 export async function chooseAccountAndRole(
-  instance: SsoInstance,
+  session: SsoSession,
   wanted: {
     accountId?: string;
     roleName?: string;
     initialAccount?: string;
     initialRole?: string;
-    name: string;
-    endpointConfig: EndpointConfig;
-    useDeviceCode: boolean;
   },
-  ctx: AccountRoleContext,
-  ssoCacheDir: string,
+  ui: PickerUi,
 ): Promise<{ accountId: string; roleName: string }> {
-  const { io } = ctx;
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, ctx.rt.env, wanted.endpointConfig);
+  const { io } = ui;
+  const { rt, instance } = session;
   // One limiter for every listing call, whichever token it carries.
-  const limiter = createRolesLimiter({ clock: ctx.rt, limits: ctx.rt.limits, log: ctx.log });
-  const listing = (accessToken: string): ListingContext => ({
-    rt: ctx.rt,
-    endpoint,
-    accessToken,
-    deadline: ctx.rt.now() + ctx.rt.limits.listingMs,
-    log: ctx.log,
-    limiter,
-  });
-  const login = { endpointConfig: wanted.endpointConfig, useDeviceCode: wanted.useDeviceCode };
-  let token = await accessToken(instance, ctx, ssoCacheDir, login, false);
+  const limiter = createRolesLimiter({ clock: rt, limits: rt.limits, log: session.log });
+  const listing = (accessToken: string) =>
+    new Listing(session, accessToken, { deadline: rt.now() + rt.limits.listingMs, limiter });
+  const token = (forceLogin: boolean) =>
+    tokenOrLogin(session, { deadline: rt.now() + rt.limits.configureTokenMs }, forceLogin)
+      .then((t) => t.accessToken);
+  let accessToken = await token(false);
   const withToken = async <T>(call: (accessToken: string) => Promise<T>): Promise<T> => {
     try {
-      return await call(token);
+      return await call(accessToken);
     } catch (error) {
       // A token the service no longer accepts (signed out elsewhere): log in again, once.
       if (!(error instanceof AwsApiError && error.errorCode === "UnauthorizedException")) {
         throw error;
       }
-      token = await accessToken(instance, ctx, ssoCacheDir, login, true);
-      return await call(token);
+      accessToken = await token(true);
+      return await call(accessToken);
     }
   };
 
@@ -108,7 +76,7 @@ export async function chooseAccountAndRole(
         title: "Choose an account",
         initial: accounts.findIndex((a) => a.accountId === wanted.initialAccount),
         io,
-        terminal: ctx.terminal,
+        terminal: ui.terminal,
       });
     }
     await io.write(`Using the account ID ${accountId}\n`);
@@ -130,7 +98,7 @@ export async function chooseAccountAndRole(
         title: "Choose a role",
         initial: roles.indexOf(wanted.initialRole ?? ""),
         io,
-        terminal: ctx.terminal,
+        terminal: ui.terminal,
       });
     }
     await io.write(`Using the role name "${roleName}"\n`);
@@ -154,46 +122,4 @@ function accountItem(account: AccountInfo): PickerItem<string> {
 
 function roleItem(role: string): PickerItem<string> {
   return { label: role, searchText: role, key: role, value: role };
-}
-
-/**
- * An access token for listing accounts: the instance's cached (or refreshed) token, or for an
- * sso-session the start URL's legacy token; when there is none (or `forceLogin`), a login.
- */
-async function accessToken(
-  instance: SsoInstance,
-  ctx: AccountRoleContext,
-  ssoCacheDir: string,
-  login: { endpointConfig: EndpointConfig; useDeviceCode: boolean },
-  forceLogin: boolean,
-): Promise<string> {
-  const { endpointConfig } = login;
-  const legacy = instance.sessionName
-    ? { startUrl: instance.startUrl, ssoRegion: instance.ssoRegion }
-    : undefined;
-  const message = loginRequiredMessage(instance);
-  const tokenContext = () => ({
-    rt: ctx.rt,
-    ssoCacheDir,
-    endpointConfig,
-    deadline: ctx.rt.now() + ctx.rt.limits.configureTokenMs,
-    log: ctx.log,
-    loginRequiredMessage: message,
-  });
-  if (!forceLogin) {
-    try {
-      return (await getUsableTokenOfEither(instance, legacy, tokenContext())).accessToken;
-    } catch (error) {
-      if (!(error instanceof LoginRequiredError)) throw error;
-    }
-  }
-  if (!ctx.login) throw new LoginRequiredError(message);
-  const result = await ctx.login(instance, {
-    rt: ctx.rt,
-    ssoCacheDir,
-    endpointConfig,
-    log: ctx.log,
-    useDeviceCode: login.useDeviceCode || undefined,
-  });
-  return result.token.accessToken;
 }

@@ -18,7 +18,8 @@ import {
   planProfileEdit,
   type ProfilePlan,
 } from "../config/aws_config_edit.ts";
-import { type AccountRoleContext, chooseAccountAndRole } from "./choose_account_role.ts";
+import { chooseAccountAndRole, type PickerUi } from "./choose_account_role.ts";
+import { SsoSession } from "../sso/session.ts";
 import { checkConfigPath, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
@@ -229,14 +230,11 @@ async function configure(
   log: DebugLog,
 ): Promise<void> {
   const env = rt.env;
-  const ctx: AccountRoleContext = {
-    rt,
+  const ui: PickerUi = {
     io: promptIO(rt),
     terminal: rt.stdinIsTerminal() && rt.stderr.isTerminal(),
-    log,
-    login: loginInstance,
   };
-  const { io } = ctx;
+  const { io } = ui;
   checkSectionName(name, "profile");
   if (options.interactive && options.nonInteractive) {
     throw new ConfigError("Give either --interactive or --non-interactive, not both.");
@@ -248,7 +246,7 @@ async function configure(
     );
   }
   const defaults = parseConfigDefaults(options.configDefault ?? []);
-  const interactive = options.interactive ? true : options.nonInteractive ? false : ctx.terminal;
+  const interactive = options.interactive ? true : options.nonInteractive ? false : ui.terminal;
 
   const paths = rt.paths();
   await checkConfigPath(paths.configFile);
@@ -374,19 +372,29 @@ async function configure(
         sessionName,
         scopes: sessionName ? [...DEFAULT_SCOPES] : undefined,
       };
+      const useDeviceCode = deviceCodeConfigured(config, { profileName: name, sessionName });
+      const session = new SsoSession({
+        rt,
+        // An sso-session's login may be cached under the start URL's key too (`aws sso login`).
+        instance: {
+          ...instance,
+          sameUrlLegacy: sessionName
+            ? { startUrl: instance.startUrl, ssoRegion: instance.ssoRegion }
+            : undefined,
+        },
+        endpointConfig: profileEndpointConfig(config, name),
+        log,
+        login: async (s) => (await loginInstance(s, { useDeviceCode })).token,
+      });
       const chosen = await chooseAccountAndRole(
-        instance,
+        session,
         {
           accountId: accountId?.fixed ? accountId.value : undefined,
           roleName: roleName?.fixed ? roleName.value : undefined,
           initialAccount: accountId?.value,
           initialRole: roleName?.value,
-          name,
-          endpointConfig: profileEndpointConfig(config, name),
-          useDeviceCode: deviceCodeConfigured(config, { profileName: name, sessionName }),
         },
-        ctx,
-        paths.ssoCacheDir,
+        ui,
       );
       accountId = { value: chosen.accountId, source: "the account picker", fixed: true };
       roleName = { value: chosen.roleName, source: "the role picker", fixed: true };

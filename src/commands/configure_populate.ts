@@ -10,7 +10,7 @@ import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
+import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch, sectionHeader } from "../config/aws_config_batch_edit.ts";
 import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
@@ -26,7 +26,7 @@ import {
   credentialProcessLine,
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
-import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError, LoginDeniedError, LoginRequiredError } from "../base/errors.ts";
 import {
   configInstances,
@@ -50,18 +50,20 @@ import {
 } from "../config/profile_naming.ts";
 import { ProfileNameProcess } from "../config/profile_name_process.ts";
 import { planPopulate, POPULATED_MARKER, type WantedProfile } from "../config/populate_plan.ts";
-import { isRegion, loadConfigFile, parseConfigText, type SsoInstance } from "../config/settings.ts";
+import { isRegion, loadConfigFile, parseConfigText } from "../config/settings.ts";
 import { isEnvFlagOn } from "../base/truthy.ts";
 import { DEFAULT_SCOPES, performLogin } from "../login/oidc_login.ts";
 import { probeUserChannel } from "../login/user_channel.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
+import { tokenOrLogin } from "../sso/token_provider.ts";
+import { type SessionLogin, SsoSession } from "../sso/session.ts";
 import {
   type AccountRoles,
   createPatientLimiter,
   type ListingProgress,
   listOrganisation,
 } from "../sso/organisation_listing.ts";
+import { Listing } from "../sso/account_listing.ts";
 import { Semaphore } from "../sso/concurrency.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 
@@ -311,29 +313,38 @@ async function populate(
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
   if (program) log.log(program.why);
 
-  const endpointConfig = profileEndpointConfig(config, options.profile);
-  const tokenFor = (relogin: boolean) =>
-    accessToken(instance, options, rt, log, config, paths, endpointConfig, relogin);
+  const session = new SsoSession({
+    rt,
+    instance,
+    endpointConfig: profileEndpointConfig(config, options.profile),
+    log,
+    profileName: options.profile,
+    login: populateLogin(config, options.profile),
+  });
+  const message = session.loginRequiredMessage;
+  const tokenFor = async (relogin: boolean) =>
+    (await tokenOrLogin(session, {
+      deadline: rt.now() + rt.limits.configureTokenMs,
+      forceRefresh: options.forceRefresh,
+    }, relogin)).accessToken;
   let token = await tokenFor(false);
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
+  const endpoint = session.endpoint("sso");
   log.log(`token ${redact(token)}; portal ${endpoint.url} (${endpoint.source})`);
 
-  const message = loginRequiredMessage(instance, options.profile);
   // One limiter (rate and deadline) for the whole run, a second listing after a login included.
   const listingDeadline = rt.now() + rt.limits.populateListingMs;
   const limiter = createPatientLimiter(rt, listingDeadline, log);
   const listWith = async (accessToken: string) => {
     const progress = progressLine(rt);
     try {
-      return await listOrganisation({
-        rt,
-        endpoint,
-        accessToken,
-        deadline: listingDeadline,
-        log,
-        limiter,
-        unauthorized: () => new TokenRejected(message),
-      }, progress.update);
+      return await listOrganisation(
+        new Listing(session, accessToken, {
+          deadline: listingDeadline,
+          limiter,
+          unauthorized: () => new TokenRejected(message),
+        }),
+        progress.update,
+      );
     } finally {
       await progress.done();
     }
@@ -540,75 +551,36 @@ class TokenRejected extends LoginRequiredError {
 }
 
 /**
- * The access token: the instance's cached (or refreshed) one, or for an sso-session the start
- * URL's legacy one; else a login as `login` does it when the user can be reached (a terminal or
- * a browser), else the login-required sentence (exit 1). `relogin`: the cached token was
- * rejected, so skip the caches and log in.
+ * The login of `configure populate`, as `login` does it, when the user can be reached (a
+ * terminal or a browser); else the login-required sentence (exit 1).
  */
-async function accessToken(
-  instance: FoundInstance,
-  options: PopulateOptions,
-  rt: Runtime,
-  log: DebugLog,
-  config: Parameters<typeof configInstances>[0],
-  paths: { ssoCacheDir: string },
-  endpointConfig: ReturnType<typeof profileEndpointConfig>,
-  relogin: boolean,
-): Promise<string> {
-  const message = loginRequiredMessage(instance, options.profile);
-  const deadline = rt.now() + rt.limits.configureTokenMs;
-  if (!relogin) {
-    try {
-      const token = await getUsableTokenOfEither(instance, instance.sameUrlLegacy, {
-        rt,
-        ssoCacheDir: paths.ssoCacheDir,
-        endpointConfig,
-        deadline,
-        log,
-        forceRefresh: options.forceRefresh,
-        loginRequiredMessage: message,
-      });
-      return token.accessToken;
-    } catch (error) {
-      if (!(error instanceof LoginRequiredError)) throw error;
+function populateLogin(config: AwsConfigDocument | undefined, profile?: string): SessionLogin {
+  return async (session, { loginRequired }) => {
+    const { rt, log, instance } = session;
+    const channel = await (rt.reachUser ?? (() => probeUserChannel(rt, log)))();
+    if (!channel) {
+      log.log("no terminal and no browser to reach the user: not logging in");
+      throw loginRequired;
     }
-  }
-
-  const channel = await (rt.reachUser ?? (() => probeUserChannel(rt, log)))();
-  if (!channel) {
-    log.log("no terminal and no browser to reach the user: not logging in");
-    throw new LoginRequiredError(message);
-  }
-  try {
-    const loginInstance: SsoInstance = {
-      startUrl: instance.startUrl,
-      ssoRegion: instance.ssoRegion,
-      sessionName: instance.sessionName,
-      scopes: instance.scopes,
-    };
-    const result = await performLogin({
-      instance: loginInstance,
-      useDeviceCode: deviceCodeConfigured(config, {
-        profileName: options.profile,
-        sessionName: instance.sessionName,
-      }),
-      alsoFor: sessionsSharingUrl(config, loginInstance),
-    }, {
-      rt,
-      ssoCacheDir: paths.ssoCacheDir,
-      endpointConfig,
-      openBrowser: channel.openBrowser,
-      out: channel.out,
-      log,
-      failures: {
-        expired: (reason) => new LoginRequiredError(`${reason}. ${message}`),
-        denied: (text) => new LoginDeniedError(text),
-      },
-    });
-    return result.token.accessToken;
-  } finally {
-    channel.close();
-  }
+    try {
+      const result = await performLogin(session, {
+        useDeviceCode: deviceCodeConfigured(config, {
+          profileName: profile,
+          sessionName: instance.sessionName,
+        }),
+        alsoFor: sessionsSharingUrl(config, instance),
+        openBrowser: channel.openBrowser,
+        out: channel.out,
+        failures: {
+          expired: (reason) => new LoginRequiredError(`${reason}. ${session.loginRequiredMessage}`),
+          denied: (text) => new LoginDeniedError(text),
+        },
+      });
+      return result.token;
+    } finally {
+      channel.close();
+    }
+  };
 }
 
 /** Names every (account, role, region); `SKIP` drops one. */

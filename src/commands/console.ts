@@ -28,7 +28,7 @@ import { loadConfigFile, shownUrl } from "../config/settings.ts";
 import { DebugLog } from "../base/debug_log.ts";
 import { ConfigError } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { roleCredentials, warnOnce } from "../sso/role_credentials.ts";
+import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
 import { safeEcho } from "../base/safe_text.ts";
 import { lazyAutoLogin } from "../login/lazy_login.ts";
 
@@ -81,11 +81,14 @@ async function launch(
     const { settings, request } = await resolve(log);
     const plan = planLaunch(request, rt); // everything checked before a network call
     log.log(`console ${settings.accountId} ${settings.roleName} via ${settings.startUrl}`);
-    const creds = await roleCredentials(
-      settings,
-      { forceRefresh: flags.forceRefresh, login: flags.login },
-      { rt, log, paths, warn, autoLogin: lazyAutoLogin },
-    );
+    const session = settingsSession(settings, {
+      rt,
+      log,
+      warn,
+      login: lazyAutoLogin,
+      loginWanted: flags.login,
+    });
+    const creds = await roleCredentials(session, settings, { forceRefresh: flags.forceRefresh });
     const caBundle = resolveCaBundle(rt.env, settings.endpointConfig);
     const url = await signinUrl(rt, plan, creds, log, caBundle);
     const print = Boolean(flags.print);

@@ -5,7 +5,7 @@ import { debugEnabled, DebugLog } from "../base/debug_log.ts";
 import { describeFailure, ExitCode } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
-import { type RoleCredentialRun, roleCredentials, warnOnce } from "../sso/role_credentials.ts";
+import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
 import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
@@ -71,9 +71,6 @@ export interface CredentialProcessOptions {
   debug?: boolean;
 }
 
-/** One run of the command: its runtime, debug log and the warnings said so far. */
-type Run = RoleCredentialRun;
-
 /**
  * Resolves settings, then returns cached role credentials with 15+ minutes left, or fetches new
  * ones with a usable SSO token (one fetch shared by concurrent processes) and caches them.
@@ -89,7 +86,6 @@ export async function credentialProcess(
   );
   const paths = rt.paths();
   const warnings = warnOnce(rt, log);
-  const ctx: Run = { rt, log, paths, warn: warnings.warn, autoLogin: lazyAutoLogin };
   try {
     log.log(`credential-process ${JSON.stringify({ ...options })}`);
     const config = options.profile !== undefined
@@ -100,7 +96,14 @@ export async function credentialProcess(
       log.log(`setting ${name} from ${source}`);
     }
     if (settings.sessionName) log.log(`sso-session ${settings.sessionName}`);
-    return await roleCredentials(settings, options, ctx);
+    const session = settingsSession(settings, {
+      rt,
+      log,
+      warn: warnings.warn,
+      login: lazyAutoLogin,
+      loginWanted: options.login,
+    });
+    return await roleCredentials(session, settings, { forceRefresh: options.forceRefresh });
   } catch (error) {
     log.log(`failed: ${(error as Error).name}: ${(error as Error).message}`);
     throw error;

@@ -14,6 +14,7 @@ import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { isEnvFlagOn } from "../base/truthy.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
+import { SsoSession } from "../sso/session.ts";
 import {
   CliError,
   describeFailure,
@@ -179,21 +180,22 @@ export async function login(
         }
       }
       const profileName = instances.length === 1 ? options.profile : undefined;
-      outcome.result = await performLogin({
+      const session = new SsoSession({
+        rt,
         instance,
+        endpointConfig: profileEndpointConfig(config, profileName),
+        log,
+        profileName,
+      });
+      outcome.result = await performLogin(session, {
         useDeviceCode: Boolean(options.useDeviceCode) ||
           deviceCodeConfigured(config, { profileName, sessionName: instance.sessionName }),
         alsoFor: [
           ...sessionsSharingUrl(config, instance),
           ...(instance.sameUrlLegacy ? [instance.sameUrlLegacy] : []),
         ],
-      }, {
-        rt,
-        ssoCacheDir: paths.ssoCacheDir,
-        endpointConfig: profileEndpointConfig(config, profileName),
         openBrowser,
         out,
-        log,
       });
     } catch (error) {
       outcome.error = error instanceof CliError

@@ -7,7 +7,7 @@ import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { profileEndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../base/errors.ts";
 import { resolveInstance } from "../config/instance.ts";
 import type { Runtime } from "../base/runtime.ts";
@@ -30,8 +30,9 @@ import {
 import { loadConfigFile } from "../config/settings.ts";
 import type { UserPattern } from "../base/user_pattern.ts";
 import type { AccountInfo } from "../sso/sso_api.ts";
-import { accountsWithRoles, listAllAccounts, type ListingContext } from "../sso/account_listing.ts";
-import { getUsableTokenOfEither, loginRequiredMessage } from "../sso/token_provider.ts";
+import { accountsWithRoles, listAllAccounts, Listing } from "../sso/account_listing.ts";
+import { getUsableTokenOfEither } from "../sso/token_provider.ts";
+import { SsoSession } from "../sso/session.ts";
 
 // The listing's limiter, as the tests of this command know it.
 export { createRolesLimiter, isThrottling } from "../sso/account_listing.ts";
@@ -53,20 +54,20 @@ function rowsOf(account: AccountInfo, roles: string[], filters: RoleFilters): Ro
 
 /** Every (account, role) pair that passes the filters, in ListAccounts order. */
 export async function listAvailableRoles(
-  ctx: ListingContext,
+  listing: Listing,
   filters: RoleFilters = {},
   onRows?: (rows: RoleRow[]) => Promise<void> | void,
 ): Promise<RoleRow[]> {
-  const accounts = (await listAllAccounts(ctx)).filter((a) =>
+  const accounts = (await listAllAccounts(listing)).filter((a) =>
     !filters.accounts || accountMatches(filters.accounts, a.accountId, a.accountName)
   );
   const rows: RoleRow[] = [];
-  for await (const { account, roles } of accountsWithRoles(ctx, accounts)) {
+  for await (const { account, roles } of accountsWithRoles(listing, accounts)) {
     const found = rowsOf(account, roles, filters);
     rows.push(...found);
     await onRows?.(found);
   }
-  ctx.log?.log(`${rows.length} role(s) in ${accounts.length} account(s)`);
+  listing.log.log(`${rows.length} role(s) in ${accounts.length} account(s)`);
   return rows;
 }
 
@@ -118,29 +119,26 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
     paths.configFile,
   );
   log.log(`instance ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
-  const endpointConfig = profileEndpointConfig(config, options.profile);
-  const message = loginRequiredMessage(instance, options.profile);
-  const deadline = rt.now() + rt.limits.rolesTokenMs;
-  const token = await getUsableTokenOfEither(instance, instance.sameUrlLegacy, {
+  const session = new SsoSession({
     rt,
-    ssoCacheDir: paths.ssoCacheDir,
-    endpointConfig,
-    deadline,
+    instance,
+    endpointConfig: profileEndpointConfig(config, options.profile),
     log,
-    forceRefresh: options.forceRefresh,
-    loginRequiredMessage: message,
+    profileName: options.profile,
   });
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
+  const token = await getUsableTokenOfEither(session, {
+    deadline: rt.now() + rt.limits.rolesTokenMs,
+    forceRefresh: options.forceRefresh,
+  });
+  const endpoint = session.endpoint("sso");
   log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
-  const listing: ListingContext = {
-    rt,
-    endpoint,
-    accessToken: token.accessToken,
+  const listing = new Listing(session, token.accessToken, {
     deadline: rt.now() + rt.limits.listingMs,
-    log,
     unauthorized: () =>
-      new LoginRequiredError(`The SSO token was rejected as unauthorized. ${message}`),
-  };
+      new LoginRequiredError(
+        `The SSO token was rejected as unauthorized. ${session.loginRequiredMessage}`,
+      ),
+  });
 
   const streaming = !json && sort === undefined;
   if (streaming) {

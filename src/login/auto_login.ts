@@ -12,7 +12,7 @@ import { loadConfigFile } from "../config/settings.ts";
 import { isTokenFresh, readToken, type SsoToken, tokenFilePath } from "../cache/token_cache.ts";
 import { probeUserChannel } from "./user_channel.ts";
 import type { UserChannel } from "../base/runtime.ts";
-import type { AutoLoginOptions } from "../sso/role_credentials.ts";
+import type { LoginRequest, SsoSession } from "../sso/session.ts";
 
 /**
  * Logs in on behalf of `credential-process` when the user can be reached (else throws
@@ -21,62 +21,55 @@ import type { AutoLoginOptions } from "../sso/role_credentials.ts";
  * The wait is bounded by the authorization's expiry. The login throws credential-process's failures:
  * window expired → 1 (login required), denied → 3; the others keep their codes.
  */
-export async function autoLogin(options: AutoLoginOptions): Promise<SsoToken> {
-  const { log, rt } = options;
+export async function autoLogin(session: SsoSession, request: LoginRequest): Promise<SsoToken> {
+  const { log, rt, instance } = session;
   const channel: UserChannel | undefined = await (rt.reachUser ??
     (() => probeUserChannel(rt, log)))();
   if (!channel) {
-    log?.log("auto-login: no terminal and no browser to reach the user");
-    throw options.loginRequired;
+    log.log("auto-login: no terminal and no browser to reach the user");
+    throw request.loginRequired;
   }
-  log?.log(`auto-login: reaching the user through ${channel.via}`);
+  log.log(`auto-login: reaching the user through ${channel.via}`);
   // Tell the user when another process's login keeps the lock for more than a moment.
   const waitNote = setTimeout(() => {
     channel.out.write("Waiting for the login started by another aws-sso-util process...\n")
       .catch(() => {});
   }, 1000);
   try {
-    const path = await tokenFilePath(options.ssoCacheDir, options.instance);
+    const path = await tokenFilePath(session.ssoCacheDir, instance);
     return await withFileLock(
       lockPathFor(path),
       rt.limits.loginLockWaitMs,
       async (locked) => {
         clearTimeout(waitNote);
-        log?.log(locked ? "token lock acquired" : "token lock not acquired; going on");
+        log.log(locked ? "token lock acquired" : "token lock not acquired; going on");
         const current = await readToken(path);
         if (
           current && isTokenFresh(current, rt.now()) &&
-          current.accessToken !== options.rejectedAccessToken
+          current.accessToken !== request.rejectedAccessToken
         ) {
-          log?.log("another process logged in meanwhile");
+          log.log("another process logged in meanwhile");
           return current;
         }
-        const config = options.configFile !== undefined
-          ? await loadConfigFile(options.configFile).catch(() => undefined)
+        // The config file, for `sso_use_device_code` and sessions sharing a legacy start URL.
+        const config = session.profileName !== undefined
+          ? await loadConfigFile(rt.paths().configFile).catch(() => undefined)
           : undefined;
         await channel.out.write(
-          `aws-sso-util credential-process: login required for ${
-            instanceLabel(options.instance)
-          }.\n`,
+          `aws-sso-util credential-process: login required for ${instanceLabel(instance)}.\n`,
         );
-        const result = await performLogin({
-          instance: options.instance,
+        const result = await performLogin(session, {
           useDeviceCode: deviceCodeConfigured(config, {
-            profileName: options.profileName,
-            sessionName: options.instance.sessionName,
+            profileName: session.profileName,
+            sessionName: instance.sessionName,
           }),
-          alsoFor: sessionsSharingUrl(config, options.instance),
-        }, {
-          rt,
-          ssoCacheDir: options.ssoCacheDir,
-          endpointConfig: options.endpointConfig,
+          alsoFor: sessionsSharingUrl(config, instance),
           openBrowser: channel.openBrowser,
           out: channel.out,
-          log,
           // credential-process's codes: an expired login is "login required", a denied one 3.
           failures: {
             expired: (reason) =>
-              new LoginRequiredError(`${reason}. ${options.loginRequired.message}`),
+              new LoginRequiredError(`${reason}. ${request.loginRequired.message}`),
             denied: (message) => new AuthDispatchError(message),
           },
         });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AutoLogin } from "../sso/role_credentials.ts";
+import type { SessionLogin } from "../sso/session.ts";
 
 /**
  * Loaded only when a login is needed. A variable (not a literal) keeps Deno from loading the
@@ -14,7 +14,7 @@ import type { AutoLogin } from "../sso/role_credentials.ts";
 const AUTO_LOGIN_MODULE = "./auto_login.ts";
 
 /** Logs in through `auto_login.ts`, loaded now. */
-export const lazyAutoLogin: AutoLogin = async (options) => {
+export const lazyAutoLogin: SessionLogin = async (session, request) => {
   const { autoLogin }: typeof import("./auto_login.ts") = await import(AUTO_LOGIN_MODULE);
-  return await autoLogin(options);
+  return await autoLogin(session, request);
 };

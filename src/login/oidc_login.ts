@@ -10,12 +10,7 @@
  */
 import { probeWritable } from "../base/atomic_file.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
-import { type DebugLog, redact } from "../base/debug_log.ts";
-import {
-  type EndpointConfig,
-  type ResolvedEndpoint,
-  resolveEndpoint,
-} from "../config/endpoints.ts";
+import { redact } from "../base/debug_log.ts";
 import {
   AwsApiError,
   type CliError,
@@ -30,9 +25,10 @@ import {
   type Loopback,
   startLoopback,
 } from "./loopback_callback.ts";
-import type { BrowserOpener, PromptOutput, Runtime } from "../base/runtime.ts";
+import type { BrowserOpener, PromptOutput } from "../base/runtime.ts";
 import { authorizeUrl, codeChallenge, codeVerifier } from "./pkce.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
+import type { SsoSession } from "../sso/session.ts";
 import { dirName } from "../base/paths.ts";
 import {
   type CachedRegistration,
@@ -76,26 +72,6 @@ export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 // ------------------------------------------------------------------ outside world
 
-/** What a login needs from the outside world. */
-export interface LoginDeps {
-  /**
-   * Environment, clock, HTTP transport and limits: `loginCallMs` (each API call), `authCodeMs`
-   * (the wait for the browser's redirect, the AWS CLI's 10 minutes), `slowDownStepMs` (added to
-   * the polling interval on SlowDownException, RFC 8628).
-   */
-  rt: Runtime;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
-  /** Undefined when no browser can be opened (headless, SSH, no display): device code then. */
-  openBrowser?: BrowserOpener;
-  out: PromptOutput;
-  log?: DebugLog;
-  /** Port of the loopback redirect listener (default 0: any free port). */
-  loopbackPort?: number;
-  /** The errors an expired or denied login throws (default {@link LOGIN_FAILURES}). */
-  failures?: LoginFailures;
-}
-
 /**
  * The errors that end a login the user did not complete, so that each command throws its own:
  * `login` exits 2 and 3 ({@link LOGIN_FAILURES}), `credential-process --login` says "login
@@ -114,9 +90,13 @@ export const LOGIN_FAILURES: LoginFailures = {
   denied: (message) => new LoginDeniedError(message),
 };
 
-/** What to log in to. */
-export interface LoginRequest {
-  instance: SsoInstance;
+/**
+ * How to log in to the session's instance. The session gives the environment, clock, HTTP
+ * transport and limits: `loginCallMs` (each API call), `authCodeMs` (the wait for the browser's
+ * redirect, the AWS CLI's 10 minutes), `slowDownStepMs` (added to the polling interval on
+ * SlowDownException, RFC 8628).
+ */
+export interface LoginOptions {
   /** `--use-device-code` or `sso_use_device_code = true`. */
   useDeviceCode?: boolean;
   /**
@@ -124,6 +104,14 @@ export interface LoginRequest {
    * same start URL and region as a legacy instance. One with a fresh token is left alone.
    */
   alsoFor?: SsoInstance[];
+  /** Undefined when no browser can be opened (headless, SSH, no display): device code then. */
+  openBrowser?: BrowserOpener;
+  /** Where the login's prompts and progress go. */
+  out: PromptOutput;
+  /** Port of the loopback redirect listener (default 0: any free port). */
+  loopbackPort?: number;
+  /** The errors an expired or denied login throws (default {@link LOGIN_FAILURES}). */
+  failures?: LoginFailures;
 }
 
 /** What a login did. */
@@ -204,9 +192,9 @@ export function instanceLabel(instance: SsoInstance): string {
 // ------------------------------------------------------------------ the login
 
 /** The failure a CreateToken error response means for the login. */
-function grantFailure(error: unknown, what: string, deps: LoginDeps): unknown {
+function grantFailure(error: unknown, what: string, request: LoginOptions): unknown {
   if (!(error instanceof AwsApiError)) return error;
-  const failures = deps.failures ?? LOGIN_FAILURES;
+  const failures = request.failures ?? LOGIN_FAILURES;
   switch (error.errorCode) {
     case "ExpiredTokenException":
       return failures.expired(`The ${what} expired before the sign-in was completed`);
@@ -226,13 +214,15 @@ function grantFailure(error: unknown, what: string, deps: LoginDeps): unknown {
  * back to device code when the loopback port cannot be bound) or the device code flow, then
  * writes the token file(s) and prints `Login succeeded, valid until <local time>`.
  */
-export async function performLogin(request: LoginRequest, deps: LoginDeps): Promise<LoginResult> {
-  const { instance } = request;
-  const log = deps.log;
-  const oidc = resolveEndpoint("sso-oidc", instance.ssoRegion, deps.rt.env, deps.endpointConfig);
-  log?.log(`login to ${instance.startUrl} via ${oidc.url} (${oidc.source})`);
+export async function performLogin(
+  session: SsoSession,
+  request: LoginOptions,
+): Promise<LoginResult> {
+  const { instance, log } = session;
+  const oidc = session.endpoint("sso-oidc");
+  log.log(`login to ${instance.startUrl} via ${oidc.url} (${oidc.source})`);
   // The token must be storable before the user is asked to sign in, not after.
-  const tokenPath = await tokenFilePath(deps.ssoCacheDir, instance);
+  const tokenPath = await tokenFilePath(session.ssoCacheDir, instance);
   const unwritable = await probeWritable(tokenPath, 8192);
   if (unwritable) {
     throw new LoginFailedError(
@@ -243,27 +233,25 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
   }
   let flow = chooseFlow(instance, {
     useDeviceCode: request.useDeviceCode,
-    browser: deps.openBrowser !== undefined,
+    browser: request.openBrowser !== undefined,
   });
   let loopback: Loopback | undefined;
   if (flow === "pkce") {
     try {
-      loopback = startLoopback(deps.loopbackPort ?? 0);
+      loopback = startLoopback(request.loopbackPort ?? 0);
     } catch (error) {
       const why = (error as Error).message?.split("\n")[0] ?? String(error);
-      log?.log(`loopback listener failed: ${why}`);
-      await deps.out.write(
+      log.log(`loopback listener failed: ${why}`);
+      await request.out.write(
         `Cannot listen on 127.0.0.1 for the browser's redirect (${why}); using the device code flow instead.\n`,
       );
       flow = "device";
     }
   }
   try {
-    let { registration, reused } = await clientRegistration(instance, flow, oidc, deps);
+    let { registration, reused } = await clientRegistration(session, flow);
     const runFlow = (r: CachedRegistration) =>
-      flow === "pkce"
-        ? pkceFlow(instance, r, loopback!, oidc, deps)
-        : deviceFlow(instance, r, oidc, deps);
+      flow === "pkce" ? pkceFlow(session, r, loopback!, request) : deviceFlow(session, r, request);
     let created: CreatedToken;
     try {
       created = await runFlow(registration);
@@ -274,25 +262,25 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
       ) {
         throw error;
       }
-      log?.log(`client registration ${redact(registration.clientId)} rejected; registering again`);
-      await forgetRegistration(instance, registration, deps);
-      ({ registration, reused } = await clientRegistration(instance, flow, oidc, deps, true));
+      log.log(`client registration ${redact(registration.clientId)} rejected; registering again`);
+      await forgetRegistration(session, registration);
+      ({ registration, reused } = await clientRegistration(session, flow, true));
       if (flow === "pkce") {
         // The listener serves one redirect: the new sign-in needs a new one.
         await loopback?.close();
-        loopback = startLoopback(deps.loopbackPort ?? 0);
+        loopback = startLoopback(request.loopbackPort ?? 0);
       }
       created = await runFlow(registration);
     }
-    const json = loginTokenJson(instance, created, registration, deps.rt.now());
-    const paths = [await tokenFilePath(deps.ssoCacheDir, instance)];
+    const json = loginTokenJson(instance, created, registration, session.rt.now());
+    const paths = [await tokenFilePath(session.ssoCacheDir, instance)];
     const copies = new Map<string, Record<string, unknown>>([[paths[0], json]]);
     for (const other of request.alsoFor ?? []) {
-      const path = await tokenFilePath(deps.ssoCacheDir, other);
+      const path = await tokenFilePath(session.ssoCacheDir, other);
       if (paths.includes(path)) continue;
       const existing = await readToken(path);
-      if (existing && isTokenFresh(existing, deps.rt.now())) {
-        log?.log(`not overwriting the fresh token of ${instanceLabel(other)}`);
+      if (existing && isTokenFresh(existing, session.rt.now())) {
+        log.log(`not overwriting the fresh token of ${instanceLabel(other)}`);
         continue;
       }
       paths.push(path);
@@ -308,59 +296,53 @@ export async function performLogin(request: LoginRequest, deps: LoginDeps): Prom
           `Cannot write the token cache file ${shownPath(path)}: ${fileFailureReason(error)}.`,
         );
       }
-      log?.log(`token ${redact(created.accessToken)} written to ${path}`);
+      log.log(`token ${redact(created.accessToken)} written to ${path}`);
     }
     const token = tokenFromJson(json)!;
-    await deps.out.write(`Login succeeded, valid until ${formatLocalTime(token.expiresAt)}\n`);
+    await request.out.write(`Login succeeded, valid until ${formatLocalTime(token.expiresAt)}\n`);
     return { token, flow, paths, registrationReused: reused };
   } finally {
     await loopback?.close();
   }
 }
 
-function apiContext(endpoint: ResolvedEndpoint, deps: LoginDeps): ApiContext {
-  return {
-    rt: deps.rt,
-    endpoint,
-    deadline: deps.rt.now() + deps.rt.limits.loginCallMs,
-    log: deps.log,
-  };
+/** The context of one call of a login flow: SSO OIDC, `loginCallMs` from now. */
+function loginCall(session: SsoSession): ApiContext {
+  return session.api("sso-oidc", session.rt.now() + session.rt.limits.loginCallMs);
 }
 
 /** Removes the cached registration file when it still holds `registration`. */
 async function forgetRegistration(
-  instance: SsoInstance,
+  session: SsoSession,
   registration: CachedRegistration,
-  deps: LoginDeps,
 ): Promise<void> {
-  const path = await registrationFilePath(deps.ssoCacheDir, instance);
+  const path = await registrationFilePath(session.ssoCacheDir, session.instance);
   if ((await readRegistration(path))?.clientId !== registration.clientId) return;
   await Deno.remove(path).catch((error) =>
-    deps.log?.log(`could not remove the rejected registration: ${(error as Error).message}`)
+    session.log.log(`could not remove the rejected registration: ${(error as Error).message}`)
   );
 }
 
 /** The cached registration when it serves the flow and lives 15+ more minutes, else a new one. */
 async function clientRegistration(
-  instance: SsoInstance,
+  session: SsoSession,
   flow: LoginFlow,
-  endpoint: ResolvedEndpoint,
-  deps: LoginDeps,
   ignoreCache = false,
 ): Promise<{ registration: CachedRegistration; reused: boolean }> {
-  const path = await registrationFilePath(deps.ssoCacheDir, instance);
+  const { instance } = session;
+  const path = await registrationFilePath(session.ssoCacheDir, instance);
   const scopes = registrationScopes(instance);
   const cached = ignoreCache ? undefined : await readRegistration(path);
   if (
-    cached && isRegistrationReusable(cached, flow, deps.rt.now()) &&
+    cached && isRegistrationReusable(cached, flow, session.rt.now()) &&
     (scopes === undefined || (cached.scopes ?? []).length > 0)
   ) {
-    deps.log?.log(`reusing client registration ${redact(cached.clientId)} from ${path}`);
+    session.log.log(`reusing client registration ${redact(cached.clientId)} from ${path}`);
     return { registration: cached, reused: true };
   }
   const grantTypes = flow === "pkce" ? [...PKCE_GRANT_TYPES] : undefined;
-  const response = await registerClient(apiContext(endpoint, deps), {
-    clientName: clientName(instance, deps.rt.now()),
+  const response = await registerClient(loginCall(session), {
+    clientName: clientName(instance, session.rt.now()),
     ...(scopes ? { scopes } : {}),
     ...(flow === "pkce"
       ? { grantTypes, redirectUris: [REGISTERED_REDIRECT_URI], issuerUrl: instance.startUrl }
@@ -369,9 +351,9 @@ async function clientRegistration(
   const json = registrationJson(response, { scopes, grantTypes });
   try {
     await writeRegistration(path, json);
-    deps.log?.log(`client registration ${redact(response.clientId)} cached in ${path}`);
+    session.log.log(`client registration ${redact(response.clientId)} cached in ${path}`);
   } catch (error) {
-    deps.log?.log(`could not cache the client registration: ${(error as Error).message}`);
+    session.log.log(`could not cache the client registration: ${(error as Error).message}`);
   }
   return { registration: registrationFromJson(json)!, reused: false };
 }
@@ -379,12 +361,13 @@ async function clientRegistration(
 // ------------------------------------------------------------------ PKCE
 
 async function pkceFlow(
-  instance: SsoInstance,
+  session: SsoSession,
   registration: CachedRegistration,
   loopback: Loopback,
-  endpoint: ResolvedEndpoint,
-  deps: LoginDeps,
+  request: LoginOptions,
 ): Promise<CreatedToken> {
+  const { instance } = session;
+  const endpoint = session.endpoint("sso-oidc");
   const verifier = codeVerifier();
   const state = crypto.randomUUID();
   const redirectUri = `http://127.0.0.1:${loopback.port}${CALLBACK_PATH}`;
@@ -397,21 +380,21 @@ async function pkceFlow(
     codeChallenge: await codeChallenge(verifier),
   });
   const callback = loopback.callback(state);
-  await deps.out.write(
+  await request.out.write(
     `Attempting to open the sign-in page for ${
       instanceLabel(instance)
     } in your browser.\nIf it does not open, open this URL in a browser on this computer:\n\n${url}\n\n`,
   );
-  const opened = await deps.openBrowser!(url);
+  const opened = await request.openBrowser!(url);
   if (opened !== true) {
-    await deps.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
+    await request.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
   }
-  const timeoutMs = deps.rt.limits.authCodeMs;
+  const timeoutMs = session.rt.limits.authCodeMs;
   const stop = startProgress(
-    deps.out,
+    request.out,
     "Waiting for the sign-in in your browser",
-    deps.rt.now() + timeoutMs,
-    deps.rt.now,
+    session.rt.now() + timeoutMs,
+    session.rt.now,
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
   let result: CallbackResult | undefined;
@@ -427,16 +410,16 @@ async function pkceFlow(
     await stop();
   }
   if (!result) {
-    throw (deps.failures ?? LOGIN_FAILURES).expired(
+    throw (request.failures ?? LOGIN_FAILURES).expired(
       `The sign-in was not completed in the browser within ${
         Math.round(timeoutMs / 60_000)
       } minutes`,
     );
   }
   if (result.error !== undefined) {
-    deps.log?.log(`authorization failed: ${result.error} ${result.errorDescription ?? ""}`);
+    session.log.log(`authorization failed: ${result.error} ${result.errorDescription ?? ""}`);
     if (result.error === "access_denied") {
-      throw (deps.failures ?? LOGIN_FAILURES).denied(
+      throw (request.failures ?? LOGIN_FAILURES).denied(
         "Access was denied: the sign-in was not approved in the browser.",
       );
     }
@@ -446,9 +429,9 @@ async function pkceFlow(
       }.`,
     );
   }
-  deps.log?.log("authorization code received");
+  session.log.log("authorization code received");
   try {
-    return await createToken(apiContext(endpoint, deps), {
+    return await createToken(loginCall(session), {
       clientId: registration.clientId,
       clientSecret: registration.clientSecret,
       grantType: "authorization_code",
@@ -457,30 +440,30 @@ async function pkceFlow(
       code: result.code!,
     });
   } catch (error) {
-    throw grantFailure(error, "authorization code", deps);
+    throw grantFailure(error, "authorization code", request);
   }
 }
 
 // ------------------------------------------------------------------ device code
 
 async function deviceFlow(
-  instance: SsoInstance,
+  session: SsoSession,
   registration: CachedRegistration,
-  endpoint: ResolvedEndpoint,
-  deps: LoginDeps,
+  request: LoginOptions,
 ): Promise<CreatedToken> {
-  const auth = await startDeviceAuthorization(apiContext(endpoint, deps), {
+  const { instance } = session;
+  const auth = await startDeviceAuthorization(loginCall(session), {
     clientId: registration.clientId,
     clientSecret: registration.clientSecret,
     startUrl: instance.startUrl,
   });
-  const expiresAt = deps.rt.now() + auth.expiresIn * 1000;
+  const expiresAt = session.rt.now() + auth.expiresIn * 1000;
   // The interval the service asks for, never under the floor.
-  let interval = Math.max(deps.rt.limits.devicePollMinMs, auth.interval * 1000);
-  deps.log?.log(`device authorization started, expires in ${auth.expiresIn}s`);
+  let interval = Math.max(session.rt.limits.devicePollMinMs, auth.interval * 1000);
+  session.log.log(`device authorization started, expires in ${auth.expiresIn}s`);
   const poll = async (): Promise<CreatedToken | "pending" | "slow"> => {
     try {
-      return await createToken(apiContext(endpoint, deps), {
+      return await createToken(loginCall(session), {
         clientId: registration.clientId,
         clientSecret: registration.clientSecret,
         grantType: DEVICE_CODE_GRANT,
@@ -491,15 +474,15 @@ async function deviceFlow(
         if (error.errorCode === "AuthorizationPendingException") return "pending";
         if (error.errorCode === "SlowDownException") return "slow";
       }
-      throw grantFailure(error, "device authorization", deps);
+      throw grantFailure(error, "device authorization", request);
     }
   };
   // One immediate attempt: an authorization approved beforehand needs no prompt (docs/formats.md §5.1).
   let outcome = await poll();
   if (typeof outcome === "object") return outcome;
   const url = auth.verificationUriComplete;
-  const browser = deps.openBrowser !== undefined;
-  await deps.out.write(
+  const browser = request.openBrowser !== undefined;
+  await request.out.write(
     (browser
       ? `Attempting to open the authorization page for ${
         instanceLabel(instance)
@@ -507,21 +490,26 @@ async function deviceFlow(
       : `To sign in to ${instanceLabel(instance)}, open this URL in a browser on any device:\n`) +
       `\n${url}\n\nThen check that the page shows the code: ${auth.userCode}\n\n`,
   );
-  const opened = browser ? await deps.openBrowser!(url) : true;
+  const opened = browser ? await request.openBrowser!(url) : true;
   if (opened !== true) {
-    await deps.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
+    await request.out.write(`${browserFailure(opened, "open the URL above yourself")}\n`);
   }
-  const stop = startProgress(deps.out, "Waiting for the authorization", expiresAt, deps.rt.now);
+  const stop = startProgress(
+    request.out,
+    "Waiting for the authorization",
+    expiresAt,
+    session.rt.now,
+  );
   try {
     while (true) {
-      if (outcome === "slow") interval += deps.rt.limits.slowDownStepMs;
-      const remaining = expiresAt - deps.rt.now();
+      if (outcome === "slow") interval += session.rt.limits.slowDownStepMs;
+      const remaining = expiresAt - session.rt.now();
       if (remaining <= 0) {
-        throw (deps.failures ?? LOGIN_FAILURES).expired(
+        throw (request.failures ?? LOGIN_FAILURES).expired(
           "The device authorization expired before the sign-in was completed",
         );
       }
-      await deps.rt.sleep(Math.min(interval, remaining));
+      await session.rt.sleep(Math.min(interval, remaining));
       outcome = await poll();
       if (typeof outcome === "object") return outcome;
     }
@@ -535,23 +523,13 @@ async function deviceFlow(
  * the system browser when one can be opened (else device code).
  */
 export function loginInstance(
-  instance: SsoInstance,
-  context: {
-    rt: Runtime;
-    ssoCacheDir: string;
-    endpointConfig?: EndpointConfig;
-    log?: DebugLog;
-    useDeviceCode?: boolean;
-    headless?: boolean;
-  },
+  session: SsoSession,
+  options: { useDeviceCode?: boolean; headless?: boolean } = {},
 ): Promise<LoginResult> {
-  const { rt } = context;
-  return performLogin({ instance, useDeviceCode: context.useDeviceCode }, {
-    rt,
-    ssoCacheDir: context.ssoCacheDir,
-    endpointConfig: context.endpointConfig,
-    openBrowser: runtimeBrowser(rt, context.log, context.headless),
+  const { rt } = session;
+  return performLogin(session, {
+    useDeviceCode: options.useDeviceCode,
+    openBrowser: runtimeBrowser(rt, session.log, options.headless),
     out: sinkOutput(rt.stderr),
-    log: context.log,
   });
 }

@@ -10,11 +10,7 @@
  */
 import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
 import { credentialProcessCommand } from "../config/credential_process_command.ts";
-import {
-  type EndpointConfig,
-  profileEndpointConfig,
-  resolveEndpoint,
-} from "../config/endpoints.ts";
+import { profileEndpointConfig } from "../config/endpoints.ts";
 import {
   type FoundInstance,
   type InstanceFailures,
@@ -27,7 +23,6 @@ import { requireProfile } from "../config/sso_session.ts";
 import { SSO_PROFILE_KEYS } from "../config/credential_process_shadowing.ts";
 import { type DebugLog, redact } from "../base/debug_log.ts";
 import {
-  AwsApiError,
   CheckAccountError,
   CheckAmbiguousError,
   CheckNoInstanceError,
@@ -52,9 +47,9 @@ import {
   accountsWithRoles,
   listAllAccountRoles,
   listAllAccounts,
-  listingApiContext,
-  type ListingContext,
+  Listing,
 } from "./account_listing.ts";
+import { SsoSession } from "./session.ts";
 import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
 
 /** What to check (the command's flags). */
@@ -121,32 +116,31 @@ export async function checkAccess(
   }
   if (request.skipTokenCheck) return;
   const hint = loginHint(instance, profile);
-  const endpointConfig = profileEndpointConfig(input.config, profile);
-  const token = await usableToken(instance, request, input.paths, rt, log, report, {
-    hint,
-    endpointConfig,
-  });
-
-  const endpoint = resolveEndpoint("sso", instance.ssoRegion, rt.env, endpointConfig);
-  log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
-  const rejected = () =>
-    new CheckTokenError(
-      `IAM Identity Center rejected the SSO token for ${label(instance)} as unauthorized; ${hint}.`,
-    );
-  const listing: ListingContext = {
+  const session = new SsoSession({
     rt,
-    endpoint,
-    accessToken: token.accessToken,
-    deadline: rt.now() + rt.limits.listingMs,
+    instance,
+    endpointConfig: profileEndpointConfig(input.config, profile),
     log,
-    unauthorized: rejected,
-  };
+    warn: (sentence) => report({ level: "warning", text: sentence }),
+    loginRequiredMessage: `The refresh of the SSO token for ${label(instance)} was refused`,
+  });
+  const token = await usableToken(session, instance, request, report, hint);
+
+  const endpoint = session.endpoint("sso");
+  log.log(`token ${redact(token.accessToken)}; portal ${endpoint.url} (${endpoint.source})`);
+  const listing = new Listing(session, token.accessToken, {
+    deadline: rt.now() + rt.limits.listingMs,
+    unauthorized: () =>
+      new CheckTokenError(
+        `IAM Identity Center rejected the SSO token for ${
+          label(instance)
+        } as unauthorized; ${hint}.`,
+      ),
+  });
   if (account === undefined && roleName === undefined) {
-    const page = await listAccountsPage(listingApiContext(listing), token.accessToken)
+    const page = await listAccountsPage(listing.api(), token.accessToken)
       .catch((error) => {
-        const unauthorized = error instanceof AwsApiError &&
-          error.errorCode === "UnauthorizedException";
-        throw unauthorized ? rejected() : error;
+        throw listing.rejection(error);
       });
     report({
       level: "ok",
@@ -244,19 +238,18 @@ const at = (ms: number, now: number) => `${formatAwsTimestamp(ms)} (${relativeTi
  * its refresh window or expired and can be refreshed (or always, with `--force-refresh`).
  */
 async function usableToken(
+  session: SsoSession,
   instance: FoundInstance,
   request: AccessCheckRequest,
-  paths: AwsPaths,
-  rt: Runtime,
-  log: DebugLog,
   report: (finding: Finding) => void,
-  { hint, endpointConfig }: { hint: string; endpointConfig: EndpointConfig },
+  hint: string,
 ): Promise<SsoToken> {
+  const { rt, log } = session;
   const candidates: SsoInstance[] = [instance];
   if (instance.sameUrlLegacy) candidates.push(instance.sameUrlLegacy);
   const inspected: { candidate: SsoInstance; path: string; file: TokenFileInspection }[] = [];
   for (const candidate of candidates) {
-    const path = await tokenFilePath(paths.ssoCacheDir, candidate);
+    const path = await tokenFilePath(session.ssoCacheDir, candidate);
     inspected.push({ candidate, path, file: await inspectTokenFile(path) });
   }
   const now = rt.now();
@@ -265,7 +258,6 @@ async function usableToken(
       file.kind === "token" && usableWithoutLogin(loginState(file.token, now))
     ) ?? inspected[0];
   const { candidate, path, file } = chosen;
-  const what = `the SSO token for ${label(instance)}`;
   log.log(`token file ${path}: ${file.kind}`);
   switch (file.kind) {
     case "missing":
@@ -328,16 +320,11 @@ async function usableToken(
   }
   let fresh: SsoToken;
   try {
-    fresh = await getUsableToken(candidate, {
-      rt,
-      ssoCacheDir: paths.ssoCacheDir,
-      endpointConfig,
-      deadline: now + rt.limits.checkTokenMs,
-      log,
-      forceRefresh: request.forceRefresh,
-      loginRequiredMessage: `The refresh of ${what} was refused`,
-      warn: (sentence) => report({ level: "warning", text: sentence }),
-    });
+    fresh = await getUsableToken(
+      session,
+      { deadline: now + rt.limits.checkTokenMs, forceRefresh: request.forceRefresh },
+      candidate,
+    );
   } catch (error) {
     if (error instanceof LoginRequiredError) {
       throw new CheckTokenError(`${error.message}; ${hint}.`);
@@ -367,7 +354,7 @@ async function usableToken(
 
 /** `-a`: the account (by id, padded to 12 digits, or exact name) and its roles. */
 async function checkAccount(
-  listing: ListingContext,
+  listing: Listing,
   accounts: AccountInfo[],
   wanted: string,
   roleName: string | undefined,
@@ -405,7 +392,7 @@ async function checkAccount(
 
 /** `-r` alone: every account's roles, until it is clear which accounts have the role. */
 async function checkRoleAnywhere(
-  listing: ListingContext,
+  listing: Listing,
   accounts: AccountInfo[],
   roleName: string,
   report: (finding: Finding) => void,

@@ -6,12 +6,11 @@
 import { type Clock, RequestLimiter, Semaphore } from "./concurrency.ts";
 import type { DebugLog } from "../base/debug_log.ts";
 import { LIMITS, type Limits, type RateLimit, type RetryPolicy } from "../base/limits.ts";
-import type { ResolvedEndpoint } from "../config/endpoints.ts";
+import type { SsoSession } from "./session.ts";
 import { AwsApiError, type CliError } from "../base/errors.ts";
 import {
   type AccountInfo,
   type ApiContext,
-  type CallRuntime,
   listAccountRolesPage,
   listAccountsPage,
   type Page,
@@ -56,19 +55,13 @@ export function createRolesLimiter(
   });
 }
 
-/** Where and with what token to list. */
-export interface ListingContext {
-  /** Clock, limits (`listingPageMs`: one page, the API client's retries included) and transport. */
-  rt: CallRuntime;
-  /** The portal's endpoint. */
-  endpoint: ResolvedEndpoint;
-  accessToken: string;
+/** How one listing runs: until when, at what pace, and what a rejected token becomes. */
+export interface ListingOptions {
   /**
    * Epoch ms by which the whole listing must be done (the command's deadline): no page starts
    * after it, and no page call runs past it.
    */
   deadline: number;
-  log?: DebugLog;
   /** Shared by all calls (default: {@link createRolesLimiter}). */
   limiter?: RequestLimiter;
   /** Accounts whose roles are listed at once (default {@link ROLES_CONCURRENCY}). */
@@ -81,23 +74,50 @@ export interface ListingContext {
 }
 
 /**
- * The API context of one listing call: its page gets `listingPageMs` from now, never past the
- * listing's deadline. Throws the listing's time-out when that deadline has passed.
+ * One listing of a session's accounts and roles with one access token: the portal calls, paced
+ * by one limiter, each page given `listingPageMs` and none past the listing's deadline.
  */
-export function listingApiContext(ctx: ListingContext): ApiContext {
-  const now = ctx.rt.now();
-  if (now >= ctx.deadline) {
-    throw new AwsApiError(
-      "Listing the accounts and roles did not finish within the time limit; try again later.",
-      "Timeout",
+export class Listing {
+  readonly limiter: RequestLimiter;
+  readonly concurrency: number;
+  readonly deadline: number;
+  readonly #unauthorized?: () => CliError;
+
+  constructor(readonly session: SsoSession, readonly accessToken: string, options: ListingOptions) {
+    const { rt, log } = session;
+    this.deadline = options.deadline;
+    this.limiter = options.limiter ?? createRolesLimiter({ clock: rt, limits: rt.limits, log });
+    this.concurrency = options.concurrency ?? ROLES_CONCURRENCY;
+    this.#unauthorized = options.unauthorized;
+  }
+
+  get log(): DebugLog {
+    return this.session.log;
+  }
+
+  /**
+   * The API context of one listing call: its page gets `listingPageMs` from now, never past the
+   * listing's deadline. Throws the listing's time-out when that deadline has passed.
+   */
+  api(): ApiContext {
+    const now = this.session.rt.now();
+    if (now >= this.deadline) {
+      throw new AwsApiError(
+        "Listing the accounts and roles did not finish within the time limit; try again later.",
+        "Timeout",
+      );
+    }
+    return this.session.api(
+      "sso",
+      Math.min(this.deadline, now + this.session.rt.limits.listingPageMs),
     );
   }
-  return {
-    rt: ctx.rt,
-    endpoint: ctx.endpoint,
-    deadline: Math.min(ctx.deadline, now + ctx.rt.limits.listingPageMs),
-    log: ctx.log,
-  };
+
+  /** `error`, or the listing's own error for a token the service rejected. */
+  rejection(error: unknown): unknown {
+    const rejected = error instanceof AwsApiError && error.errorCode === "UnauthorizedException";
+    return rejected && this.#unauthorized ? this.#unauthorized() : error;
+  }
 }
 
 /**
@@ -123,28 +143,20 @@ export class PageTokens {
   }
 }
 
-function limiterOf(ctx: ListingContext): RequestLimiter {
-  ctx.limiter ??= createRolesLimiter({ clock: ctx.rt, limits: ctx.rt.limits, log: ctx.log });
-  return ctx.limiter;
-}
-
 /** Every item of a listing, one paced page call after the other. */
 async function allPages<T>(
-  ctx: ListingContext,
+  listing: Listing,
   operation: string,
   page: (api: ApiContext, nextToken?: string) => Promise<Page<T>>,
 ): Promise<{ items: T[]; pages: number }> {
-  const limiter = limiterOf(ctx);
   const items: T[] = [];
   const tokens = new PageTokens(operation);
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const result = await limiter.run(() => page(listingApiContext(ctx), nextToken)).catch(
+    const result = await listing.limiter.run(() => page(listing.api(), nextToken)).catch(
       (error) => {
-        const rejected = error instanceof AwsApiError &&
-          error.errorCode === "UnauthorizedException";
-        throw rejected && ctx.unauthorized ? ctx.unauthorized() : error;
+        throw listing.rejection(error);
       },
     );
     items.push(...result.items);
@@ -155,25 +167,25 @@ async function allPages<T>(
 }
 
 /** Every account, following every page of ListAccounts. */
-export async function listAllAccounts(ctx: ListingContext): Promise<AccountInfo[]> {
+export async function listAllAccounts(listing: Listing): Promise<AccountInfo[]> {
   const { items, pages } = await allPages(
-    ctx,
+    listing,
     "ListAccounts",
-    (api, next) => listAccountsPage(api, ctx.accessToken, next),
+    (api, next) => listAccountsPage(api, listing.accessToken, next),
   );
-  ctx.log?.log(`ListAccounts: ${items.length} account(s) in ${pages} page(s)`);
+  listing.log.log(`ListAccounts: ${items.length} account(s) in ${pages} page(s)`);
   return items;
 }
 
 /** Every role of one account, following every page of ListAccountRoles. */
 export async function listAllAccountRoles(
-  ctx: ListingContext,
+  listing: Listing,
   accountId: string,
 ): Promise<string[]> {
   const { items } = await allPages(
-    ctx,
+    listing,
     "ListAccountRoles",
-    (api, next) => listAccountRolesPage(api, ctx.accessToken, accountId, next),
+    (api, next) => listAccountRolesPage(api, listing.accessToken, accountId, next),
   );
   return items;
 }
@@ -184,13 +196,13 @@ export async function listAllAccountRoles(
  * the calls in flight are awaited before the generator finishes.
  */
 export async function* accountsWithRoles(
-  ctx: ListingContext,
+  listing: Listing,
   accounts: readonly AccountInfo[],
 ): AsyncGenerator<{ account: AccountInfo; roles: string[] }> {
-  const gate = new Semaphore(ctx.concurrency ?? ROLES_CONCURRENCY);
+  const gate = new Semaphore(listing.concurrency);
   let stopped = false;
   const tasks = accounts.map((a) =>
-    gate.run(() => stopped ? Promise.resolve([]) : listAllAccountRoles(ctx, a.accountId))
+    gate.run(() => stopped ? Promise.resolve([]) : listAllAccountRoles(listing, a.accountId))
   );
   for (const task of tasks) task.catch(() => {}); // each is awaited below, in order
   try {

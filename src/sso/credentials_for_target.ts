@@ -10,12 +10,8 @@ import { DebugLog } from "../base/debug_log.ts";
 import { resolveRoleTarget, type RoleOptions } from "../config/role_target.ts";
 import type { Runtime } from "../base/runtime.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
-import {
-  type AutoLogin,
-  type RoleCredentialRun,
-  roleCredentials,
-  warnOnce,
-} from "./role_credentials.ts";
+import { roleCredentials, settingsSession, warnOnce } from "./role_credentials.ts";
+import type { SessionLogin } from "./session.ts";
 
 /** The resolved role and a getter of its credentials. */
 export interface TargetCredentials {
@@ -30,7 +26,7 @@ export interface TargetCredentials {
 export async function credentialsForTarget(
   options: RoleOptions & { region?: string },
   rt: Runtime,
-  autoLogin?: AutoLogin,
+  login?: SessionLogin,
 ): Promise<TargetCredentials> {
   const target = await resolveRoleTarget(options, rt.env, rt.paths().configFile);
   let first = true;
@@ -40,18 +36,18 @@ export async function credentialsForTarget(
     async getCredentials() {
       const log = new DebugLog(Boolean(options.verbose));
       const warnings = warnOnce(rt, log);
-      const run: RoleCredentialRun = {
+      const session = settingsSession(target.settings, {
         rt,
         log,
-        paths: rt.paths(),
         warn: warnings.warn,
-        autoLogin,
-      };
+        login,
+        loginWanted: options.login,
+      });
       try {
         // --force-refresh applies to the first fetch; later ones refresh only when needed.
         const forceRefresh = first && Boolean(options.forceRefresh);
         first = false;
-        return await roleCredentials(target.settings, { forceRefresh, login: options.login }, run);
+        return await roleCredentials(session, target.settings, { forceRefresh });
       } finally {
         await warnings.settled();
         for (const line of log.lines) await rt.stderr.write(`${line}\n`);

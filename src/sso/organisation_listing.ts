@@ -9,14 +9,11 @@
  */
 import type { DebugLog } from "../base/debug_log.ts";
 import type { Limits } from "../base/limits.ts";
-import { AwsApiError } from "../base/errors.ts";
 import {
   createRolesLimiter,
   listAllAccountRoles,
-  listingApiContext,
-  type ListingContext,
+  type Listing,
   PageTokens,
-  ROLES_CONCURRENCY,
 } from "./account_listing.ts";
 import { type Clock, type RequestLimiter, Semaphore } from "./concurrency.ts";
 import { type AccountInfo, listAccountsPage } from "./sso_api.ts";
@@ -59,15 +56,14 @@ export function createPatientLimiter(
 
 /**
  * Lists every account (all pages) and every account's roles (all pages), with the roles of a
- * page's accounts listed while the next page loads. `ctx.limiter` must be set (shared by all
- * calls). Results are in ListAccounts order. On a failure nothing new starts and the calls in
+ * page's accounts listed while the next page loads (the listing's limiter paces every call). Results are in ListAccounts order. On a failure nothing new starts and the calls in
  * flight are awaited before the error is thrown.
  */
 export async function listOrganisation(
-  ctx: ListingContext & { limiter: RequestLimiter },
+  listing: Listing,
   onProgress?: (progress: ListingProgress) => void,
 ): Promise<AccountRoles[]> {
-  const gate = new Semaphore(ctx.concurrency ?? ROLES_CONCURRENCY);
+  const gate = new Semaphore(listing.concurrency);
   const progress: ListingProgress = {
     accountsKnown: 0,
     accountsComplete: false,
@@ -76,28 +72,24 @@ export async function listOrganisation(
     throttledRetries: 0,
   };
   const report = () => {
-    progress.throttledRetries = ctx.limiter.retries;
+    progress.throttledRetries = listing.limiter.retries;
     onProgress?.({ ...progress });
   };
   let failed = false;
   const tasks: Promise<AccountRoles>[] = [];
-  const rejected = (error: unknown) =>
-    error instanceof AwsApiError && error.errorCode === "UnauthorizedException" && ctx.unauthorized
-      ? ctx.unauthorized()
-      : error;
   try {
     const tokens = new PageTokens("ListAccounts");
     let nextToken: string | undefined;
     do {
-      const page = await ctx.limiter.run(() =>
-        listAccountsPage(listingApiContext(ctx), ctx.accessToken, nextToken)
+      const page = await listing.limiter.run(() =>
+        listAccountsPage(listing.api(), listing.accessToken, nextToken)
       ).catch((error) => {
-        throw rejected(error);
+        throw listing.rejection(error);
       });
       for (const account of page.items) {
         const task = gate.run(async () => {
           if (failed) return { account, roles: [] };
-          const roles = await listAllAccountRoles(ctx, account.accountId);
+          const roles = await listAllAccountRoles(listing, account.accountId);
           progress.accountsDone++;
           progress.roles += roles.length;
           report();
@@ -115,13 +107,13 @@ export async function listOrganisation(
     progress.accountsComplete = true;
     report();
     const results = await Promise.all(tasks);
-    ctx.log?.log(
-      `listed ${results.length} account(s), ${progress.roles} role(s), ${ctx.limiter.attempts} request(s), ${ctx.limiter.retries} throttled retr(ies)`,
+    listing.log.log(
+      `listed ${results.length} account(s), ${progress.roles} role(s), ${listing.limiter.attempts} request(s), ${listing.limiter.retries} throttled retr(ies)`,
     );
     return results;
   } catch (error) {
     failed = true;
     await Promise.allSettled(tasks);
-    throw rejected(error);
+    throw listing.rejection(error);
   }
 }

@@ -16,69 +16,42 @@ import {
   writeCachedCredentials,
 } from "../cache/credential_cache.ts";
 import { type DebugLog, redact } from "../base/debug_log.ts";
-import {
-  type EndpointConfig,
-  type ResolvedEndpoint,
-  resolveEndpoint,
-} from "../config/endpoints.ts";
 import { AwsApiError, LoginRequiredError } from "../base/errors.ts";
 import { lockPathFor, withFileLock } from "../base/file_lock.ts";
-import { type AwsPaths, dirName } from "../base/paths.ts";
+import { dirName } from "../base/paths.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
 import { shownMessage, shownPath } from "../base/safe_text.ts";
 import type { Runtime } from "../base/runtime.ts";
-import type { CredentialProcessSettings, SsoInstance } from "../config/settings.ts";
+import type { CredentialProcessSettings } from "../config/settings.ts";
 import { getRoleCredentials } from "./sso_api.ts";
 import type { SsoToken } from "../cache/token_cache.ts";
-import {
-  getUsableTokenOfEither,
-  loginRequiredMessage,
-  markTokenRejected,
-  type TokenContext,
-} from "./token_provider.ts";
+import { getUsableTokenOfEither, markTokenRejected } from "./token_provider.ts";
+import { type SessionOptions, SsoSession } from "./session.ts";
 
-/** How fresh the credentials must be, and whether a login may be started. */
+/** How fresh the credentials must be (a login is started when the session can). */
 export interface RoleCredentialOptions {
   /** Ignore cached credentials and refresh the SSO token when possible. */
   forceRefresh?: boolean;
-  /** Log in first when a login is required (also the profile's `aws_sso_util_auto_login`). */
-  login?: boolean;
 }
 
-/** One run's runtime, debug log, paths, warning sink and login capability. */
-export interface RoleCredentialRun {
-  rt: Runtime;
-  log: DebugLog;
-  paths: AwsPaths;
-  /** Says a warning sentence (each distinct one once per run). */
-  warn(sentence: string): void;
-  /** Logs in when one is required and allowed (`login/lazy_login.ts`); none: never. */
-  autoLogin?: AutoLogin;
+/**
+ * The session of a run for a role's settings: the instance, endpoint settings and profile of
+ * `settings`, the run's log and warning sink, and the login capability when a login is wanted
+ * (`--login`) or the profile asks for one (`aws_sso_util_auto_login = true`).
+ */
+export function settingsSession(
+  settings: CredentialProcessSettings,
+  parts: Pick<SessionOptions, "rt" | "log" | "warn" | "login"> & { loginWanted?: boolean },
+): SsoSession {
+  const { loginWanted, login, ...rest } = parts;
+  return new SsoSession({
+    ...rest,
+    instance: settings,
+    endpointConfig: settings.endpointConfig,
+    profileName: settings.profileName,
+    login: loginWanted || settings.autoLogin ? login : undefined,
+  });
 }
-
-/** What an auto-login is given (`login/auto_login.ts` implements it). */
-export interface AutoLoginOptions {
-  /**
-   * Environment, clock, transport, `reachUser` (how to find the user; default
-   * {@link probeUserChannel}) and limits: `loginLockWaitMs` is how long to wait for another
-   * process's login (the token lock) before starting one's own.
-   */
-  rt: Runtime;
-  instance: SsoInstance;
-  profileName?: string;
-  /** The config file, for `sso_use_device_code` and sessions sharing a legacy start URL. */
-  configFile?: string;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
-  log?: DebugLog;
-  /** The error to throw when the user cannot be reached. */
-  loginRequired: LoginRequiredError;
-  /** A token the service rejected: not reused even if it looks fresh. */
-  rejectedAccessToken?: string;
-}
-
-/** An interactive login on a command's behalf: resolves with the new token. */
-export type AutoLogin = (options: AutoLoginOptions) => Promise<SsoToken>;
 
 /**
  * The warning sink of one run: each distinct sentence is logged and said once on stderr;
@@ -108,16 +81,17 @@ export function warnOnce(
  * `rt.limits.credentialProcessMs` after the start (an interactive login restarts the clock).
  */
 export async function roleCredentials(
-  settings: CredentialProcessSettings,
+  session: SsoSession,
+  role: { accountId: string; roleName: string },
   options: RoleCredentialOptions,
-  run: RoleCredentialRun,
 ): Promise<RoleCredentials> {
-  const { rt, log, paths } = run;
+  const { rt, log } = session;
   const started = rt.now();
   const deadline = started + rt.limits.credentialProcessMs;
   // Settings are checked on every run, cache hit or not: a bad value is one sentence (exit 2).
-  const endpoint = resolveEndpoint("sso", settings.ssoRegion, rt.env, settings.endpointConfig);
-  const credPath = await credentialFilePath(paths.cliCacheDir, settings);
+  session.endpoint("sso");
+  const settings = { ...session.instance, ...role };
+  const credPath = await credentialFilePath(rt.paths().cliCacheDir, settings);
   if (!options.forceRefresh) {
     const cached = await readCachedCredentials(credPath);
     if (cached && areCredentialsReusable(cached, started)) {
@@ -140,14 +114,14 @@ export async function roleCredentials(
         log.log(`credential cache filled by another process (${redact(cached.accessKeyId)})`);
         return { ...cached, accountId: cached.accountId ?? settings.accountId };
       }
-      const creds = await fetchCredentials(settings, endpoint, options, run, deadline);
+      const creds = await fetchCredentials(session, role, options, deadline);
       try {
         await writeCachedCredentials(credPath, creds);
         log.log(`credentials cached: ${credPath}`);
       } catch (error) {
         log.log(`could not write the credential cache: ${(error as Error).message}`);
         // Nothing to share (and no lock to share it under): say so, once per run.
-        run.warn(
+        session.warn(
           `Cannot store role credentials in ${shownPath(dirName(credPath))} (${
             fileFailureReason(error)
           }); other runs cannot reuse them, so each fetches its own.`,
@@ -159,56 +133,45 @@ export async function roleCredentials(
 }
 
 async function fetchCredentials(
-  settings: CredentialProcessSettings,
-  endpoint: ResolvedEndpoint,
+  session: SsoSession,
+  role: { accountId: string; roleName: string },
   options: RoleCredentialOptions,
-  run: RoleCredentialRun,
   initialDeadline: number,
 ): Promise<RoleCredentials> {
-  const { rt, log, paths } = run;
+  const { rt, log } = session;
   let deadline = initialDeadline;
-  const message = loginRequiredMessage(settings, settings.profileName);
-  const autoLogin = Boolean(options.login) || settings.autoLogin;
+  const message = session.loginRequiredMessage;
+  const mayLogin = session.login !== undefined;
   let loggedIn = false;
   let token: SsoToken;
-  const tokenContext = (rejectedAccessToken?: string): TokenContext => ({
-    rt,
-    ssoCacheDir: paths.ssoCacheDir,
-    endpointConfig: settings.endpointConfig,
+  const request = (rejectedAccessToken?: string) => ({
     deadline,
-    log,
     forceRefresh: options.forceRefresh,
-    loginRequiredMessage: message,
     rejectedAccessToken,
-    warn: run.warn,
   });
+  const loginFirst = (loginRequired: LoginRequiredError, rejectedAccessToken?: string) => {
+    log.log("login required; trying an auto-login");
+    return session.login!(session, { loginRequired, rejectedAccessToken });
+  };
   let refreshTried = false;
-  const legacy = settings.sameUrlLegacy;
   try {
-    token = await getUsableTokenOfEither(settings, legacy, tokenContext());
+    token = await getUsableTokenOfEither(session, request());
   } catch (error) {
-    if (!(error instanceof LoginRequiredError) || !autoLogin) throw error;
-    token = await loginFirst(settings, run, error);
+    if (!(error instanceof LoginRequiredError) || !mayLogin) throw error;
+    token = await loginFirst(error);
     loggedIn = true;
     // The interactive wait does not count against the time limit of the network calls.
     deadline = rt.now() + rt.limits.credentialProcessMs;
   }
   while (true) {
+    const endpoint = session.endpoint("sso");
     log.log(`GetRoleCredentials via ${endpoint.url} (${endpoint.source})`);
     try {
-      const creds = await getRoleCredentials(
-        {
-          rt,
-          endpoint,
-          deadline,
-          log,
-        },
-        {
-          accessToken: token.accessToken,
-          accountId: settings.accountId,
-          roleName: settings.roleName,
-        },
-      );
+      const creds = await getRoleCredentials(session.api("sso", deadline), {
+        accessToken: token.accessToken,
+        accountId: role.accountId,
+        roleName: role.roleName,
+      });
       log.log(
         `got credentials ${redact(creds.accessKeyId)} expiring ${
           new Date(creds.expiration).toISOString()
@@ -222,21 +185,19 @@ async function fetchCredentials(
           refreshTried = true;
           log.log("token rejected; trying to refresh it once");
           try {
-            token = await getUsableTokenOfEither(settings, legacy, tokenContext(token.accessToken));
+            token = await getUsableTokenOfEither(session, request(token.accessToken));
             continue;
           } catch (refreshError) {
             if (!(refreshError instanceof LoginRequiredError)) throw refreshError;
           }
         } else {
-          for (const instance of legacy ? [settings, legacy] : [settings]) {
-            await markTokenRejected(instance, token.accessToken, tokenContext(token.accessToken));
-          }
+          await markTokenRejected(session, token.accessToken, deadline);
         }
         const rejected = new LoginRequiredError(
           `The SSO token was rejected as unauthorized. ${message}`,
         );
-        if (!autoLogin || loggedIn) throw rejected;
-        token = await loginFirst(settings, run, rejected, token.accessToken);
+        if (!mayLogin || loggedIn) throw rejected;
+        token = await loginFirst(rejected, token.accessToken);
         loggedIn = true;
         deadline = rt.now() + rt.limits.credentialProcessMs;
         continue;
@@ -244,32 +205,6 @@ async function fetchCredentials(
       throw error;
     }
   }
-}
-
-/**
- * Auto-login (`--login` / `aws_sso_util_auto_login = true`) through the run's injected
- * capability (the command loads the login flows only then); without one, or when nobody can be
- * reached, `loginRequired` is thrown.
- */
-async function loginFirst(
-  settings: CredentialProcessSettings,
-  { rt, log, paths, autoLogin }: RoleCredentialRun,
-  loginRequired: LoginRequiredError,
-  rejectedAccessToken?: string,
-): Promise<SsoToken> {
-  if (autoLogin === undefined) throw loginRequired;
-  log.log("login required; trying an auto-login");
-  return await autoLogin({
-    rt,
-    instance: settings,
-    profileName: settings.profileName,
-    configFile: settings.profileName !== undefined ? paths.configFile : undefined,
-    ssoCacheDir: paths.ssoCacheDir,
-    endpointConfig: settings.endpointConfig,
-    log,
-    loginRequired,
-    rejectedAccessToken,
-  });
 }
 
 async function modifiedSince(path: string, since: number): Promise<boolean> {

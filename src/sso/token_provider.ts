@@ -1,12 +1,11 @@
 import { probeWritable, recoverFromTempFiles } from "../base/atomic_file.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
-import { type DebugLog, redact } from "../base/debug_log.ts";
-import { type EndpointConfig, resolveEndpoint } from "../config/endpoints.ts";
+import { redact } from "../base/debug_log.ts";
 import { AwsApiError, FileSystemError, LoginRequiredError } from "../base/errors.ts";
 import { lockPathFor, withFileLock } from "../base/file_lock.ts";
 import { dirName } from "../base/paths.ts";
-import type { Runtime } from "../base/runtime.ts";
 import { safeEcho } from "../base/safe_text.ts";
+import type { SsoSession } from "./session.ts";
 import { readRegistration, registrationFilePath } from "../cache/registration_cache.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { refreshAccessToken } from "./sso_api.ts";
@@ -23,27 +22,18 @@ import {
   writeToken,
 } from "../cache/token_cache.ts";
 
-/** What getting a usable token needs from the outside world. */
-export interface TokenContext {
-  /** Environment, clock, limits (`refreshBudgetMs`) and HTTP transport. */
-  rt: Runtime;
-  ssoCacheDir: string;
-  endpointConfig?: EndpointConfig;
+/** What one request for a token asks. */
+export interface TokenRequest {
   /** Epoch ms by which any network call must be done. */
   deadline: number;
-  log: DebugLog;
   /** Refresh even a fresh token (when it can be refreshed). */
   forceRefresh?: boolean;
-  /** Message of the LoginRequiredError thrown when no usable token exists. */
-  loginRequiredMessage: string;
   /**
    * An access token the service rejected (HTTP 401) although its `expiresAt` says valid: it is
    * treated as expired (refreshed when possible, never returned), and marked expired in the
    * token file when no other token can replace it, so that `login` logs in again.
    */
   rejectedAccessToken?: string;
-  /** Receives the one sentence said when a still-valid token is used because it cannot be refreshed safely. */
-  warn?: (sentence: string) => void;
 }
 
 /**
@@ -64,17 +54,6 @@ const DEFINITIVE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
   "AccessDeniedException",
 ]);
 
-/** The one sentence that tells the user how to log in again. */
-export function loginRequiredMessage(instance: SsoInstance, profileName?: string): string {
-  return profileName !== undefined
-    ? `Login required. Use \`aws-sso-util login --profile ${
-      safeEcho(profileName)
-    }\` or \`aws sso login --profile ${safeEcho(profileName)}\` and try again.`
-    : `Login required for ${safeEcho(instance.startUrl)}. Use \`aws-sso-util login ${
-      safeEcho(instance.startUrl)
-    } ${safeEcho(instance.ssoRegion)}\` and try again.`;
-}
-
 /**
  * Returns a token that can be used now: the cached one while it has more than 15 minutes left;
  * otherwise a refreshed one when it carries a refresh token and a live registration (one
@@ -88,58 +67,69 @@ export function loginRequiredMessage(instance: SsoInstance, profileName?: string
  * needs; a refresh of an expired token may use the time up to `deadline`); an expired token whose refresh fails for a reason other than a rejection is reported
  * as an SSO OIDC outage (AwsApiError, exit 4), not as "Login required".
  */
-export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): Promise<SsoToken> {
-  const path = await tokenFilePath(ctx.ssoCacheDir, instance);
+export async function getUsableToken(
+  session: SsoSession,
+  request: TokenRequest,
+  instance: SsoInstance = session.instance,
+): Promise<SsoToken> {
+  const path = await tokenFilePath(session.ssoCacheDir, instance);
   let token = await readToken(path);
-  if (!token || !isTokenFresh(token, ctx.rt.now()) || isRejected(token, ctx)) {
+  if (!token || !isTokenFresh(token, session.rt.now()) || isRejected(token, request)) {
     if (await recoverFromTempFiles(path, TOKEN_RECOVERY_MIN_AGE_MS)) {
-      ctx.log.log(`recovered a newer token that an interrupted write left next to ${path}`);
+      session.log.log(`recovered a newer token that an interrupted write left next to ${path}`);
       token = await readToken(path) ?? token;
     }
   }
   if (!token) {
-    ctx.log.log(`token cache miss: ${path}`);
-    throw new LoginRequiredError(ctx.loginRequiredMessage);
+    session.log.log(`token cache miss: ${path}`);
+    throw new LoginRequiredError(session.loginRequiredMessage);
   }
-  const left = Math.round((token.expiresAt - ctx.rt.now()) / 1000);
-  ctx.log.log(`token ${redact(token.accessToken)} from ${path}, ${left}s left`);
-  if (isRejected(token, ctx)) ctx.log.log("this token was rejected by the service");
-  else if (isTokenFresh(token, ctx.rt.now()) && !ctx.forceRefresh) return token;
+  const left = Math.round((token.expiresAt - session.rt.now()) / 1000);
+  session.log.log(`token ${redact(token.accessToken)} from ${path}, ${left}s left`);
+  if (isRejected(token, request)) {
+    session.log.log("this token was rejected by the service");
+  } else if (isTokenFresh(token, session.rt.now()) && !request.forceRefresh) return token;
   const cached = token;
-  return await withFileLock(lockPathFor(path), tokenLockWait(cached, ctx), async (locked) => {
-    // Writers hold this lock: under it, a temp file of the token is a killed writer's, however
-    // young (a refresh killed after the service rotated the refresh token left the only live one).
-    if (locked && await recoverFromTempFiles(path, 0)) {
-      ctx.log.log(`recovered the token an interrupted write left next to ${path}`);
-    }
-    const onDisk = await readToken(path);
-    if (locked && onDisk === undefined) {
-      ctx.log.log("the token file was removed meanwhile (logout)");
-      throw new LoginRequiredError(ctx.loginRequiredMessage);
-    }
-    const current = onDisk ?? cached;
-    if (
-      current.accessToken !== cached.accessToken && isTokenFresh(current, ctx.rt.now()) &&
-      !isRejected(current, ctx)
-    ) {
-      ctx.log.log("token was refreshed by another process");
-      return current;
-    }
-    if (!isTokenRefreshable(current, ctx.rt.now())) {
-      ctx.log.log("token cannot be refreshed (no refresh token or registration expired)");
-      return await usableOrLoginRequired(current, path, ctx);
-    }
-    // A refresh rotates the refresh token on the server: never refresh what cannot be stored.
-    const unwritable = await probeWritable(path, JSON.stringify(current.raw).length + 2048);
-    if (unwritable) return cannotStoreRefresh(current, path, unwritable, ctx);
-    if (!locked && isUsable(current, ctx)) {
-      // Another process holds the lock past our budget (slow, or stopped): never refresh beside
-      // it (both would rotate the refresh token); the current token is still valid.
-      ctx.log.log("token lock not acquired within the refresh budget; using the current token");
-      return current;
-    }
-    return await refresh(instance, current, path, ctx);
-  });
+  return await withFileLock(
+    lockPathFor(path),
+    tokenLockWait(cached, session, request),
+    async (locked) => {
+      // Writers hold this lock: under it, a temp file of the token is a killed writer's, however
+      // young (a refresh killed after the service rotated the refresh token left the only live one).
+      if (locked && await recoverFromTempFiles(path, 0)) {
+        session.log.log(`recovered the token an interrupted write left next to ${path}`);
+      }
+      const onDisk = await readToken(path);
+      if (locked && onDisk === undefined) {
+        session.log.log("the token file was removed meanwhile (logout)");
+        throw new LoginRequiredError(session.loginRequiredMessage);
+      }
+      const current = onDisk ?? cached;
+      if (
+        current.accessToken !== cached.accessToken && isTokenFresh(current, session.rt.now()) &&
+        !isRejected(current, request)
+      ) {
+        session.log.log("token was refreshed by another process");
+        return current;
+      }
+      if (!isTokenRefreshable(current, session.rt.now())) {
+        session.log.log("token cannot be refreshed (no refresh token or registration expired)");
+        return await usableOrLoginRequired(current, path, session, request);
+      }
+      // A refresh rotates the refresh token on the server: never refresh what cannot be stored.
+      const unwritable = await probeWritable(path, JSON.stringify(current.raw).length + 2048);
+      if (unwritable) return cannotStoreRefresh(current, path, unwritable, session, request);
+      if (!locked && isUsable(current, session, request)) {
+        // Another process holds the lock past our budget (slow, or stopped): never refresh beside
+        // it (both would rotate the refresh token); the current token is still valid.
+        session.log.log(
+          "token lock not acquired within the refresh budget; using the current token",
+        );
+        return current;
+      }
+      return await refresh(instance, current, path, session, request);
+    },
+  );
 }
 
 /**
@@ -148,29 +138,29 @@ export async function getUsableToken(instance: SsoInstance, ctx: TokenContext): 
  * current token is used instead); for an expired one, up to the deadline less a refresh budget
  * left for a refresh of our own.
  */
-function tokenLockWait(token: SsoToken, ctx: TokenContext): number {
-  const left = Math.max(0, ctx.deadline - ctx.rt.now());
-  return isUsable(token, ctx)
-    ? Math.min(left, ctx.rt.limits.refreshBudgetMs)
-    : Math.max(0, left - ctx.rt.limits.refreshBudgetMs);
+function tokenLockWait(token: SsoToken, session: SsoSession, request: TokenRequest): number {
+  const left = Math.max(0, request.deadline - session.rt.now());
+  return isUsable(token, session, request)
+    ? Math.min(left, session.rt.limits.refreshBudgetMs)
+    : Math.max(0, left - session.rt.limits.refreshBudgetMs);
 }
 
 /**
- * A usable token for an instance whose login may be cached under two keys: its own (an
- * sso-session's) and `legacy`, the start URL's key that `aws sso login` writes for a profile
+ * A usable token of the session's instance, whose login may be cached under two keys: its own
+ * (an sso-session's) and the session's `legacy`, the start URL's key that `aws sso login` writes for a profile
  * without `sso_session`. A fresh one is taken first; the other is tried when the first needs a
  * login. Throws the first LoginRequiredError when neither can be used.
  */
 export async function getUsableTokenOfEither(
-  instance: SsoInstance,
-  legacy: SsoInstance | undefined,
-  ctx: TokenContext,
+  session: SsoSession,
+  request: TokenRequest,
 ): Promise<SsoToken> {
+  const { instance, legacy } = session;
   const candidates: SsoInstance[] = [instance];
   if (legacy !== undefined) {
     const fresh = async (i: SsoInstance) => {
-      const token = await readToken(await tokenFilePath(ctx.ssoCacheDir, i));
-      return token !== undefined && isTokenFresh(token, ctx.rt.now());
+      const token = await readToken(await tokenFilePath(session.ssoCacheDir, i));
+      return token !== undefined && isTokenFresh(token, session.rt.now());
     };
     if (!await fresh(instance) && await fresh(legacy)) candidates.unshift(legacy);
     else candidates.push(legacy);
@@ -178,7 +168,7 @@ export async function getUsableTokenOfEither(
   let loginRequired: LoginRequiredError | undefined;
   for (const candidate of candidates) {
     try {
-      return await getUsableToken(candidate, ctx);
+      return await getUsableToken(session, request, candidate);
     } catch (error) {
       if (!(error instanceof LoginRequiredError)) throw error;
       loginRequired ??= error;
@@ -187,38 +177,63 @@ export async function getUsableTokenOfEither(
   throw loginRequired;
 }
 
-function isRejected(token: SsoToken, ctx: TokenContext): boolean {
-  return ctx.rejectedAccessToken !== undefined && token.accessToken === ctx.rejectedAccessToken;
+/**
+ * A usable token of the session's instance, or — when a login is required and the session can
+ * log in — a new login's. `forceLogin` logs in without looking at the cache (a token the service
+ * no longer accepts).
+ */
+export async function tokenOrLogin(
+  session: SsoSession,
+  request: TokenRequest,
+  forceLogin = false,
+): Promise<SsoToken> {
+  let loginRequired = new LoginRequiredError(session.loginRequiredMessage);
+  if (!forceLogin) {
+    try {
+      return await getUsableTokenOfEither(session, request);
+    } catch (error) {
+      if (!(error instanceof LoginRequiredError)) throw error;
+      loginRequired = error;
+    }
+  }
+  if (session.login === undefined) throw loginRequired;
+  return await session.login(session, {
+    loginRequired,
+    rejectedAccessToken: request.rejectedAccessToken,
+  });
+}
+
+function isRejected(token: SsoToken, request: TokenRequest): boolean {
+  return request.rejectedAccessToken !== undefined &&
+    token.accessToken === request.rejectedAccessToken;
 }
 
 /** True when `token` can be used now: not expired and not rejected by the service. */
-function isUsable(token: SsoToken, ctx: TokenContext): boolean {
-  return token.expiresAt > ctx.rt.now() && !isRejected(token, ctx);
+function isUsable(token: SsoToken, session: SsoSession, request: TokenRequest): boolean {
+  return token.expiresAt > session.rt.now() && !isRejected(token, request);
 }
 
 async function refresh(
   instance: SsoInstance,
   token: SsoToken,
   path: string,
-  ctx: TokenContext,
+  session: SsoSession,
+  request: TokenRequest,
 ): Promise<SsoToken> {
-  const endpoint = resolveEndpoint("sso-oidc", instance.ssoRegion, ctx.rt.env, ctx.endpointConfig);
-  const fallback = isUsable(token, ctx);
+  const endpoint = session.endpoint("sso-oidc");
+  const fallback = isUsable(token, session, request);
   const deadline = fallback
-    ? Math.min(ctx.deadline, ctx.rt.now() + ctx.rt.limits.refreshBudgetMs)
-    : ctx.deadline;
-  ctx.log.log(
-    `refreshing token via ${endpoint.url} (${endpoint.source}) within ${deadline - ctx.rt.now()}ms`,
+    ? Math.min(request.deadline, session.rt.now() + session.rt.limits.refreshBudgetMs)
+    : request.deadline;
+  session.log.log(
+    `refreshing token via ${endpoint.url} (${endpoint.source}) within ${
+      deadline - session.rt.now()
+    }ms`,
   );
   let created;
   try {
     created = await refreshAccessToken(
-      {
-        rt: ctx.rt,
-        endpoint,
-        deadline,
-        log: ctx.log,
-      },
+      session.api("sso-oidc", deadline),
       {
         clientId: token.clientId!,
         clientSecret: token.clientSecret!,
@@ -227,39 +242,41 @@ async function refresh(
     );
   } catch (error) {
     if (!(error instanceof AwsApiError)) throw error;
-    ctx.log.log(`token refresh failed: ${error.errorCode} ${error.message}`);
+    session.log.log(`token refresh failed: ${error.errorCode} ${error.message}`);
     if (DEFINITIVE_REFRESH_ERRORS.has(error.errorCode)) {
       if (error.errorCode === "InvalidClientException") {
-        await forgetRegistration(instance, token, ctx);
+        await forgetRegistration(instance, token, session);
       }
-      const left = await forgetRefresh(path, token, ctx);
-      return await usableOrLoginRequired(left, path, ctx);
+      const left = await forgetRefresh(path, token, session);
+      return await usableOrLoginRequired(left, path, session, request);
     }
     if (fallback) {
-      ctx.log.log("using the current token, which is still valid");
+      session.log.log("using the current token, which is still valid");
       return token;
     }
     // A TLS, proxy or request problem keeps its own sentence; an unavailable service is an outage.
     if (!isOutage(error)) throw error;
     throw new AwsApiError(outageMessage(endpoint.url, error), error.errorCode, true);
   }
-  const json = refreshedTokenJson(token.raw, instance, created, ctx.rt.now());
+  const json = refreshedTokenJson(token.raw, instance, created, session.rt.now());
   if (await readToken(path) === undefined) {
     // `logout` removed the file while CreateToken ran: storing the new token would undo it.
-    ctx.log.log("the token file was removed during the refresh (logout); not storing the new one");
-    throw new LoginRequiredError(ctx.loginRequiredMessage);
+    session.log.log(
+      "the token file was removed during the refresh (logout); not storing the new one",
+    );
+    throw new LoginRequiredError(session.loginRequiredMessage);
   }
   try {
     await writeToken(path, json);
   } catch (error) {
-    ctx.log.log(`could not write refreshed token: ${(error as Error).message}`);
-    ctx.warn?.(
+    session.log.log(`could not write refreshed token: ${(error as Error).message}`);
+    session.warn(
       `Could not store the refreshed SSO token in ${path} (${
         fileFailureReason(error)
       }); the next run may need a new login.`,
     );
   }
-  ctx.log.log(`token refreshed: ${redact(created.accessToken)}, expires ${json.expiresAt}`);
+  session.log.log(`token refreshed: ${redact(created.accessToken)}, expires ${json.expiresAt}`);
   return tokenFromJson(json)!;
 }
 
@@ -287,28 +304,32 @@ function outageMessage(endpoint: string, error: AwsApiError): string {
 async function usableOrLoginRequired(
   token: SsoToken,
   path: string,
-  ctx: TokenContext,
+  session: SsoSession,
+  request: TokenRequest,
 ): Promise<SsoToken> {
-  if (isUsable(token, ctx)) return token;
-  if (isRejected(token, ctx)) await markExpired(path, token, ctx);
-  else ctx.log.log("token has expired");
-  throw new LoginRequiredError(ctx.loginRequiredMessage);
+  if (isUsable(token, session, request)) return token;
+  if (isRejected(token, request)) await markExpired(path, token, session);
+  else session.log.log("token has expired");
+  throw new LoginRequiredError(session.loginRequiredMessage);
 }
 
 /**
- * Marks `accessToken` expired in the instance's token file (under the token lock) when the file
- * still holds it: for a token the service rejected that no refresh replaced.
+ * Marks `accessToken` expired in the token files of the session's instance (and its legacy
+ * login) that still hold it, under the token lock: for a token the service rejected that no
+ * refresh replaced.
  */
 export async function markTokenRejected(
-  instance: SsoInstance,
+  session: SsoSession,
   accessToken: string,
-  ctx: TokenContext,
+  deadline: number,
 ): Promise<void> {
-  const path = await tokenFilePath(ctx.ssoCacheDir, instance);
-  await withFileLock(lockPathFor(path), Math.max(0, ctx.deadline - ctx.rt.now()), async () => {
-    const current = await readToken(path);
-    if (current?.accessToken === accessToken) await markExpired(path, current, ctx);
-  });
+  for (const instance of session.legacy ? [session.instance, session.legacy] : [session.instance]) {
+    const path = await tokenFilePath(session.ssoCacheDir, instance);
+    await withFileLock(lockPathFor(path), Math.max(0, deadline - session.rt.now()), async () => {
+      const current = await readToken(path);
+      if (current?.accessToken === accessToken) await markExpired(path, current, session);
+    });
+  }
 }
 
 /**
@@ -317,14 +338,18 @@ export async function markTokenRejected(
  * in", and botocore treats the token as expired as well. Called with the token lock held; a file
  * that meanwhile holds another token is left alone.
  */
-async function markExpired(path: string, token: SsoToken, ctx: TokenContext): Promise<void> {
+async function markExpired(
+  path: string,
+  token: SsoToken,
+  session: SsoSession,
+): Promise<void> {
   const current = await readToken(path);
   if (current?.accessToken !== token.accessToken) return;
   try {
-    await writeToken(path, { ...current.raw, expiresAt: formatAwsTimestamp(ctx.rt.now()) });
-    ctx.log.log(`rejected token marked expired in ${path}`);
+    await writeToken(path, { ...current.raw, expiresAt: formatAwsTimestamp(session.rt.now()) });
+    session.log.log(`rejected token marked expired in ${path}`);
   } catch (error) {
-    ctx.log.log(`could not mark the rejected token expired: ${(error as Error).message}`);
+    session.log.log(`could not mark the rejected token expired: ${(error as Error).message}`);
   }
 }
 
@@ -336,7 +361,11 @@ async function markExpired(path: string, token: SsoToken, ctx: TokenContext): Pr
  * held; a file that meanwhile holds another refresh token is left alone. Returns the token as
  * it now is.
  */
-async function forgetRefresh(path: string, token: SsoToken, ctx: TokenContext): Promise<SsoToken> {
+async function forgetRefresh(
+  path: string,
+  token: SsoToken,
+  session: SsoSession,
+): Promise<SsoToken> {
   const current = await readToken(path);
   if (current?.refreshToken === undefined || current.refreshToken !== token.refreshToken) {
     return token;
@@ -344,9 +373,9 @@ async function forgetRefresh(path: string, token: SsoToken, ctx: TokenContext): 
   const json = accessOnlyTokenJson(current.raw);
   try {
     await writeToken(path, json);
-    ctx.log.log(`the rejected refresh token and its client were dropped from ${path}`);
+    session.log.log(`the rejected refresh token and its client were dropped from ${path}`);
   } catch (error) {
-    ctx.log.log(`could not drop the rejected refresh token: ${(error as Error).message}`);
+    session.log.log(`could not drop the rejected refresh token: ${(error as Error).message}`);
   }
   return tokenFromJson(json) ?? token;
 }
@@ -358,16 +387,18 @@ async function forgetRefresh(path: string, token: SsoToken, ctx: TokenContext): 
 async function forgetRegistration(
   instance: SsoInstance,
   token: SsoToken,
-  ctx: TokenContext,
+  session: SsoSession,
 ): Promise<void> {
-  const path = await registrationFilePath(ctx.ssoCacheDir, instance);
+  const path = await registrationFilePath(session.ssoCacheDir, instance);
   const registration = await readRegistration(path);
   if (!registration || registration.clientId !== token.clientId) return;
   try {
     await Deno.remove(path);
-    ctx.log.log(`removed the client registration the service rejected: ${path}`);
+    session.log.log(`removed the client registration the service rejected: ${path}`);
   } catch (error) {
-    ctx.log.log(`could not remove the rejected client registration: ${(error as Error).message}`);
+    session.log.log(
+      `could not remove the rejected client registration: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -380,13 +411,14 @@ function cannotStoreRefresh(
   token: SsoToken,
   path: string,
   error: Error,
-  ctx: TokenContext,
+  session: SsoSession,
+  request: TokenRequest,
 ): SsoToken {
   const reason = fileFailureReason(error);
   const dir = dirName(path);
-  ctx.log.log(`token cache not writable (${error.message}); not refreshing`);
-  if (isUsable(token, ctx)) {
-    ctx.warn?.(
+  session.log.log(`token cache not writable (${error.message}); not refreshing`);
+  if (isUsable(token, session, request)) {
+    session.warn(
       `Not refreshing the SSO token because ${dir} cannot be written (${reason}); using the current token, which expires at ${
         formatAwsTimestamp(token.expiresAt)
       }.`,
