@@ -538,3 +538,14 @@ export async function makeReadOnly(dir: string): Promise<(() => Promise<void>) |
       .then((o) => o.success, () => false);
   return await chattr("+i") ? async () => void await chattr("-i") : undefined;
 }
+
+/** The `.ts` files under `dir` of the repository, as repository-relative paths. */
+export async function sourceFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(`${REPO_ROOT}/${dir}`)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) files.push(...await sourceFiles(path));
+    else if (entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}

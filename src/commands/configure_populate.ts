@@ -26,7 +26,6 @@ import {
   credentialProcessLine,
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
-import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError, LoginDeniedError, LoginRequiredError } from "../base/errors.ts";
 import {
   configInstances,
@@ -316,7 +315,7 @@ async function populate(
   const session = new SsoSession({
     rt,
     instance,
-    endpointConfig: profileEndpointConfig(config, options.profile),
+    config,
     log,
     profileName: options.profile,
     login: populateLogin(config, options.profile),

@@ -183,7 +183,7 @@ export async function login(
       const session = new SsoSession({
         rt,
         instance,
-        endpointConfig: profileEndpointConfig(config, profileName),
+        config,
         log,
         profileName,
       });

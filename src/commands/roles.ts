@@ -7,7 +7,6 @@ import { type Command, Option } from "../ui/commander.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { profileEndpointConfig } from "../config/endpoints.ts";
 import { ConfigError, LoginRequiredError } from "../base/errors.ts";
 import { resolveInstance } from "../config/instance.ts";
 import type { Runtime } from "../base/runtime.ts";
@@ -122,7 +121,7 @@ async function listAndPrint(options: RolesOptions, rt: Runtime, log: DebugLog) {
   const session = new SsoSession({
     rt,
     instance,
-    endpointConfig: profileEndpointConfig(config, options.profile),
+    config,
     log,
     profileName: options.profile,
   });

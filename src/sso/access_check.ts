@@ -10,7 +10,6 @@
  */
 import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
 import { credentialProcessCommand } from "../config/credential_process_command.ts";
-import { profileEndpointConfig } from "../config/endpoints.ts";
 import {
   type FoundInstance,
   type InstanceFailures,
@@ -119,7 +118,8 @@ export async function checkAccess(
   const session = new SsoSession({
     rt,
     instance,
-    endpointConfig: profileEndpointConfig(input.config, profile),
+    config: input.config,
+    profileName: profile,
     log,
     warn: (sentence) => report({ level: "warning", text: sentence }),
     loginRequiredMessage: `The refresh of the SSO token for ${label(instance)} was refused`,

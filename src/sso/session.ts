@@ -12,8 +12,10 @@ import type { LoginRequiredError } from "../base/errors.ts";
 import type { SsoToken } from "../cache/token_cache.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { safeEcho } from "../base/safe_text.ts";
+import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import {
   type EndpointConfig,
+  profileEndpointConfig,
   type ResolvedEndpoint,
   resolveEndpoint,
 } from "../config/endpoints.ts";
@@ -29,8 +31,13 @@ export interface SessionOptions {
    * URL keyed the legacy way, whose token `aws sso login` writes for profiles without a session.
    */
   instance: SsoInstance & { sameUrlLegacy?: SsoInstance };
-  /** The profile's endpoint settings (its keys and `services` section). */
+  /**
+   * The profile's endpoint settings (its keys and `services` section); default: those of
+   * `profileName` in `config`.
+   */
   endpointConfig?: EndpointConfig;
+  /** The parsed config file, for the default endpoint settings. */
+  config?: AwsConfigDocument;
   log: DebugLog;
   /** Says a warning sentence (each distinct one once per run); default: the debug log only. */
   warn?: (sentence: string) => void;
@@ -76,7 +83,8 @@ export class SsoSession {
     this.rt = options.rt;
     this.instance = options.instance;
     this.legacy = options.instance.sameUrlLegacy;
-    this.endpointConfig = options.endpointConfig ?? {};
+    this.endpointConfig = options.endpointConfig ??
+      profileEndpointConfig(options.config, options.profileName);
     this.log = options.log;
     this.profileName = options.profileName;
     this.loginRequiredMessage = options.loginRequiredMessage ??

@@ -5,7 +5,7 @@
  * `import()`, and the module-name constants that non-literal `import()` calls load.
  */
 import { assertEquals } from "../assert.ts";
-import { REPO_DIR } from "../helpers.ts";
+import { REPO_DIR, sourceFiles } from "../helpers.ts";
 
 /** Each folder's floor: a file may import only from lower floors (and its own folder). */
 export const FLOORS: Readonly<Record<string, number>> = {
@@ -29,16 +29,6 @@ interface Import {
   from: string;
   to: string;
   line: number;
-}
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(`${REPO_DIR}/${dir}`)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) files.push(...await sourceFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
-  }
-  return files;
 }
 
 function resolve(from: string, specifier: string): string {

@@ -5,17 +5,7 @@
  */
 import { assert, assertEquals } from "../assert.ts";
 import { COMPILE_ENTRY, LAZY_MODULES } from "../../scripts/release_info.ts";
-import { REPO_DIR } from "../helpers.ts";
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(`${REPO_DIR}/${dir}`)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) files.push(...await sourceFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
+import { REPO_DIR, sourceFiles } from "../helpers.ts";
 
 Deno.test("every non-literal dynamic import of the app is in LAZY_MODULES", async () => {
   const found: string[] = [];
