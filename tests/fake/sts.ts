@@ -76,7 +76,7 @@ export interface StsRequest {
   accessKeyId?: string;
   /** The region of the signature's scope. */
   signingRegion?: string;
-  /** `OK`, or the error code answered. */
+  /** `OK`, the error code answered, or `dropped` (no answer). */
   outcome: string;
 }
 
@@ -310,6 +310,7 @@ export class FakeSts implements AsyncDisposable {
     this.requests.push(record);
     await this.#control.waitDelay("AssumeRole");
     if (this.#control.takeDrop("AssumeRole")) {
+      record.outcome = "dropped";
       this.#relay.drop(info.remoteAddr.port);
       return new Response(null, { status: 500 });
     }
