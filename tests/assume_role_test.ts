@@ -11,10 +11,12 @@ import { FakeSts } from "./fake/sts.ts";
 import {
   ACCOUNT_ID,
   assertMode,
+  captureSink,
   makeReadOnly,
   ROLE,
   SESSION_PROFILE,
   sessionToken,
+  stringLines,
   TempHome,
   testRuntime,
 } from "./helpers.ts";
@@ -32,8 +34,10 @@ import {
   assumeRoleChain,
   type AssumeRoleRun,
   chainCachePaths,
+  mfaPromptOn,
   stsEndpoint,
 } from "../src/sts/assume_role_provider.ts";
+import { promptIO } from "../src/ui/prompt.ts";
 
 const DEPLOY = "arn:aws:iam::222222222222:role/Deploy";
 const HUB = "arn:aws:iam::333333333333:role/Hub";
@@ -350,6 +354,39 @@ mfa_serial = arn:aws:iam::123456789012:mfa/user
   assertEquals((await cacheFiles(w.home)).length, 1);
 });
 
+Deno.test("the terminal MFA prompt asks botocore's question until the answer is six digits", async () => {
+  await using w = await world(`
+[profile mfa]
+role_arn = ${DEPLOY}
+source_profile = dev
+mfa_serial = arn:aws:iam::123456789012:mfa/user
+`);
+  w.sts.role(DEPLOY, { mfaSerial: "arn:aws:iam::123456789012:mfa/user" });
+  const stderr = captureSink(true);
+  const io = promptIO({
+    stdin: stringLines("12ab\n123456\n"),
+    stderr,
+    stdinIsTerminal: () => true,
+  });
+  await run(w.rt, "mfa", { mfaCode: mfaPromptOn(io) });
+  assertEquals(
+    stderr.text,
+    "Enter MFA code for arn:aws:iam::123456789012:mfa/user: The MFA code is 6 digits.\nEnter MFA code for arn:aws:iam::123456789012:mfa/user: ",
+  );
+  assertEquals(w.sts.issued[0].tokenCode, "123456");
+  // Input that ends before a code: one sentence.
+  const ended = promptIO({
+    stdin: stringLines(""),
+    stderr: captureSink(),
+    stdinIsTerminal: () => false,
+  });
+  assertMatch(
+    (await failure(w.rt, "mfa", ConfigError, { mfaCode: mfaPromptOn(ended), forceRefresh: true }))
+      .message,
+    /^Input ended before "Enter MFA code for arn:aws:iam::123456789012:mfa\/user" was answered/,
+  );
+});
+
 Deno.test("AccessDenied names the role and the identity that tried: the SSO role, or the previous hop's assumed role", async () => {
   await using w = await world();
   w.sts.role(DEPLOY, { trusted: [] });
@@ -419,6 +456,20 @@ Deno.test("ExpiredToken on the source: it is fetched once more and the call repe
     `STS refused the credentials of the SSO role ${ROLE} in account ${ACCOUNT_ID} (profile dev) (ExpiredToken, even fetched anew), so role ${DEPLOY} (profile deploy) cannot be assumed: The security token included in the request is expired.`,
   );
   assertEquals(await Deno.stat(deployPath).then(() => true, () => false), false);
+});
+
+Deno.test("static keys STS refuses are not tried again: one sentence naming the profile and the key's end only", async () => {
+  await using w = await world(`[profile ops]\nrole_arn = ${DEPLOY}\nsource_profile = user\n`);
+  await Deno.writeTextFile(
+    `${w.home.dir}/.aws/credentials`,
+    "[user]\naws_access_key_id = AKIANOBODYKNOWS1234\naws_secret_access_key = s3cr3t-value\n",
+  );
+  const error = await failure(w.rt, "ops", AwsApiError);
+  assertEquals(
+    error.message,
+    `STS refused the credentials of the access key ****1234 of profile user (InvalidClientTokenId), so role ${DEPLOY} (profile ops) cannot be assumed: The security token included in the request is invalid.`,
+  );
+  assertEquals(w.sts.requests.length, 1);
 });
 
 Deno.test("throttling is retried; RegionDisabledException and a network failure are one sentence each", async () => {

@@ -39,6 +39,7 @@ import { type DebugLog, redact } from "../debug_log.ts";
 import { AwsApiError, ConfigError, LoginRequiredError } from "../errors.ts";
 import type { SigningCredentials } from "../net/signing.ts";
 import type { Runtime } from "../runtime.ts";
+import { type PromptIO, promptLine } from "../ui/prompt.ts";
 import { safeEcho, shownPath } from "../ui/safe_text.ts";
 import { assumeRole, type AssumeRoleInput } from "./sts_api.ts";
 
@@ -89,6 +90,8 @@ interface Link<C extends SigningCredentials = SigningCredentials> {
   identity: string;
   /** Temporary role credentials (STS then caps an AssumeRole with them at one hour). */
   roleSession: boolean;
+  /** Fetching them again may give others (not so static keys). */
+  refreshable: boolean;
   arn?: string;
   cached: boolean;
 }
@@ -221,12 +224,16 @@ export async function assumeRoleChain(
           credentials: result.credentials,
           identity: arn || `role ${safeEcho(hop.roleArn)}`,
           roleSession: true,
+          refreshable: true,
           arn: arn || undefined,
           cached: false,
         };
         return { result, link };
       } catch (error) {
-        if (error instanceof AwsApiError && SOURCE_REFUSED.has(error.errorCode) && tries === 1) {
+        if (
+          error instanceof AwsApiError && SOURCE_REFUSED.has(error.errorCode) && tries === 1 &&
+          source.refreshable
+        ) {
           log.log(`${label}: STS refused the source credentials (${error.errorCode}); again`);
           source = await previous(true);
           continue;
@@ -274,6 +281,7 @@ async function reusable(
     credentials: cached.credentials,
     identity: cached.arn ?? `role ${safeEcho(hop.roleArn)}`,
     roleSession: true,
+    refreshable: true,
     arn: cached.arn,
     cached: true,
   };
@@ -293,6 +301,7 @@ async function sourceCredentials(
       }`,
       // Static keys with a session token may be a role's (STS then decides on the one-hour cap).
       roleSession: false,
+      refreshable: false,
       cached: false,
     };
   }
@@ -304,6 +313,7 @@ async function sourceCredentials(
       safeEcho(settings.roleName)
     } in account ${settings.accountId} (profile ${safeEcho(source.profile)})`,
     roleSession: true,
+    refreshable: true,
     cached: false,
   };
 }
@@ -323,6 +333,18 @@ function cappedDuration(hop: RoleHop, source: Link, run: AssumeRoleRun): number 
     } asks for more than the one hour STS allows a role-chained session (a role assumed with an SSO role's or another role's credentials); asking for ${ROLE_CHAINING_MAX_SECONDS} seconds.`,
   );
   return ROLE_CHAINING_MAX_SECONDS;
+}
+
+/**
+ * An MFA prompt on the prompt I/O of `ui/prompt.ts` (a runtime's stdin and stderr, or the
+ * terminal a credential process reaches): botocore's question, asked again until the answer is
+ * six digits.
+ */
+export function mfaPromptOn(io: PromptIO): MfaPrompt {
+  return async ({ serial }) =>
+    (await promptLine(io, `Enter MFA code for ${safeEcho(serial)}`, {
+      validate: (answer) => /^\d{6}$/.test(answer) ? undefined : "The MFA code is 6 digits.",
+    }))!;
 }
 
 /** The MFA code for `hop`, asked through the run's prompt: six digits. */
@@ -355,7 +377,8 @@ function explained(
   if (!(error instanceof AwsApiError)) return error;
   const role = `${safeEcho(hop.roleArn)} (profile ${safeEcho(hop.profile)})`;
   const said = error.serviceMessage;
-  const sentence = (text: string) => new AwsApiError(text, error.errorCode, error.retryable);
+  const sentence = (text: string) =>
+    new AwsApiError(text, error.errorCode, error.retryable, error.serviceMessage);
   switch (error.errorCode) {
     case "AccessDenied":
       if (hop.mfaSerial !== undefined && /MultiFactorAuthentication/i.test(said)) {
