@@ -322,14 +322,20 @@ duration_seconds = 7200
   );
 });
 
-Deno.test("MFA: no terminal, a malformed code and a refused code are one sentence each, and nothing is cached", async () => {
-  await using w = await world(`
+/** A world whose profile `mfa` assumes a role that needs the code of an MFA device. */
+async function mfaWorld() {
+  const w = await world(`
 [profile mfa]
 role_arn = ${DEPLOY}
 source_profile = dev
 mfa_serial = arn:aws:iam::123456789012:mfa/user
 `);
   w.sts.role(DEPLOY, { mfaSerial: "arn:aws:iam::123456789012:mfa/user" });
+  return w;
+}
+
+Deno.test("MFA: no terminal, a malformed code and a refused code are one sentence each, and nothing is cached", async () => {
+  await using w = await mfaWorld();
   const noTerminal = await failure(w.rt, "mfa", LoginRequiredError);
   assertEquals(
     noTerminal.message,
@@ -355,13 +361,7 @@ mfa_serial = arn:aws:iam::123456789012:mfa/user
 });
 
 Deno.test("the terminal MFA prompt asks botocore's question until the answer is six digits", async () => {
-  await using w = await world(`
-[profile mfa]
-role_arn = ${DEPLOY}
-source_profile = dev
-mfa_serial = arn:aws:iam::123456789012:mfa/user
-`);
-  w.sts.role(DEPLOY, { mfaSerial: "arn:aws:iam::123456789012:mfa/user" });
+  await using w = await mfaWorld();
   const stderr = captureSink(true);
   const io = promptIO({
     stdin: stringLines("12ab\n123456\n"),
@@ -507,45 +507,45 @@ Deno.test("the STS endpoint: the chain's region, STS's global endpoint without o
     const found = stsEndpoint(await chainOf(rt, "deploy"), rt.env);
     return `${found.url} signed for ${found.signingRegion}`;
   };
-  assertEquals(await endpoint(""), "https://sts.amazonaws.com signed for us-east-1");
-  assertEquals(
-    await endpoint("region = eu-west-1"),
-    "https://sts.eu-west-1.amazonaws.com signed for eu-west-1",
-  );
-  assertEquals(
-    await endpoint("region = eu-west-1", { AWS_REGION: "ca-central-1" }),
-    "https://sts.ca-central-1.amazonaws.com signed for ca-central-1",
-  );
-  assertEquals(
-    await endpoint("", { AWS_USE_FIPS_ENDPOINT: "true" }),
-    "https://sts-fips.us-east-1.amazonaws.com signed for us-east-1",
-  );
-  assertEquals(
-    await endpoint("region = eu-west-1\nuse_dualstack_endpoint = true"),
-    "https://sts.eu-west-1.api.aws signed for eu-west-1",
-  );
-  assertEquals(
-    await endpoint("region = us-east-1\nsts_regional_endpoints = legacy"),
-    "https://sts.amazonaws.com signed for us-east-1",
-  );
-  assertEquals(
-    await endpoint("region = cn-north-1"),
-    "https://sts.cn-north-1.amazonaws.com.cn signed for cn-north-1",
-  );
-  assertEquals(
-    await endpoint("region = us-gov-west-1", { AWS_USE_FIPS_ENDPOINT: "true" }),
-    "https://sts.us-gov-west-1.amazonaws.com signed for us-gov-west-1",
-  );
-  assertEquals(
-    await endpoint(
+  const cases: [string, Record<string, string>, string][] = [
+    ["", {}, "https://sts.amazonaws.com signed for us-east-1"],
+    ["region = eu-west-1", {}, "https://sts.eu-west-1.amazonaws.com signed for eu-west-1"],
+    [
+      "region = eu-west-1",
+      { AWS_REGION: "ca-central-1" },
+      "https://sts.ca-central-1.amazonaws.com signed for ca-central-1",
+    ],
+    [
+      "",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "https://sts-fips.us-east-1.amazonaws.com signed for us-east-1",
+    ],
+    [
+      "region = eu-west-1\nuse_dualstack_endpoint = true",
+      {},
+      "https://sts.eu-west-1.api.aws signed for eu-west-1",
+    ],
+    [
+      "region = us-east-1\nsts_regional_endpoints = legacy",
+      {},
+      "https://sts.amazonaws.com signed for us-east-1",
+    ],
+    ["region = cn-north-1", {}, "https://sts.cn-north-1.amazonaws.com.cn signed for cn-north-1"],
+    [
+      "region = us-gov-west-1",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "https://sts.us-gov-west-1.amazonaws.com signed for us-gov-west-1",
+    ],
+    [
       "region = eu-west-1\nservices = local\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:9\n",
-    ),
-    "http://127.0.0.1:9 signed for eu-west-1",
-  );
-  assertEquals(
-    await endpoint("", { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:8" }),
-    "http://127.0.0.1:8 signed for us-east-1",
-  );
+      {},
+      "http://127.0.0.1:9 signed for eu-west-1",
+    ],
+    ["", { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:8" }, "http://127.0.0.1:8 signed for us-east-1"],
+  ];
+  for (const [config, env, expected] of cases) {
+    assertEquals(await endpoint(config, env), expected, `${config} ${JSON.stringify(env)}`);
+  }
   const bad = await assertRejects(
     () => endpoint("region = eu-west-1", { AWS_USE_FIPS_ENDPOINT: "maybe" }),
     ConfigError,

@@ -1,7 +1,7 @@
 /**
- * One call of an AWS API, retried as the AWS SDKs retry (`retry_policy.ts`: the endpoint's retry mode and
- * `max_attempts`), each attempt abandoned after the runtime's `limits.requestTimeoutMs`, and
- * nothing past the caller's deadline. Requests carry the SDKs' `amz-sdk-invocation-id` and
+ * One call of an AWS API, retried as the AWS SDKs retry (`retry_policy.ts`: the endpoint's retry
+ * mode and `max_attempts`), each attempt abandoned after the runtime's `limits.requestTimeoutMs`,
+ * and nothing past the caller's deadline. Requests carry the SDKs' `amz-sdk-invocation-id` and
  * `amz-sdk-request` headers and our user agent. Every failure becomes an AwsApiError with a
  * one-sentence message.
  *

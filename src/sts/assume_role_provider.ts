@@ -10,7 +10,7 @@
  *   assumed role's) to one hour; a longer `duration_seconds` asks for one hour, and says so.
  * - When STS refuses the source's credentials as expired or invalid (`ExpiredToken`,
  *   `InvalidClientTokenId`), they are fetched once more (the cache skipped) and the call repeated
- *   once.
+ *   once; not static keys, which would be the same.
  * - `mfa_serial`: the code is asked through the caller's prompt (after the source's credentials
  *   are at hand, so that the code is fresh); without one (no terminal) that is one sentence.
  * - Every failure is one sentence naming the role and the profile; nothing is cached on failure.

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { formatAwsTimestamp } from "../../src/cache/timestamps.ts";
 import type { FakeIdentityCenter } from "../fake_server.ts";
 import { FakeControl } from "./control.ts";
 import { Relay } from "./relay.ts";
@@ -141,9 +142,6 @@ function errorResponse(error: StsError): Response {
     headers: { "content-type": "text/xml", "x-amzn-requestid": crypto.randomUUID() },
   });
 }
-
-/** `YYYY-MM-DDTHH:MM:SSZ`, as STS writes an expiration. */
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 
@@ -487,7 +485,7 @@ export class FakeSts implements AsyncDisposable {
       <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
       <SecretAccessKey>${issued.secretAccessKey}</SecretAccessKey>
       <SessionToken>${issued.sessionToken}</SessionToken>
-      <Expiration>${isoSeconds(issued.expiration)}</Expiration>
+      <Expiration>${formatAwsTimestamp(issued.expiration)}</Expiration>
     </Credentials>
   </AssumeRoleResult>
   <ResponseMetadata>
