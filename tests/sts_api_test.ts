@@ -8,6 +8,7 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { FakeSts } from "./fake/sts.ts";
 import { endpointAt, REPO_DIR, testRuntime } from "./helpers.ts";
+import { NO_OPENSSL, skipNotice, tlsFixture } from "./tls_fixture.ts";
 import { resolveEndpoint } from "../src/config/endpoints.ts";
 import { AwsApiError } from "../src/errors.ts";
 import type { HttpRequest, HttpResponse } from "../src/net/http_client.ts";
@@ -419,6 +420,35 @@ Deno.test("AssumeRole retries throttling and dropped connections as every AWS ca
     "AssumeRole failed with AccessDenied (HTTP 403): User: x is not authorized.",
   );
   assertEquals(sts.requests.length, before + 1);
+});
+
+Deno.test("AssumeRole over HTTPS trusts AWS_CA_BUNDLE as every AWS call does, and says so when it cannot trust the server", async () => {
+  if (NO_OPENSSL) {
+    skipNotice("sts_api_test", "the HTTPS test", NO_OPENSSL);
+    return;
+  }
+  const tls = await tlsFixture();
+  await using sts = await FakeSts.start({}, { cert: tls.cert, key: tls.key });
+  assert(sts.url.startsWith("https://127.0.0.1:"));
+  const user = sts.addUser("alice");
+  const rt = testRuntime({});
+  const call = (env: Record<string, string>) =>
+    assumeRole(
+      {
+        rt,
+        endpoint: endpointAt(sts.url, { AWS_MAX_ATTEMPTS: "1", ...env }, "sts"),
+        deadline: rt.now() + 10_000,
+      },
+      user,
+      { roleArn: ROLE, roleSessionName: "session-1" },
+    );
+  assertEquals((await call({ AWS_CA_BUNDLE: tls.bundle })).credentials.accountId, "222222222222");
+  const untrusted = await assertRejects(() => call({}), AwsApiError);
+  assertEquals(untrusted.errorCode, "CertificateError");
+  assertMatch(
+    untrusted.message,
+    /^AssumeRole could not reach 127\.0\.0\.1:\d+: its TLS certificate is not trusted/,
+  );
 });
 
 Deno.test("the signer is loaded lazily: neither main.ts nor the STS call's module graph holds aws4fetch", async () => {
