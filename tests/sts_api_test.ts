@@ -228,6 +228,10 @@ Deno.test("a malformed or out-of-range answer is one sentence, and damaged crede
       "AssumeRole returned an invalid credential expiration time; try again later.",
     ],
     [SUCCESS_XML("tomorrow"), "AssumeRole returned incomplete credentials."],
+    [
+      SUCCESS_XML("2099-01-01T00:00:00Z").replace("new-token", "new&#10;token"),
+      "AssumeRole returned credentials that cannot be sent in a header; try again later.",
+    ],
   ];
   for (const [body, message] of bodies) {
     const { http } = recordingTransport(() => ({ body }));

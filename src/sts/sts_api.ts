@@ -95,6 +95,12 @@ function assumedRoleOf({ root, headers }: QueryResponse, now: number, label: str
   if (!accessKeyId || !secretAccessKey || !sessionToken || expiration === undefined) {
     throw new AwsApiError(`${label} returned incomplete credentials.`, "InvalidResponse");
   }
+  if (!isHeaderSafe(accessKeyId) || !isHeaderSafe(sessionToken)) {
+    throw new AwsApiError(
+      `${label} returned credentials that cannot be sent in a header; try again later.`,
+      "InvalidResponse",
+    );
+  }
   if (expiration <= now || expiration > MAX_TIMESTAMP_MS) {
     throw new AwsApiError(
       `${label} returned an invalid credential expiration time; try again later.`,
