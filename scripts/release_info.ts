@@ -27,6 +27,7 @@ export const LAZY_MODULES: readonly string[] = [
   "src/cli.ts",
   "src/login/auto_login.ts",
   "src/commands/status.ts",
+  "src/net/sigv4.ts",
 ];
 
 /**

@@ -151,9 +151,17 @@ export class AuthDispatchError extends CliError {
   }
 }
 
-/** An AWS API call failed after retries (exit 4). `retryable` tells whether trying later may help. */
+/**
+ * An AWS API call failed after retries (exit 4). `retryable` tells whether trying later may help;
+ * `serviceMessage` holds the service's own words, when it gave any (already one safe line).
+ */
 export class AwsApiError extends CliError {
-  constructor(message: string, readonly errorCode = "", readonly retryable = false) {
+  constructor(
+    message: string,
+    readonly errorCode = "",
+    readonly retryable = false,
+    readonly serviceMessage = "",
+  ) {
     super(message, ExitCode.awsApi);
   }
 }

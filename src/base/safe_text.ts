@@ -78,3 +78,8 @@ export function shownMessage(text: string): string {
     .replace(/\S{301,}/g, (word) => safeEcho(word, MAX_WORD_CHARS));
   return shown.length <= MAX_MESSAGE_CHARS ? shown : safeEcho(shown, MAX_MESSAGE_CHARS);
 }
+
+/** True for a token that can be sent in an HTTP header as it is: visible ASCII only. */
+export function isHeaderSafe(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}

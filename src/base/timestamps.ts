@@ -56,3 +56,6 @@ export function shortDuration(ms: number): string {
 export function relativeTime(at: number, now: number): string {
   return at > now ? `in ${shortDuration(at - now)}` : `${shortDuration(now - at)} ago`;
 }
+
+/** The latest time a timestamp can name and still be written as `YYYY-MM-DDTHH:MM:SSZ`. */
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59);

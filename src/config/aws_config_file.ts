@@ -168,3 +168,6 @@ export function profileNames(doc: AwsConfigDocument): string[] {
     .map((s) => s.name);
   return [...new Set(names)];
 }
+
+/** The credentials file's profiles: section name → its keys (later duplicates win). */
+export type CredentialsFileProfiles = Map<string, Map<string, string>>;

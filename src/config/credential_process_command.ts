@@ -7,6 +7,7 @@
  * @module
  */
 import { splitCommandLine } from "../base/shell_split.ts";
+import type { SettingFlags } from "./settings.ts";
 
 /** A `credential_process` line, split. */
 export interface CredentialProcessCommand {
@@ -31,6 +32,38 @@ export function credentialProcessCommand(
     else if (word.startsWith("--profile=")) ssoProfile = word.slice("--profile=".length);
   }
   return { argv, ssoProfile };
+}
+
+/** credential-process's setting flags (with their aliases), as the command reads them. */
+const SETTING_FLAGS: Record<string, keyof SettingFlags> = {
+  "--profile": "profile",
+  "--sso-start-url": "ssoStartUrl",
+  "--start-url": "ssoStartUrl",
+  "--sso-region": "ssoRegion",
+  "--region": "ssoRegion",
+  "--account-id": "accountId",
+  "--role-name": "roleName",
+};
+
+/**
+ * The setting flags a `… credential-process` line gives the command (`--profile NAME`,
+ * `--account-id=ID`, …; the last of a repeated flag wins); undefined when the line does not run
+ * `credential-process`.
+ */
+export function credentialProcessFlags(
+  command: CredentialProcessCommand,
+): SettingFlags | undefined {
+  const at = command.argv.indexOf("credential-process");
+  if (at < 0) return undefined;
+  const flags: SettingFlags = {};
+  for (let i = at + 1; i < command.argv.length; i++) {
+    const [name, inline] = command.argv[i].split(/=(.*)/s, 2);
+    const key = SETTING_FLAGS[name];
+    if (key === undefined) continue;
+    const value = inline ?? command.argv[++i];
+    if (value !== undefined) flags[key] = value;
+  }
+  return flags;
 }
 
 /** True when `path` is absolute on `os` (`/…`; on Windows `C:\…` or `\\server\…`). */

@@ -1,10 +1,13 @@
 /**
- * One call of an AWS rest-json API (the SSO portal and SSO OIDC services are both rest-json and
- * unsigned), retried as the AWS SDKs retry (`retry_policy.ts`: the endpoint's retry mode and
- * `max_attempts`), each attempt abandoned after the runtime's `limits.requestTimeoutMs`, and
- * nothing past the caller's deadline. Requests carry the SDKs' `amz-sdk-invocation-id` and
+ * One call of an AWS API, retried as the AWS SDKs retry (`retry_policy.ts`: the endpoint's retry
+ * mode and `max_attempts`), each attempt abandoned after the runtime's `limits.requestTimeoutMs`,
+ * and nothing past the caller's deadline. Requests carry the SDKs' `amz-sdk-invocation-id` and
  * `amz-sdk-request` headers and our user agent. Every failure becomes an AwsApiError with a
  * one-sentence message.
+ *
+ * {@link callAwsJson} serves the rest-json APIs (the SSO portal and SSO OIDC, unsigned);
+ * {@link callAws} takes any body, a signer run before each attempt (SigV4) and a
+ * {@link ResponseReader} for the protocol's responses (STS's query protocol: `sts/sts_api.ts`).
  *
  * @module
  */
@@ -13,7 +16,7 @@ import type { DebugLog } from "../base/debug_log.ts";
 import { parseJsonObject } from "../base/json_object.ts";
 import { safeEcho, withoutUrlCredentials } from "../base/safe_text.ts";
 import { hostOf, NetworkFailure } from "./http_client.ts";
-import type { CaBundle, HttpRequest, Runtime } from "../base/runtime.ts";
+import type { CaBundle, HttpRequest, HttpResponse, Runtime } from "../base/runtime.ts";
 import type { ResolvedEndpoint } from "../config/endpoints.ts";
 import { type AttemptFailure, failureKind, Retries, retryAfterMs } from "./retry_policy.ts";
 import { userAgent } from "./user_agent.ts";
@@ -40,7 +43,28 @@ export interface AwsRequest {
   headers?: Record<string, string>;
   /** Sent as a JSON body (POST operations). */
   json?: Record<string, unknown>;
+  /** Sent as the body as it is, with its content type (instead of `json`). */
+  body?: { contentType: string; text: string };
+  /**
+   * Signs each attempt just before it is sent (its `amz-sdk-request` header set): the request
+   * with its signature headers added.
+   */
+  sign?: (request: HttpRequest) => Promise<HttpRequest>;
 }
+
+/** How a protocol's responses are read. */
+export interface ResponseReader<T> {
+  /** The value of a 2xx response; undefined when the body is malformed. */
+  success(response: HttpResponse): T | undefined;
+  /** The error of a non-2xx response, named as the AWS SDKs name it. */
+  error(operation: string, status: number, response: HttpResponse): AwsApiError;
+}
+
+/** rest-json: the body's JSON object (an empty body is an empty object). */
+const REST_JSON: ResponseReader<Record<string, unknown>> = {
+  success: (response) => responseObject(response.body),
+  error: errorFromResponse,
+};
 
 /** A failed call's error, with what the retry decision read of the attempt. */
 class AttemptError extends AwsApiError {
@@ -50,16 +74,26 @@ class AttemptError extends AwsApiError {
     readonly failure: AttemptFailure,
     /** A time-out at the caller's deadline: no attempt may follow. */
     readonly final = false,
+    serviceMessage = "",
   ) {
-    super(message, errorCode, failureKind(failure) !== "clientError");
+    super(message, errorCode, failureKind(failure) !== "clientError", serviceMessage);
   }
 }
 
 /** Sends the request with retries; resolves with the parsed JSON object of a 2xx response. */
-export async function callAwsJson(
+export function callAwsJson(
   ctx: ApiContext,
   request: AwsRequest,
 ): Promise<Record<string, unknown>> {
+  return callAws(ctx, request, REST_JSON);
+}
+
+/** Sends the request with retries; resolves with what `reader` reads of a 2xx response. */
+export async function callAws<T>(
+  ctx: ApiContext,
+  request: AwsRequest,
+  reader: ResponseReader<T>,
+): Promise<T> {
   const { endpoint, rt } = ctx;
   const started = performance.now();
   const shownEndpoint = withoutUrlCredentials(endpoint.url);
@@ -77,7 +111,9 @@ export async function callAwsJson(
     ...request.headers,
   };
   if (request.json) headers["content-type"] = "application/json";
-  const body = request.json ? JSON.stringify(dropUndefined(request.json)) : undefined;
+  if (request.body) headers["content-type"] = request.body.contentType;
+  const body = request.body?.text ??
+    (request.json ? JSON.stringify(dropUndefined(request.json)) : undefined);
   ctx.log?.log(
     `${request.operation}: ${mode.value} retries (${mode.source}), at most ${maxAttempts.value} attempts (${maxAttempts.source})`,
   );
@@ -96,11 +132,13 @@ export async function callAwsJson(
     const remaining = ctx.deadline - rt.now();
     if (remaining <= 0) break;
     headers["amz-sdk-request"] = `attempt=${attempt}; max=${maxAttempts.value}`;
+    const unsigned: HttpRequest = { method: request.method, url, headers: { ...headers }, body };
     const outcome = await attemptOnce(
       ctx,
       request.operation,
-      { method: request.method, url, headers, body },
+      request.sign ? await request.sign(unsigned) : unsigned,
       remaining,
+      reader,
     );
     if (!(outcome instanceof AttemptError)) {
       retries.succeeded();
@@ -109,7 +147,7 @@ export async function callAwsJson(
           (performance.now() - started).toFixed(0)
         }ms (${shownEndpoint})`,
       );
-      return outcome.json;
+      return outcome.value;
     }
     failure = outcome;
     ctx.log?.log(
@@ -125,16 +163,17 @@ export async function callAwsJson(
 }
 
 /**
- * One HTTP attempt, abandoned after `limits.requestTimeoutMs` or at the deadline: the parsed
- * JSON of a 2xx answer, or the AttemptError it amounts to (a time-out at the deadline itself is
+ * One HTTP attempt, abandoned after `limits.requestTimeoutMs` or at the deadline: what `reader`
+ * reads of a 2xx answer, or the AttemptError it amounts to (a time-out at the deadline itself is
  * final).
  */
-async function attemptOnce(
+async function attemptOnce<T>(
   ctx: ApiContext,
   operation: string,
   request: HttpRequest,
   remaining: number,
-): Promise<{ status: number; json: Record<string, unknown> } | AttemptError> {
+  reader: ResponseReader<T>,
+): Promise<{ status: number; value: T } | AttemptError> {
   const perAttempt = ctx.rt.limits.requestTimeoutMs;
   const signal = AbortSignal.timeout(Math.min(perAttempt, remaining));
   const { caBundle } = ctx.endpoint;
@@ -142,15 +181,21 @@ async function attemptOnce(
   try {
     const response = await ctx.rt.http(request, { signal, caBundle });
     if (response.status < 200 || response.status >= 300) {
-      const error = errorFromResponse(operation, response.status, response);
-      return new AttemptError(error.message, error.errorCode, {
-        status: response.status,
-        code: error.errorCode,
-        retryAfterMs: retryAfterMs(response.headers, ctx.rt.now()),
-      });
+      const error = reader.error(operation, response.status, response);
+      return new AttemptError(
+        error.message,
+        error.errorCode,
+        {
+          status: response.status,
+          code: error.errorCode,
+          retryAfterMs: retryAfterMs(response.headers, ctx.rt.now()),
+        },
+        false,
+        error.serviceMessage,
+      );
     }
-    const json = responseObject(response.body);
-    return json ? { status: response.status, json } : new AttemptError(
+    const value = reader.success(response);
+    return value !== undefined ? { status: response.status, value } : new AttemptError(
       `${operation} got a malformed response from ${hostOf(request.url)}.`,
       "InvalidResponse",
       { status: response.status },
@@ -232,6 +277,7 @@ export function errorFromResponse(
     `${operation} failed with ${what}${shown && shown !== name ? `: ${shown}` : ""}.`,
     name ?? `HTTP${status}`,
     failureKind({ status, code: name }) !== "clientError",
+    shown,
   );
 }
 

@@ -6,6 +6,8 @@
  * call retries transient failures until the context's deadline.
  */
 import { AwsApiError } from "../base/errors.ts";
+import { isHeaderSafe } from "../base/safe_text.ts";
+import { MAX_TIMESTAMP_MS } from "../base/timestamps.ts";
 import type { RoleCredentials } from "../cache/credential_cache.ts";
 import type { CreatedToken } from "../cache/token_cache.ts";
 import { type ApiContext, callAwsJson } from "../net/aws_json_call.ts";
@@ -27,14 +29,6 @@ function bearer(accessToken: string): Record<string, string> {
   }
   return { "x-amz-sso_bearer_token": accessToken };
 }
-
-/** True for a token that can be sent in an HTTP header as it is: visible ASCII only. */
-export function isHeaderSafe(token: string): boolean {
-  return /^[\x21-\x7e]+$/.test(token);
-}
-
-/** The latest time a timestamp can name and still be written as `YYYY-MM-DDTHH:MM:SSZ`. */
-export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** The longest lifetime (seconds) a token or authorization from the service may claim: 10 years. */
 const MAX_LIFETIME_SEC = 10 * 365 * 24 * 3600;

@@ -7,18 +7,18 @@
 
 import type { InjectedFailure, OpName } from "./types.ts";
 
-/** Injected failures, drops and delays, per operation. */
-export class FakeControl {
-  #failNext = new Map<OpName, { failure: InjectedFailure; times: number }[]>();
-  #failAlways = new Map<OpName, InjectedFailure>();
-  #dropNext = new Map<OpName, number>();
-  #delays = new Map<OpName, number>();
+/** Injected failures, drops and delays, per operation (the Identity Center's, or another fake's). */
+export class FakeControl<Op extends string = OpName> {
+  #failNext = new Map<Op, { failure: InjectedFailure; times: number }[]>();
+  #failAlways = new Map<Op, InjectedFailure>();
+  #dropNext = new Map<Op, number>();
+  #delays = new Map<Op, number>();
   #sleepers = new Set<() => void>();
-  #throttle = new Map<OpName, { fraction: number; random: () => number }>();
-  #throttled = new Map<OpName, number>();
+  #throttle = new Map<Op, { fraction: number; random: () => number }>();
+  #throttled = new Map<Op, number>();
 
   /** Fail the next `times` (default 1) calls of `op` with the given error. */
-  failNext(op: OpName, failure: InjectedFailure & { times?: number }): void {
+  failNext(op: Op, failure: InjectedFailure & { times?: number }): void {
     const { times = 1, ...rest } = failure;
     const queue = this.#failNext.get(op) ?? [];
     queue.push({ failure: rest, times });
@@ -26,12 +26,12 @@ export class FakeControl {
   }
 
   /** Fail every call of `op` with the given error until {@link clearFailures}. */
-  failAlways(op: OpName, failure: InjectedFailure): void {
+  failAlways(op: Op, failure: InjectedFailure): void {
     this.#failAlways.set(op, failure);
   }
 
   /** Drop the connection for the next `times` calls of `op`. */
-  closeConnectionNext(op: OpName, times = 1): void {
+  closeConnectionNext(op: Op, times = 1): void {
     this.#dropNext.set(op, (this.#dropNext.get(op) ?? 0) + times);
   }
 
@@ -48,30 +48,30 @@ export class FakeControl {
    * chosen at random from `seed` (the same seed gives the same sequence); 0 stops it. Applies
    * after the "next" and "always" failures.
    */
-  throttleFraction(op: OpName, fraction: number, seed = 1): void {
+  throttleFraction(op: Op, fraction: number, seed = 1): void {
     if (fraction > 0) this.#throttle.set(op, { fraction, random: seededRandom(seed) });
     else this.#throttle.delete(op);
   }
 
   /** Calls of `op` throttled by {@link throttleFraction} so far. */
-  throttledCalls(op: OpName): number {
+  throttledCalls(op: Op): number {
     return this.#throttled.get(op) ?? 0;
   }
 
   /** Delay every response of `op` by `ms` (0 removes the delay). */
-  delay(op: OpName, ms: number): void {
+  delay(op: Op, ms: number): void {
     if (ms > 0) this.#delays.set(op, ms);
     else this.#delays.delete(op);
   }
 
   /** Waits for the delay set for `op`, if any (less if {@link wakeAll} is called meanwhile). */
-  async waitDelay(op: OpName): Promise<void> {
+  async waitDelay(op: Op): Promise<void> {
     const ms = this.#delays.get(op);
     if (ms !== undefined) await this.#sleep(ms);
   }
 
   /** Whether this call of `op` must be dropped (consumes one drop). */
-  takeDrop(op: OpName): boolean {
+  takeDrop(op: Op): boolean {
     const drops = this.#dropNext.get(op) ?? 0;
     if (drops <= 0) return false;
     this.#dropNext.set(op, drops - 1);
@@ -79,7 +79,7 @@ export class FakeControl {
   }
 
   /** The failure to inject into this call of `op`, if any (consumes a "next" failure). */
-  takeFailure(op: OpName): InjectedFailure | undefined {
+  takeFailure(op: Op): InjectedFailure | undefined {
     const queue = this.#failNext.get(op);
     const head = queue?.[0];
     if (queue && head) {

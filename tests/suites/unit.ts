@@ -6,8 +6,10 @@
  * @module
  */
 import "../unit/args_test.ts";
+import "../unit/assumed_role_cache_test.ts";
 import "../unit/aws_config_edit_test.ts";
 import "../unit/aws_config_file_test.ts";
+import "../unit/aws_query_test.ts";
 import "../unit/bounded_read_sync_test.ts";
 import "../unit/cache_exposure_test.ts";
 import "../unit/cache_keys_test.ts";
@@ -38,6 +40,7 @@ import "../unit/readme_test.ts";
 import "../unit/release_workflow_test.ts";
 import "../unit/registration_cache_test.ts";
 import "../unit/retry_policy_test.ts";
+import "../unit/role_chain_test.ts";
 import "../unit/roles_table_test.ts";
 import "../unit/run_as_permissions_test.ts";
 import "../unit/settings_test.ts";

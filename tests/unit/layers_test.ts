@@ -14,6 +14,7 @@ export const FLOORS: Readonly<Record<string, number>> = {
   "cache": 3,
   "net": 4,
   "sso": 5,
+  "sts": 5,
   "login": 6,
   "process": 6,
   "console": 7,
