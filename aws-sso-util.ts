@@ -3,7 +3,8 @@
  * `deno install --global --compile` from a URL, which names the command after this file). It runs
  * `main()` of main.ts, the entry of `deno run`.
  *
- * main.ts loads the CLI framework, the login flows and the SigV4 signer through non-literal
+ * main.ts loads the CLI framework, the login flows, the role-chain path and the SigV4 signer
+ * through non-literal
  * `import()`s, so that `deno run` does not load them at every start; `deno compile` cannot see
  * those, and `deno install --compile` has no `--include`. The literal `import()`s below, which never run,
  * make both embed them (`LAZY_MODULES` in scripts/release_info.ts; a test checks the lists agree).
@@ -20,6 +21,7 @@ export function lazyModules(): Promise<unknown>[] {
     import("./src/login/auto_login.ts"),
     import("./src/commands/status.ts"),
     import("./src/net/sigv4.ts"),
+    import("./src/commands/chain_credentials.ts"),
   ];
 }
 

@@ -28,6 +28,7 @@ export const LAZY_MODULES: readonly string[] = [
   "src/login/auto_login.ts",
   "src/commands/status.ts",
   "src/net/sigv4.ts",
+  "src/commands/chain_credentials.ts",
 ];
 
 /**

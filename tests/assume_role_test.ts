@@ -21,7 +21,7 @@ import {
   testRuntime,
 } from "./helpers.ts";
 import { pythonExecutable, pythonHas } from "./script_helpers.ts";
-import { assumedRoleCachePath } from "../src/cache/assumed_role_cache.ts";
+import { assumedRoleCachePath, chainCachePaths } from "../src/cache/assumed_role_cache.ts";
 import { credentialsFilePath } from "../src/cache/credentials_file.ts";
 import { readCredentialsFile } from "../src/cache/credentials_file_profiles.ts";
 import { resolveRoleChain, type RoleChain } from "../src/config/role_chain.ts";
@@ -33,7 +33,6 @@ import { roleCredentials, settingsSession } from "../src/sso/role_credentials.ts
 import {
   assumeRoleChain,
   type AssumeRoleRun,
-  chainCachePaths,
   stsEndpoint,
 } from "../src/sts/assume_role_provider.ts";
 import { promptIO } from "../src/ui/prompt.ts";

@@ -19,6 +19,7 @@ import { credentialsFromJson, type RoleCredentials } from "./credential_cache.ts
 import { pythonJsonDumps } from "../base/python_json.ts";
 import { formatAwsTimestamp } from "../base/timestamps.ts";
 import { joinPath } from "../base/paths.ts";
+import type { RoleChain, RoleHop } from "../config/role_chain.ts";
 
 /** AssumeRole's arguments as botocore names them, for the cache key. */
 export interface AssumeRoleKeyArgs {
@@ -47,6 +48,24 @@ export async function assumedRoleCachePath(
   args: AssumeRoleKeyArgs,
 ): Promise<string> {
   return joinPath(cliCacheDir, `${await assumedRoleCacheKey(args)}.json`);
+}
+
+/** The cache key arguments of a hop: botocore's, the configured values only. */
+export function assumeRoleKeyArgs(hop: RoleHop): AssumeRoleKeyArgs {
+  return {
+    RoleArn: hop.roleArn,
+    RoleSessionName: hop.roleSessionName,
+    ExternalId: hop.externalId,
+    SerialNumber: hop.mfaSerial,
+    DurationSeconds: hop.durationSeconds,
+  };
+}
+
+/** The cache files of a chain's hops, in the order of `chain.hops`. */
+export function chainCachePaths(chain: RoleChain, cliCacheDir: string): Promise<string[]> {
+  return Promise.all(
+    chain.hops.map((h) => assumedRoleCachePath(cliCacheDir, assumeRoleKeyArgs(h))),
+  );
 }
 
 /** A cached AssumeRole result. */

@@ -14,14 +14,22 @@ import { credentialsFileProfiles } from "../cache/credentials_file_profiles.ts";
 import { profileDiagnostics } from "../config/profile_diagnostics.ts";
 import { loadConfigFile } from "../config/settings.ts";
 import { cacheExposure } from "../cache/cache_exposure.ts";
-import { formatAwsTimestamp } from "../base/timestamps.ts";
+import { formatAwsTimestamp, relativeTime } from "../base/timestamps.ts";
 import { DebugLog } from "../base/debug_log.ts";
-import { ConfigError } from "../base/errors.ts";
+import { CheckTokenError, ConfigError, LoginRequiredError } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { checkAccess, checkedProfile } from "../sso/access_check.ts";
+import {
+  type AccessCheckInput,
+  type AccessCheckRequest,
+  checkAccess,
+  checkedProfile,
+} from "../sso/access_check.ts";
+import { profileChain } from "../cache/profile_chain.ts";
+import { chainSummary, type RoleChain } from "../config/role_chain.ts";
+import { chainCredentials, chainRole } from "./chain_credentials.ts";
 import { type Finding, findingLine } from "../base/check_finding.ts";
 import { versionLine } from "../base/version.ts";
-import { safeEcho } from "../base/safe_text.ts";
+import { safeEcho, shownPath } from "../base/safe_text.ts";
 
 /** Parsed options (commander's names). */
 export interface CheckOptions {
@@ -109,30 +117,34 @@ export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void
       configProblem = error.message;
     }
     let failure: unknown;
+    let chain: RoleChain | undefined;
+    const report = (finding: Finding) => void findings.push(finding);
     try {
-      await checkAccess(
-        {
-          startUrl: options.ssoStartUrl,
-          ssoRegion: options.ssoRegion,
-          account: options.accountId,
-          roleName: options.roleName,
-          profile: options.checkProfile,
-          defaultEnv: options.command === "configure" ? CONFIGURE_DEFAULT_ENV : undefined,
-          instanceDetails: options.instanceDetails,
-          skipTokenCheck: options.skipTokenCheck,
-          forceRefresh: options.forceRefresh,
-        },
-        { config, configProblem, paths },
-        rt,
-        log,
-        (finding) => findings.push(finding),
-      );
+      const request: AccessCheckRequest = {
+        startUrl: options.ssoStartUrl,
+        ssoRegion: options.ssoRegion,
+        account: options.accountId,
+        roleName: options.roleName,
+        profile: options.checkProfile,
+        defaultEnv: options.command === "configure" ? CONFIGURE_DEFAULT_ENV : undefined,
+        instanceDetails: options.instanceDetails,
+        skipTokenCheck: options.skipTokenCheck,
+        forceRefresh: options.forceRefresh,
+      };
+      const input = { config, configProblem, paths };
+      chain = options.checkProfile === undefined
+        ? undefined
+        : await profileChain(rt, options.checkProfile, config);
+      if (chain) await checkChain(chain, request, input, rt, log, report);
+      else await checkAccess(request, input, rt, log, report);
     } catch (error) {
       failure = error;
     }
     if (configProblem !== undefined) findings.push({ level: "warning", text: configProblem });
     const examined = options.checkProfile === undefined
       ? (config ? profileNames(config) : [])
+      : chain
+      ? [...new Set([chain.profile, ...chain.hops.map((h) => h.profile), chain.source.profile])]
       : [...new Set([options.checkProfile, checkedProfile(config, options.checkProfile)])];
     let credentialsProfiles: string[] = [];
     try {
@@ -147,6 +159,75 @@ export async function runCheck(options: CheckOptions, rt: Runtime): Promise<void
   } finally {
     for (const line of log.lines) await rt.stderr.write(`${line}\n`);
   }
+}
+
+/**
+ * `--check-profile` of a profile that assumes a role: the chain (its resolution is the first
+ * check), the login and role of its SSO source as for an SSO profile (static keys are reported,
+ * not tested), then the chain's credentials as `credential-process` gets them: cached ones with
+ * 15+ minutes left (or, with `--force-refresh`, none), else each role assumed. A hop that needs
+ * an MFA code and has no terminal to ask on is exit 201, as a login that is needed.
+ */
+async function checkChain(
+  chain: RoleChain,
+  request: AccessCheckRequest,
+  input: AccessCheckInput,
+  rt: Runtime,
+  log: DebugLog,
+  report: (finding: Finding) => void,
+): Promise<void> {
+  report({
+    level: "ok",
+    text: `Profile ${safeEcho(chain.profile)} assumes a role: ${
+      chainSummary(chain)
+    }; STS in ${chain.stsRegion} (${chain.stsRegionSource}).`,
+  });
+  const { source } = chain;
+  if (source.kind === "sso") {
+    const { settings } = source;
+    await checkAccess(
+      settings.profileName !== undefined ? { ...request, profile: settings.profileName } : {
+        ...request,
+        profile: undefined,
+        startUrl: settings.startUrl,
+        ssoRegion: settings.ssoRegion,
+        account: settings.accountId,
+        roleName: settings.roleName,
+      },
+      input,
+      rt,
+      log,
+      report,
+    );
+  } else {
+    report({
+      level: "info",
+      text: `The chain starts from the static keys of profile ${safeEcho(source.profile)} in ${
+        shownPath(source.file)
+      }; STS tests them when the first role is assumed.`,
+    });
+  }
+  if (request.skipTokenCheck) return;
+  const warnings: string[] = [];
+  let credentials;
+  try {
+    credentials = await chainCredentials(chain, {
+      rt,
+      log,
+      warn: (sentence) => void warnings.push(sentence),
+      forceRefresh: request.forceRefresh,
+    });
+  } catch (error) {
+    if (error instanceof LoginRequiredError) throw new CheckTokenError(error.message);
+    throw error;
+  }
+  for (const text of warnings) report({ level: "warning", text });
+  report({
+    level: "ok",
+    text: `The credentials of ${chainRole(chain)} are valid until ${
+      formatAwsTimestamp(credentials.expiration)
+    } (${relativeTime(credentials.expiration, rt.now())}).`,
+  });
 }
 
 /** Registers `check` on the program. */
@@ -172,7 +253,7 @@ export function register(program: Command, rt: Runtime): void {
     .option("-r, --role-name <ROLE>", "check this role (in the account, or in any account)")
     .option(
       "--check-profile <NAME>",
-      "check this profile's SSO settings (legacy or sso-session; follows a credential_process line to the profile it names)",
+      "check this profile's SSO settings (legacy or sso-session; follows a credential_process line to the profile it names); for a profile with role_arn, its chain, its source and its role",
     )
     .addOption(
       new Option(

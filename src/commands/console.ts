@@ -15,13 +15,20 @@ import {
   signinUrl,
 } from "../console/console_launch.ts";
 import {
+  CONSOLE_ENV,
   type LaunchFlags,
   launchFromConfig,
   type LaunchSettings,
   resolveLaunch,
 } from "../console/launch_settings.ts";
 import { parseDuration } from "../console/signin_token.ts";
-import { getProfile } from "../config/aws_config_file.ts";
+import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
+import { type RoleChain, STS_GLOBAL_REGION } from "../config/role_chain.ts";
+import type { RoleCredentials } from "../cache/credential_cache.ts";
+import type { CaBundle } from "../base/runtime.ts";
+import { isEnvFlagOn } from "../base/truthy.ts";
+import { profileChain } from "../cache/profile_chain.ts";
+import { chainCredentials, chainRole, refuseSsoFlags } from "./chain_credentials.ts";
 import { resolveCaBundle } from "../config/endpoints.ts";
 import { resolveInstance } from "../config/instance.ts";
 import { loadConfigFile, shownUrl } from "../config/settings.ts";
@@ -68,29 +75,55 @@ interface TokenOptions {
   verbose?: boolean;
 }
 
-/** Signs in with the resolved settings, then prints or opens the URL; the log is always written. */
+/** A resolved launch: what it asks for, and how it gets the role's credentials. */
+interface Launch {
+  request: LaunchRequest;
+  /** The role, for the debug log. */
+  role: string;
+  credentials(parts: { log: DebugLog; warn(sentence: string): void }): Promise<RoleCredentials>;
+  caBundle?: CaBundle;
+}
+
+/** A launch of an IAM Identity Center role's settings (the one credential path). */
+function ssoLaunch(
+  { settings, request }: LaunchSettings,
+  rt: Runtime,
+  flags: DeliveryFlags,
+): Launch {
+  return {
+    request,
+    role: `${settings.accountId} ${settings.roleName} via ${settings.startUrl}`,
+    caBundle: resolveCaBundle(rt.env, settings.endpointConfig),
+    credentials: ({ log, warn }) =>
+      roleCredentials(
+        settingsSession(settings, {
+          rt,
+          log,
+          warn,
+          login: lazyAutoLogin,
+          loginWanted: flags.login,
+        }),
+        settings,
+        { forceRefresh: flags.forceRefresh },
+      ),
+  };
+}
+
+/** Signs in with the resolved launch, then prints or opens the URL; the log is always written. */
 async function launch(
   rt: Runtime,
-  resolve: (log: DebugLog) => Promise<LaunchSettings>,
+  resolve: (log: DebugLog) => Promise<Launch>,
   flags: DeliveryFlags,
 ): Promise<void> {
   const log = new DebugLog(Boolean(flags.debug || flags.verbose));
   const paths = rt.paths();
   const { warn, settled } = warnOnce(rt, log);
   try {
-    const { settings, request } = await resolve(log);
-    const plan = planLaunch(request, rt); // everything checked before a network call
-    log.log(`console ${settings.accountId} ${settings.roleName} via ${settings.startUrl}`);
-    const session = settingsSession(settings, {
-      rt,
-      log,
-      warn,
-      login: lazyAutoLogin,
-      loginWanted: flags.login,
-    });
-    const creds = await roleCredentials(session, settings, { forceRefresh: flags.forceRefresh });
-    const caBundle = resolveCaBundle(rt.env, settings.endpointConfig);
-    const url = await signinUrl(rt, plan, creds, log, caBundle);
+    const resolved = await resolve(log);
+    const plan = planLaunch(resolved.request, rt); // everything checked before a network call
+    log.log(`console ${resolved.role}`);
+    const creds = await resolved.credentials({ log, warn });
+    const url = await signinUrl(rt, plan, creds, log, resolved.caBundle);
     const print = Boolean(flags.print);
     await deliverUrl(rt, url, { print, open: flags.open ?? !print }, log);
   } catch (error) {
@@ -103,6 +136,71 @@ async function launch(
   }
 }
 
+/**
+ * The longest console session of role-chained credentials (a role assumed with another role's,
+ * which an Identity Center role's are): STS gives them one hour, and the console no more.
+ */
+const ROLE_CHAINING_MAX_MINUTES = 60;
+
+/**
+ * A launch for a profile that assumes a role (`role_arn`): the chain's credentials; the console
+ * region from the flags, the env var or the profile; the partition and issuer of its SSO source
+ * (else the chain's STS region and `aws-sso-util`). A role-chained session lasts at most an hour:
+ * a longer `--duration` is refused, and none asks for the federation's own default.
+ */
+function chainLaunch(
+  chain: RoleChain,
+  options: LaunchOptions,
+  rt: Runtime,
+  config: AwsConfigDocument,
+): Launch {
+  refuseSsoFlags(chain.profile, [
+    ["-u/--sso-start-url", options.ssoStartUrl],
+    ["--sso-region", options.ssoRegion],
+    ["-a/--account-id", options.accountId],
+    ["-r/--role-name", options.roleName],
+  ]);
+  const durationMinutes = options.duration === undefined
+    ? undefined
+    : parseDuration(options.duration, "--duration");
+  const roleChained = chain.source.kind === "sso" || chain.hops.length > 1;
+  if (roleChained && durationMinutes !== undefined && durationMinutes > ROLE_CHAINING_MAX_MINUTES) {
+    throw new ConfigError(
+      `Profile ${
+        safeEcho(chain.profile)
+      } is a role-chained session, which AWS limits to one hour; give --duration ${ROLE_CHAINING_MAX_MINUTES} or less.`,
+    );
+  }
+  const sso = chain.source.kind === "sso" ? chain.source.settings : undefined;
+  const profileRegion = getProfile(config, chain.profile)?.get("region")?.trim() || undefined;
+  const nonEmpty = (v: string | undefined) => v?.trim() || undefined;
+  const region = nonEmpty(options.region) ?? nonEmpty(rt.env(CONSOLE_ENV.region)) ??
+    profileRegion;
+  return {
+    request: {
+      startUrl: sso?.startUrl ?? "aws-sso-util",
+      ssoRegion: sso?.ssoRegion ??
+        (chain.stsRegion === STS_GLOBAL_REGION ? "us-east-1" : chain.stsRegion),
+      region,
+      destination: nonEmpty(options.destination) ?? nonEmpty(rt.env(CONSOLE_ENV.destination)),
+      overrideRegionInDestination: overrideRegion(options),
+      durationMinutes,
+      issuer: nonEmpty(options.issuer) ?? nonEmpty(rt.env(CONSOLE_ENV.issuer)),
+      logoutFirst: options.logoutFirst ?? isEnvFlagOn(rt.env(CONSOLE_ENV.logoutFirst)),
+    },
+    role: chainRole(chain),
+    caBundle: resolveCaBundle(rt.env, chain.endpointConfig),
+    credentials: ({ log, warn }) =>
+      chainCredentials(chain, {
+        rt,
+        log,
+        warn,
+        loginWanted: options.login,
+        forceRefresh: options.forceRefresh,
+      }),
+  };
+}
+
 async function configFile(rt: Runtime) {
   const path = rt.paths().configFile;
   return { path, config: await loadConfigFile(path) };
@@ -113,11 +211,19 @@ async function runLaunch(options: LaunchOptions, rt: Runtime): Promise<void> {
   await launch(rt, async (log) => {
     log.log(`console launch ${JSON.stringify({ ...options })}`);
     const { path, config } = await configFile(rt);
-    return resolveLaunch(
-      { ...options, overrideRegionInDestination: overrideRegion(options) },
-      rt.env,
-      config,
-      path,
+    const chain = options.profile === undefined
+      ? undefined
+      : await profileChain(rt, options.profile, config);
+    if (chain) return chainLaunch(chain, options, rt, config!);
+    return ssoLaunch(
+      resolveLaunch(
+        { ...options, overrideRegionInDestination: overrideRegion(options) },
+        rt.env,
+        config,
+        path,
+      ),
+      rt,
+      options,
     );
   }, options);
 }
@@ -154,7 +260,7 @@ async function runLaunchFromConfig(
       );
     }
     const { path, config } = await configFile(rt);
-    return launchFromConfig(decoded, options, rt.env, config, path);
+    return ssoLaunch(launchFromConfig(decoded, options, rt.env, config, path), rt, options);
   }, options);
 }
 

@@ -5,6 +5,7 @@ import { debugEnabled, DebugLog } from "../base/debug_log.ts";
 import { describeFailure, ExitCode } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
+import { assumesRole } from "../config/aws_config_file.ts";
 import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
 import { lazyAutoLogin } from "../login/lazy_login.ts";
 
@@ -72,7 +73,15 @@ export interface CredentialProcessOptions {
 }
 
 /**
- * Resolves settings, then returns cached role credentials with 15+ minutes left, or fetches new
+ * Loaded only for a role-chain profile. A variable (not a literal) keeps Deno from loading the
+ * chain's module graph (STS, its cache, the signer's loader) at every start; `aws-sso-util.ts`
+ * imports it literally so binaries embed it.
+ */
+const CHAIN_MODULE = "./chain_credentials.ts";
+
+/**
+ * Resolves settings (for a profile with `role_arn`, its role chain: `chain_credentials.ts`), then
+ * returns cached role credentials with 15+ minutes left, or fetches new
  * ones with a usable SSO token (one fetch shared by concurrent processes) and caches them.
  * The network calls are abandoned `rt.limits.credentialProcessMs` after the start (under 30 s).
  * The debug log is written whatever the outcome.
@@ -91,6 +100,22 @@ export async function credentialProcess(
     const config = options.profile !== undefined
       ? await loadConfigFile(paths.configFile)
       : undefined;
+    if (options.profile !== undefined && assumesRole(config, options.profile)) {
+      // A role chain (role_arn + source_profile): its module is loaded only now.
+      const chains: typeof import("./chain_credentials.ts") = await import(CHAIN_MODULE);
+      return await chains.roleProfileCredentials(options.profile, config, [
+        ["--sso-start-url", options.ssoStartUrl],
+        ["--sso-region", options.ssoRegion],
+        ["--account-id", options.accountId],
+        ["--role-name", options.roleName],
+      ], {
+        rt,
+        log,
+        warn: warnings.warn,
+        loginWanted: options.login,
+        forceRefresh: options.forceRefresh,
+      });
+    }
     const settings = resolveCredentialProcessSettings(options, rt.env, config, paths.configFile);
     for (const [name, source] of Object.entries(settings.sources)) {
       log.log(`setting ${name} from ${source}`);

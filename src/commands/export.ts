@@ -12,7 +12,7 @@ import {
 } from "../cache/credentials_file.ts";
 import { readConfigFile } from "../config/config_writer.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { credentialsForTarget } from "../sso/credentials_for_target.ts";
+import { credentialsForTarget } from "./target_credentials.ts";
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -23,7 +23,6 @@ import { examplesText } from "../ui/help_text.ts";
 import { ConfigError } from "../base/errors.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 import type { RoleOptions } from "../config/role_target.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface ExportOptions extends RoleOptions {
@@ -43,7 +42,7 @@ export async function runExport(options: ExportOptions, rt: Runtime): Promise<vo
     checkCredentialsSectionName(options.writeCredentials);
     await readConfigFile(path, CREDENTIALS_FILE);
   }
-  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
+  const target = await credentialsForTarget(options, rt);
   const creds = await target.getCredentials();
   if (options.writeCredentials !== undefined) {
     await writeCredentialsSection(path, options.writeCredentials, creds);

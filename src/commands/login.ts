@@ -14,6 +14,7 @@ import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { isEnvFlagOn } from "../base/truthy.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
+import { chainSsoSource } from "../cache/profile_chain.ts";
 import { SsoSession } from "../sso/session.ts";
 import {
   CliError,
@@ -145,14 +146,13 @@ export async function login(
   // An unusable config file (or home directory) is exit 1, as an instance that cannot be found.
   const paths = awsPaths(rt.env, InstanceNotFoundError);
   const config = await loadConfigFile(paths.configFile, InstanceNotFoundError);
-  const instances = loginInstances(
-    startUrl,
-    ssoRegion,
-    options,
-    rt.env,
-    config,
-    paths.configFile,
-  );
+  // A profile that assumes a role logs in to its chain's SSO source.
+  const chained = options.profile !== undefined && startUrl === undefined && !options.all
+    ? await chainSsoSource(rt, options.profile, config, InstanceNotFoundError)
+    : undefined;
+  const instances = chained
+    ? [chained.instance]
+    : loginInstances(startUrl, ssoRegion, options, rt.env, config, paths.configFile);
   const force = Boolean(options.forceRefresh);
   const headless = Boolean(options.headless) || options.browser === false ||
     browserDisabledByEnv(rt.env);
@@ -179,7 +179,11 @@ export async function login(
           continue;
         }
       }
-      const profileName = instances.length === 1 ? options.profile : undefined;
+      const profileName = chained
+        ? chained.profileName
+        : instances.length === 1
+        ? options.profile
+        : undefined;
       const session = new SsoSession({
         rt,
         instance,

@@ -19,6 +19,7 @@ import { lockPathFor, withFileLock } from "../base/file_lock.ts";
 import { type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import { credentialFilePath } from "../cache/credential_cache.ts";
+import { chainCacheFilesOfLogins, chainSsoSource } from "../cache/profile_chain.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import {
   type EndpointConfig,
@@ -56,6 +57,11 @@ export function isSsoCredentialJson(json: Record<string, unknown> | undefined): 
   return json?.ProviderType === "sso";
 }
 
+/** An AssumeRole result as botocore caches it (`AssumedRoleUser` beside `Credentials`). */
+function isAssumedRoleJson(json: Record<string, unknown> | undefined): boolean {
+  return typeof json?.Credentials === "object" && typeof json?.AssumedRoleUser === "object";
+}
+
 /** One token file that was logged out. */
 export interface LoggedOutToken {
   path: string;
@@ -70,6 +76,8 @@ export interface LoggedOutToken {
 export interface LogoutResult {
   tokens: LoggedOutToken[];
   credentialFiles: string[];
+  /** The assumed-role cache files of role profiles whose chain starts from a login logged out. */
+  assumedRoleFiles?: string[];
   /** The instance selected; undefined for "all". */
   instance?: FoundInstance;
 }
@@ -271,13 +279,19 @@ export async function logout(
   const all = selection.profile === undefined && selection.startUrl === undefined;
   // Logging out of everything needs no config file (so a broken one cannot block it).
   const config = all ? undefined : await loadConfigFile(paths.configFile);
-  const instance = selectedInstance(selection, rt.env, config, paths.configFile);
+  // A profile that assumes a role: the login its chain starts from.
+  const chained = selection.profile !== undefined && selection.startUrl === undefined
+    ? await chainSsoSource(rt, selection.profile, config, ConfigError)
+    : undefined;
+  const instance = chained?.instance ??
+    selectedInstance(selection, rt.env, config, paths.configFile);
   const endpointConfig = profileEndpointConfig(config, selection.profile);
   // A bad setting is one sentence (exit 2) before anything is deleted or sent.
   resolveClientSettings(rt.env, endpointConfig.profile, endpointConfig.profileName);
 
   let tokenPaths: string[];
   let credentialCandidates: string[];
+  let assumedCandidates: string[];
   if (instance) {
     log.log(`logout of ${instance.startUrl} ${instance.ssoRegion} (${instance.source})`);
     const keys = await selectedTokenKeys(instance, selection.profile !== undefined, config);
@@ -288,10 +302,19 @@ export async function logout(
       paths.cliCacheDir,
       keys,
     );
+    assumedCandidates = await chainCacheFilesOfLogins(rt, config, keys);
   } else {
     log.log("logout of every cached SSO session");
     tokenPaths = await cacheFilesIn(paths.ssoCacheDir);
     credentialCandidates = await cacheFilesIn(paths.cliCacheDir);
+    // Roles assumed from an SSO login: the config names them (a broken one hides none of the rest).
+    let anyConfig: AwsConfigDocument | undefined;
+    try {
+      anyConfig = await loadConfigFile(paths.configFile);
+    } catch (error) {
+      log.log(`config file not read for role chains: ${(error as Error).message}`);
+    }
+    assumedCandidates = await chainCacheFilesOfLogins(rt, anyConfig, undefined);
   }
 
   const tokenResults = await Promise.all(tokenPaths.map(async (path) => {
@@ -324,8 +347,18 @@ export async function logout(
       return deleted ? path : undefined;
     });
   }))).filter((p): p is string => p !== undefined);
+  const assumedRoleFiles = (await Promise.all(assumedCandidates.map(async (path) => {
+    if (!holds(await versionsOf(path), isAssumedRoleJson) && !await lockHeld(path)) {
+      return undefined;
+    }
+    return await underLock(path, rt, async () => {
+      const deleted = await removeVersions(await versionsOf(path), isAssumedRoleJson, log);
+      if (deleted) log.log(`deleted cached assumed-role credentials ${path}`);
+      return deleted ? path : undefined;
+    });
+  }))).filter((p): p is string => p !== undefined);
   const tokens = tokenResults.filter((t): t is LoggedOutToken => t !== undefined);
-  return { tokens, credentialFiles, instance };
+  return { tokens, credentialFiles, assumedRoleFiles, instance };
 }
 
 /** The Logout call for one cached token (its failure is logged and ignored). */
@@ -368,17 +401,20 @@ async function logoutOne(
 
 /** The one-line summary printed on stderr. */
 export function logoutSummary(result: LogoutResult): string {
-  const creds = result.credentialFiles.length;
-  const credText = `${creds} cached role credential file${creds === 1 ? "" : "s"}`;
+  const count = (n: number, what: string) => n > 0 ? [`${n} ${what}${n === 1 ? "" : "s"}`] : [];
+  const removed = [
+    ...count(result.credentialFiles.length, "cached role credential file"),
+    ...count(result.assumedRoleFiles?.length ?? 0, "cached assumed-role credential file"),
+  ].join(" and ");
   if (result.tokens.length === 0) {
-    return creds === 0
+    return removed === ""
       ? "No cached SSO login found."
-      : `No cached SSO login found; removed ${credText}.`;
+      : `No cached SSO login found; removed ${removed}.`;
   }
   const names = [
     ...new Set(result.tokens.map((t) => t.startUrl ?? t.path.replace(/^.*[\\/]/, ""))),
   ];
-  return `Logged out of ${names.join(", ")}${creds > 0 ? `; removed ${credText}` : ""}.`;
+  return `Logged out of ${names.join(", ")}${removed === "" ? "" : `; removed ${removed}`}.`;
 }
 
 /** Parsed options of the command. */

@@ -10,11 +10,10 @@ import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { childEnvironment } from "../process/child_env.ts";
 import { ChildStartError, mayRunAnyProgram, runChild } from "../process/child_command.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { credentialsForTarget } from "../sso/credentials_for_target.ts";
+import { credentialsForTarget } from "./target_credentials.ts";
 import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
 import type { RoleOptions } from "../config/role_target.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface RunAsOptions extends RoleOptions {
@@ -36,7 +35,7 @@ export async function runAs(
   options: RunAsOptions,
   rt: Runtime,
 ): Promise<number> {
-  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
+  const target = await credentialsForTarget(options, rt);
   if (!mayRunAnyProgram()) {
     throw new ChildStartError(RUN_PERMISSION_MISSING, EXIT_CODES.runAs.notExecutable);
   }

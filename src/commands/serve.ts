@@ -10,7 +10,7 @@ import { ConfigError, describeFailure } from "../base/errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { stopSignal } from "../process/stop_signal.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { credentialsForTarget } from "../sso/credentials_for_target.ts";
+import { credentialsForTarget } from "./target_credentials.ts";
 import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
@@ -19,7 +19,6 @@ import { readToken, tokenFilePath } from "../cache/token_cache.ts";
 import { loginState } from "../cache/login_state.ts";
 import { localTime } from "../ui/status_report.ts";
 import type { RoleOptions } from "../config/role_target.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
 
 /** Parsed options of the command. */
 export interface ServeOptions extends RoleOptions {
@@ -91,7 +90,7 @@ export async function runServe(
     ? undefined
     : await readTokenFile(options.tokenFile);
   const stopped = stop();
-  const target = await credentialsForTarget(options, rt, lazyAutoLogin);
+  const target = await credentialsForTarget(options, rt);
   await target.getCredentials();
   let endpoint: CredentialEndpoint;
   try {
@@ -114,14 +113,12 @@ export async function runServe(
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint.url}\n` +
         `AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
     );
-    const { accountId, roleName } = target.settings;
     await rt.stderr.write(
-      `Serving the credentials of role ${safeEcho(roleName)} in account ${
-        safeEcho(accountId)
-      } at ${endpoint.url}, refreshed before they expire ${await loginHorizon(
-        target.settings,
-        rt,
-      )}; stop with Ctrl-C.\n`,
+      `Serving the credentials of ${target.role} at ${endpoint.url}, refreshed before they expire ${
+        target.ssoSettings
+          ? await loginHorizon(target.ssoSettings, rt)
+          : "for as long as they can be"
+      }; stop with Ctrl-C.\n`,
     );
     await stopped;
   } finally {

@@ -14,15 +14,38 @@ import {
   credentialFilePath,
   readCachedCredentials,
 } from "../cache/credential_cache.ts";
-import { configuredKeys, scanLogins } from "../cache/login_inventory.ts";
+import {
+  type CachedLogin,
+  type ConfiguredKeys,
+  configuredKeys,
+  scanLogins,
+} from "../cache/login_inventory.ts";
+import {
+  cachedChainCredentials,
+  type ConfiguredChain,
+  configuredChains,
+  profileChain,
+} from "../cache/profile_chain.ts";
+import { chainSummary } from "../config/role_chain.ts";
 import { LoginRequiredError } from "../base/errors.ts";
 import { profileNames } from "../config/aws_config_file.ts";
 import { credentialProcessShadowing } from "../config/credential_process_shadowing.ts";
 import { findingLine } from "../base/check_finding.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { loadConfigFile, resolveCredentialProcessSettings, shownUrl } from "../config/settings.ts";
+import {
+  type CredentialProcessSettings,
+  loadConfigFile,
+  resolveCredentialProcessSettings,
+  shownUrl,
+} from "../config/settings.ts";
 import { usableWithoutLogin } from "../cache/login_state.ts";
-import { localTime, statusJson, statusText } from "../ui/status_report.ts";
+import {
+  type ChainStatus,
+  chainStatusText,
+  localTime,
+  statusJson,
+  statusText,
+} from "../ui/status_report.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 import { relativeTime } from "../base/timestamps.ts";
 
@@ -44,20 +67,60 @@ export async function runStatus(options: StatusOptions, rt: Runtime): Promise<vo
     options.profile === undefined ? (config ? profileNames(config) : []) : [options.profile],
   ).filter((f) => f.level === "warning").map((f) => f.text);
   const warningLines = warnings.map((w) => findingLine({ level: "warning", text: w }) + "\n");
+  const write = async (logins: CachedLogin[], chains: ChainStatus[], text: string) => {
+    if (options.json) await rt.stdout.write(statusJson(logins, warnings, chains));
+    else {
+      const gap = text !== "" && chains.length > 0 ? "\n" : "";
+      await rt.stdout.write(text + gap + chainStatusText(chains, now) + warningLines.join(""));
+    }
+  };
   if (options.profile === undefined) {
     const logins = scanLogins({ ...paths, keys, now });
-    if (options.json) await rt.stdout.write(statusJson(logins, warnings));
-    else if (logins.length === 0) {
-      await rt.stdout.write(
-        `No cached SSO logins in ${shownPath(paths.ssoCacheDir)}.\n${warningLines.join("")}`,
-      );
-    } else await rt.stdout.write(statusText(logins, now) + warningLines.join(""));
+    const chains = await Promise.all(
+      (await configuredChains(rt, config)).map((c) => chainStatus(c, paths.cliCacheDir, now)),
+    );
+    await write(
+      logins,
+      chains,
+      logins.length === 0
+        ? `No cached SSO logins in ${shownPath(paths.ssoCacheDir)}.\n`
+        : statusText(logins, now),
+    );
     return;
   }
 
   const profile = options.profile;
+  const chain = await profileChain(rt, profile, config);
+  const chains = chain ? [await chainStatus({ profile, chain }, paths.cliCacheDir, now)] : [];
+  if (chain?.source.kind === "static") {
+    await write([], chains, "");
+    return; // its keys need no login
+  }
   // Exactly what credential-process resolves (env overrides included): its token and role.
-  const settings = resolveCredentialProcessSettings({ profile }, rt.env, config, paths.configFile);
+  const settings = chain?.source.kind === "sso"
+    ? chain.source.settings
+    : resolveCredentialProcessSettings({ profile }, rt.env, config, paths.configFile);
+  const sso = await ssoStatus(settings, keys, now, rt);
+  await write(sso.logins, chains, sso.text);
+  if (sso.usable || chains[0]?.reusable) return;
+  throw new LoginRequiredError(
+    `Profile ${safeEcho(profile)} needs a new login: run \`aws-sso-util login --profile ${
+      safeEcho(profile)
+    }\` (or \`aws sso login --profile ${safeEcho(settings.profileName ?? profile)}\`).`,
+  );
+}
+
+/**
+ * The login `settings` use and their cached role credentials, as the text report shows them, and
+ * whether `credential-process` can get credentials without a new login.
+ */
+async function ssoStatus(
+  settings: CredentialProcessSettings,
+  keys: ConfiguredKeys,
+  now: number,
+  rt: Runtime,
+): Promise<{ logins: CachedLogin[]; text: string; usable: boolean }> {
+  const paths = rt.paths();
   const tokenKey = await tokenCacheKey(settings);
   const logins = scanLogins({ ...paths, keys, now, onlyTokenKeys: new Set([tokenKey]) });
   const login = logins[0];
@@ -76,27 +139,38 @@ export async function runStatus(options: StatusOptions, rt: Runtime): Promise<vo
       reusable,
     });
   }
-  if (options.json) await rt.stdout.write(statusJson(logins, warnings));
-  else if (login) await rt.stdout.write(statusText(logins, now) + warningLines.join(""));
-  else {
-    const what = settings.sessionName === undefined
-      ? `start URL ${shownUrl(settings.startUrl)}`
-      : `sso-session ${safeEcho(settings.sessionName)}`;
-    const cached = credentials === undefined
-      ? ""
-      : `; cached role credentials for ${safeEcho(settings.accountId)} ${
-        safeEcho(settings.roleName)
-      } ${credentials.expiration > now ? "expire" : "expired"} ${
-        localTime(credentials.expiration)
-      } (${relativeTime(credentials.expiration, now)})`;
-    await rt.stdout.write(`No cached SSO login for ${what}${cached}.\n${warningLines.join("")}`);
-  }
-  if ((login && usableWithoutLogin(login.state)) || reusable) return;
-  throw new LoginRequiredError(
-    `Profile ${safeEcho(profile)} needs a new login: run \`aws-sso-util login --profile ${
-      safeEcho(profile)
-    }\` (or \`aws sso login --profile ${safeEcho(profile)}\`).`,
-  );
+  const usable = (login !== undefined && usableWithoutLogin(login.state)) || reusable;
+  if (login) return { logins, text: statusText(logins, now), usable };
+  const what = settings.sessionName === undefined
+    ? `start URL ${shownUrl(settings.startUrl)}`
+    : `sso-session ${safeEcho(settings.sessionName)}`;
+  const cached = credentials === undefined
+    ? ""
+    : `; cached role credentials for ${safeEcho(settings.accountId)} ${
+      safeEcho(settings.roleName)
+    } ${credentials.expiration > now ? "expire" : "expired"} ${
+      localTime(credentials.expiration)
+    } (${relativeTime(credentials.expiration, now)})`;
+  return { logins, text: `No cached SSO login for ${what}${cached}.\n`, usable };
+}
+
+/** A role profile's line of the report: its chain and its cached credentials (offline). */
+async function chainStatus(
+  configured: ConfiguredChain,
+  cliCacheDir: string,
+  now: number,
+): Promise<ChainStatus> {
+  const { profile, chain, problem } = configured;
+  if (!chain) return { profile, problem };
+  const cached = await cachedChainCredentials(chain, cliCacheDir);
+  return {
+    profile,
+    roleArn: chain.hops[chain.hops.length - 1].roleArn,
+    summary: chainSummary(chain),
+    source: { kind: chain.source.kind, profile: chain.source.profile },
+    expiration: cached?.credentials.expiration,
+    reusable: cached !== undefined && areCredentialsReusable(cached.credentials, now),
+  };
 }
 
 /**

@@ -149,6 +149,14 @@ export function getProfile(doc: AwsConfigDocument, name: string): SectionValues 
   )?.values;
 }
 
+/**
+ * True when profile `name` assumes a role (`role_arn`), so that its credentials come from STS
+ * through its role chain (`role_chain.ts`) rather than from its own keys.
+ */
+export function assumesRole(doc: AwsConfigDocument | undefined, name: string): boolean {
+  return Boolean(doc && getProfile(doc, name)?.get("role_arn"));
+}
+
 /** The keys of `[sso-session NAME]`, or undefined if there is none. */
 export function getSsoSession(doc: AwsConfigDocument, name: string): SectionValues | undefined {
   return collect(doc, (s) => s.kind === "sso-session" && s.name === name)?.values;

@@ -17,12 +17,7 @@
  *
  * @module
  */
-import {
-  assumedRoleCachePath,
-  type AssumeRoleKeyArgs,
-  readAssumedRole,
-  writeAssumedRole,
-} from "../cache/assumed_role_cache.ts";
+import { chainCachePaths, readAssumedRole, writeAssumedRole } from "../cache/assumed_role_cache.ts";
 import { areCredentialsReusable, type RoleCredentials } from "../cache/credential_cache.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
 import { lockPathFor, withFileLock } from "../base/file_lock.ts";
@@ -97,24 +92,6 @@ interface Link<C extends SigningCredentials = SigningCredentials> {
 
 /** STS codes of signing credentials it refuses: expired, or not (any longer) valid. */
 const SOURCE_REFUSED = new Set(["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"]);
-
-/** The cache key arguments of a hop: botocore's, the configured values only. */
-export function assumeRoleKeyArgs(hop: RoleHop): AssumeRoleKeyArgs {
-  return {
-    RoleArn: hop.roleArn,
-    RoleSessionName: hop.roleSessionName,
-    ExternalId: hop.externalId,
-    SerialNumber: hop.mfaSerial,
-    DurationSeconds: hop.durationSeconds,
-  };
-}
-
-/** The cache files of a chain's hops, in the order of `chain.hops`. */
-export function chainCachePaths(chain: RoleChain, cliCacheDir: string): Promise<string[]> {
-  return Promise.all(
-    chain.hops.map((h) => assumedRoleCachePath(cliCacheDir, assumeRoleKeyArgs(h))),
-  );
-}
 
 /**
  * The credentials of `chain`'s last hop: cached ones with 15+ minutes left, else assumed hop by

@@ -22,13 +22,31 @@ const localOffset: UtcOffset = (ms) => {
   return offset;
 };
 
+/** A role profile in the report: its chain and the cached credentials of its last role. */
+export interface ChainStatus {
+  profile: string;
+  /** The role the chain ends with (undefined for a broken chain). */
+  roleArn?: string;
+  /** The chain in one line (`chainSummary`). */
+  summary?: string;
+  source?: { kind: "sso" | "static"; profile: string };
+  /** When the cached credentials of the last role expire; undefined: none cached. */
+  expiration?: number;
+  /** Whether those have 15 minutes or more left (`credential-process` reuses them). */
+  reusable?: boolean;
+  /** Why the chain cannot be resolved (one sentence). */
+  problem?: string;
+}
+
 /**
  * The `--json` document: `{"logins":[…],"warnings":[…]}`, one line; `warnings` are the sentences
- * about the config (a `credential_process` line SDKs never run).
+ * about the config (a `credential_process` line SDKs never run). `roleChains` comes between them
+ * when the config has profiles that assume a role.
  */
 export function statusJson(
   logins: readonly CachedLogin[],
   warnings: readonly string[] = [],
+  chains: readonly ChainStatus[] = [],
 ): string {
   return JSON.stringify({
     logins: logins.map((l) => ({
@@ -47,8 +65,44 @@ export function statusJson(
       })),
       profiles: l.profiles,
     })),
+    ...(chains.length === 0 ? {} : {
+      roleChains: chains.map((c) => ({
+        profile: c.profile,
+        roleArn: c.roleArn ?? null,
+        source: c.source ?? null,
+        expiration: c.expiration === undefined ? null : formatAwsTimestamp(c.expiration),
+        problem: c.problem ?? null,
+      })),
+    }),
     warnings,
   }) + "\n";
+}
+
+/** The text report's `role chains:` block (nothing when there are none). */
+export function chainStatusText(
+  chains: readonly ChainStatus[],
+  now: number,
+  offset: UtcOffset = localOffset,
+): string {
+  if (chains.length === 0) return "";
+  const lines = ["role chains:"];
+  for (const c of chains) {
+    if (c.problem !== undefined) {
+      lines.push(`  ${safeEcho(c.profile)}: ${c.problem}`);
+      continue;
+    }
+    lines.push(`  ${safeEcho(c.profile)}: ${c.summary}`);
+    lines.push(
+      c.expiration === undefined
+        ? "    cached credentials: none"
+        : c.expiration > now
+        ? `    cached credentials expire ${localTime(c.expiration, offset)} (${
+          relativeTime(c.expiration, now)
+        })`
+        : `    cached credentials expired ${relativeTime(c.expiration, now)}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** An instant as local time: `2026-11-24 13:05 +01:00`. */

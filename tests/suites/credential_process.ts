@@ -12,3 +12,4 @@ import "../bad_input_test.ts";
 import "../aws_settings_test.ts";
 import "../python_json_test.ts";
 import "../assume_role_test.ts";
+import "../role_chain_commands_test.ts";
