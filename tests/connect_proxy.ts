@@ -32,6 +32,8 @@ export interface ProxyLogEntry {
 export interface ConnectProxyOptions {
   /** Where AWS hosts' port 443 is tunnelled to, on 127.0.0.1. */
   upstreamPort: number;
+  /** AWS host names (lower case) whose port 443 goes to another port on 127.0.0.1 (a fake STS). */
+  hostPorts?: Record<string, number>;
   /** Require these basic credentials (407 otherwise). */
   credentials?: { username: string; password: string };
   /** Listen address (default: 127.0.0.2 on Linux, else 127.0.0.1). */
@@ -89,7 +91,8 @@ export class ConnectProxy implements AsyncDisposable {
   route(host: string, port: number): { hostname: string; port: number } | undefined {
     const name = host.toLowerCase();
     if (AWS_SUFFIXES.some((suffix) => name.endsWith(`.${suffix}`)) && port === 443) {
-      return { hostname: "127.0.0.1", port: this.#options.upstreamPort };
+      const own = this.#options.hostPorts?.[name];
+      return { hostname: "127.0.0.1", port: own ?? this.#options.upstreamPort };
     }
     if (name === "127.0.0.1" || name === "localhost") return { hostname: "127.0.0.1", port };
     return undefined;

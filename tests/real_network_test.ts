@@ -10,6 +10,7 @@
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { ConnectProxy, PROXY_HOST } from "./connect_proxy.ts";
 import { DEVICE_CODE_GRANT, FakeIdentityCenter } from "./fake_server.ts";
+import { FakeSts } from "./fake/sts.ts";
 import {
   ACCOUNT_ID,
   cliToken,
@@ -30,6 +31,7 @@ import {
 import {
   missingTools,
   NO_OPENSSL,
+  serverDnsNames,
   skipNotice,
   TLS_VARIANTS,
   type TlsFixture,
@@ -65,6 +67,7 @@ class Network implements AsyncDisposable {
   private constructor(
     readonly tls: TlsFixture,
     readonly fake: FakeIdentityCenter,
+    readonly sts: FakeSts,
     readonly proxy: ConnectProxy,
     readonly home: TempHome,
   ) {}
@@ -74,11 +77,18 @@ class Network implements AsyncDisposable {
   ): Promise<Network> {
     const tls = await tlsFixture();
     const fake = await FakeIdentityCenter.start({}, tls);
+    const sts = await FakeSts.start({ identityCenter: fake }, tls);
+    // STS's host names (those the certificate covers) go to the fake STS, the others to the fake.
+    const stsPort = Number(new URL(sts.url).port);
+    const hostPorts = Object.fromEntries(
+      serverDnsNames().filter((n) => /^sts[.-]/.test(n)).map((n) => [n, stsPort]),
+    );
     const proxy = await ConnectProxy.start({
       upstreamPort: Number(new URL(fake.url).port),
+      hostPorts,
       credentials: proxyCredentials,
     });
-    return new Network(tls, fake, proxy, await TempHome.create());
+    return new Network(tls, fake, sts, proxy, await TempHome.create());
   }
 
   /** Config text plus `ca_bundle = <test CA>` in every profile section when `way` says so. */
@@ -130,6 +140,7 @@ class Network implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.proxy.close();
+    await this.sts.close();
     await this.fake.close();
     await this.home[Symbol.asyncDispose]();
   }
@@ -507,6 +518,42 @@ Deno.test(
       "oidc-fips.us-east-1.amazonaws.com:443",
       "portal.sso-fips.us-east-1.amazonaws.com:443",
     ]);
+  },
+);
+
+Deno.test(
+  "credential-process of a role profile calls STS by its default host name through HTTPS_PROXY: regional, global, FIPS",
+  { ignore: NO_OPENSSL !== undefined },
+  async () => {
+    const cases: { region?: string; env: Record<string, string>; host: string; signed: string }[] =
+      [
+        { region: "eu-west-1", env: {}, host: "sts.eu-west-1.amazonaws.com", signed: "eu-west-1" },
+        { region: undefined, env: {}, host: "sts.amazonaws.com", signed: "us-east-1" },
+        {
+          region: "us-east-1",
+          env: { AWS_USE_FIPS_ENDPOINT: "true" },
+          host: "sts-fips.us-east-1.amazonaws.com",
+          signed: "us-east-1",
+        },
+      ];
+    for (const { region, env, host, signed } of cases) {
+      await using net = await Network.create();
+      await net.home.writeConfig(
+        `${SESSION_PROFILE}\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\n` +
+          `source_profile = dev\n${region ? `region = ${region}\n` : ""}`,
+      );
+      await seedSessionToken(net, 8 * HOUR);
+      const r = await net.run(["credential-process", "--profile", "deploy"], "AWS_CA_BUNDLE", {
+        env,
+      });
+      const label = `${host} ${JSON.stringify(env)}`;
+      assertEquals([r.code, r.stderr], [0, ""], label);
+      assertEquals(parseCredentialOutput(r.stdout).AccessKeyId, net.sts.issued[0].accessKeyId);
+      assert(net.connectedHosts().includes(`${host}:443`), `${label}: ${net.connectedHosts()}`);
+      const call = net.sts.requests[0];
+      assertEquals(call.headers.host, host, label);
+      assertMatch(call.headers.authorization, new RegExp(`/${signed}/sts/aws4_request,`), label);
+    }
   },
 );
 

@@ -89,10 +89,12 @@ export function serverDnsNames(): string[] {
       `portal.sso.${region}.amazonaws.com`,
       `oidc.${region}.amazonaws.com`,
       `*.sso.${region}.amazonaws.com`,
+      `sts.${region}.amazonaws.com`,
     );
   }
+  names.push("sts.amazonaws.com");
   for (const { region, env } of TLS_VARIANTS) {
-    for (const service of ["sso", "sso-oidc"] as const) {
+    for (const service of ["sso", "sso-oidc", "sts"] as const) {
       const url = resolveEndpoint(service, region, (name) => env[name]).url;
       names.push(new URL(url).hostname);
     }
