@@ -275,6 +275,14 @@ Deno.test("export and run-as --profile of a role profile give the chain's creden
   assertEquals(env.code, 0, env.stderr);
   assertMatch(env.stdout, new RegExp(`AWS_ACCESS_KEY_ID='?${lastIssued(w.sts).accessKeyId}'?`));
 
+  const written = await w.cli(["export", "--profile", "app", "--write-credentials", "app-keys"]);
+  assertEquals([written.code, written.stdout], [0, ""], written.stderr);
+  assertMatch(
+    await Deno.readTextFile(`${w.home.dir}/.aws/credentials`),
+    new RegExp(`\\[app-keys\\]\naws_access_key_id = ${lastIssued(w.sts).accessKeyId}\n`),
+  );
+  assertEquals(lastIssued(w.sts).roleSessionName, "app-session");
+
   const ran = await finish(
     await spawnCli(w, [
       "run-as",
@@ -287,7 +295,7 @@ Deno.test("export and run-as --profile of a role profile give the chain's creden
     ], "run-as"),
   );
   assertEquals(ran.code, 0, ran.stderr);
-  assertEquals(JSON.parse(ran.stdout.trim()), [lastIssued(w.sts).accessKeyId, "eu-west-3"]);
+  assertEquals(JSON.parse(ran.stdout.trim()), [w.sts.issued[0].accessKeyId, "eu-west-3"]);
 
   const refused = await w.cli(["run-as", "--profile", "deploy", "-r", ROLE, "--", "true"]);
   assertEquals(refused.code, 2);
