@@ -349,6 +349,11 @@ function spawnCli(
   }).spawn();
 }
 
+/** Waits for a CLI child started by a test and returns its exit code and output. */
+export function finishChild(child: Deno.ChildProcess): Promise<CliResult> {
+  return collect(child, performance.now());
+}
+
 async function collect(
   child: Deno.ChildProcess,
   started: number,

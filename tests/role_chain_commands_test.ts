@@ -15,6 +15,7 @@ import {
   ACCOUNT_ID,
   cliArgv,
   declaredPermissionFlags,
+  finishChild,
   realDenoDir,
   REPO_DIR,
   ROLE,
@@ -120,6 +121,22 @@ function assertSentence(result: { stdout: string; stderr: string }): string {
   return lines[0];
 }
 
+/** The environment of a child process (the CLI, or botocore running it): only the fakes. */
+async function childEnv(
+  w: { home: TempHome; fake: FakeIdentityCenter; sts: FakeSts },
+): Promise<Record<string, string>> {
+  return {
+    ...childNetworkEnv(),
+    HOME: w.home.dir,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: await realDenoDir(),
+    DENO_NO_UPDATE_CHECK: "1",
+    NO_COLOR: "1",
+    AWS_ENDPOINT_URL_SSO: w.fake.url,
+    AWS_ENDPOINT_URL_STS: w.sts.url,
+  };
+}
+
 /** The CLI as a subprocess with a permission set of deno.json (as a release binary has it). */
 async function spawnCli(
   w: { home: TempHome; fake: FakeIdentityCenter; sts: FakeSts },
@@ -134,26 +151,11 @@ async function spawnCli(
     args: argv,
     cwd: REPO_DIR,
     clearEnv: true,
-    env: {
-      ...childNetworkEnv(),
-      HOME: w.home.dir,
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: await realDenoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-      NO_COLOR: "1",
-      AWS_ENDPOINT_URL_SSO: w.fake.url,
-      AWS_ENDPOINT_URL_STS: w.sts.url,
-    },
+    env: await childEnv(w),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const out = await child.output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
 // ------------------------------------------------------------------ credential-process
@@ -241,15 +243,7 @@ Deno.test("botocore runs credential_process for a role profile and gets the chai
     ],
     cwd: REPO_DIR,
     clearEnv: true,
-    env: {
-      ...childNetworkEnv(),
-      HOME: w.home.dir,
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: await realDenoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-      AWS_ENDPOINT_URL_SSO: w.fake.url,
-      AWS_ENDPOINT_URL_STS: w.sts.url,
-    },
+    env: await childEnv(w),
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   assert(out.success, stderr);
@@ -283,7 +277,7 @@ Deno.test("export and run-as --profile of a role profile give the chain's creden
   );
   assertEquals(lastIssued(w.sts).roleSessionName, "app-session");
 
-  const ran = await finish(
+  const ran = await finishChild(
     await spawnCli(w, [
       "run-as",
       "--profile",

@@ -11,6 +11,7 @@ import {
   CLI_BIN,
   cliArgv,
   cliToken,
+  finishChild,
   LEGACY_PROFILE,
   POSIX,
   realDenoDir,
@@ -64,12 +65,6 @@ async function spawnCli(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-async function finish(child: Deno.ChildProcess) {
-  const out = await child.output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
 /** A child that writes its argv and AWS_* environment as JSON to stdout and exits with `code`. */
@@ -277,7 +272,7 @@ Deno.test({
         AWS_CONTAINER_AUTHORIZATION_TOKEN: "old",
       },
     );
-    const result = await finish(child);
+    const result = await finishChild(child);
     assertEquals(result.stderr, "");
     assertEquals(result.code, 7);
     const { args, env } = JSON.parse(result.stdout);
@@ -328,11 +323,11 @@ Deno.test({
       home,
       fake.url,
     );
-    const result = await finish(child);
+    const result = await finishChild(child);
     assertEquals(result.code, 0, result.stderr);
     const { env } = JSON.parse(result.stdout);
     assertEquals([env.AWS_REGION, env.AWS_DEFAULT_REGION], ["ap-south-1", "ap-south-1"]);
-    const missing = await finish(
+    const missing = await finishChild(
       await spawnCli(["run-as", "--profile", "legacy", "no-such-program-xyz"], home, fake.url),
     );
     assertEquals(missing.code, 127);
@@ -464,7 +459,7 @@ Deno.test({
       "print(json.dumps({'key': c.access_key, 'token': c.token, 'static': os.environ.get('AWS_ACCESS_KEY_ID'),",
       "  'uri': os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI']}))",
     ].join("\n");
-    const result = await finish(
+    const result = await finishChild(
       await spawnCli(
         [
           "run-as",

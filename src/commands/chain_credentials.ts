@@ -18,8 +18,7 @@ import type { RoleCredentials } from "../cache/credential_cache.ts";
 import { profileChain } from "../cache/profile_chain.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import type { RoleChain } from "../config/role_chain.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
-import { roleCredentials, settingsSession } from "../sso/role_credentials.ts";
+import { roleCredentialsWithLogin } from "../login/lazy_login.ts";
 import { assumeRoleChain } from "../sts/assume_role_provider.ts";
 import { mfaPromptOn } from "../ui/mfa_prompt.ts";
 import { promptIO } from "../ui/prompt.ts";
@@ -63,17 +62,13 @@ export async function chainCredentials(chain: RoleChain, run: ChainRun): Promise
     mfaCode: rt.stdinIsTerminal() ? mfaPromptOn(promptIO(rt)) : undefined,
     forceRefresh: run.forceRefresh,
     ssoCredentials: (settings, refresh) =>
-      roleCredentials(
-        settingsSession(settings, {
-          rt,
-          log,
-          warn,
-          login: lazyAutoLogin,
-          loginWanted: run.loginWanted,
-        }),
-        settings,
-        { forceRefresh: refresh },
-      ),
+      roleCredentialsWithLogin(settings, {
+        rt,
+        log,
+        warn,
+        loginWanted: run.loginWanted,
+        forceRefresh: refresh,
+      }),
   });
   log.log(
     `role chain of ${chain.profile}: ${result.cached ? "cached" : "assumed"} ${

@@ -35,9 +35,9 @@ import { loadConfigFile, shownUrl } from "../config/settings.ts";
 import { DebugLog } from "../base/debug_log.ts";
 import { ConfigError } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
-import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
+import { warnOnce } from "../sso/role_credentials.ts";
 import { safeEcho } from "../base/safe_text.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
+import { roleCredentialsWithLogin } from "../login/lazy_login.ts";
 
 /** Flags shared by `launch` and `launch-from-config`: how the URL is delivered and credentials got. */
 interface DeliveryFlags {
@@ -95,17 +95,13 @@ function ssoLaunch(
     role: `${settings.accountId} ${settings.roleName} via ${settings.startUrl}`,
     caBundle: resolveCaBundle(rt.env, settings.endpointConfig),
     credentials: ({ log, warn }) =>
-      roleCredentials(
-        settingsSession(settings, {
-          rt,
-          log,
-          warn,
-          login: lazyAutoLogin,
-          loginWanted: flags.login,
-        }),
-        settings,
-        { forceRefresh: flags.forceRefresh },
-      ),
+      roleCredentialsWithLogin(settings, {
+        rt,
+        log,
+        warn,
+        loginWanted: flags.login,
+        forceRefresh: flags.forceRefresh,
+      }),
   };
 }
 

@@ -6,8 +6,8 @@ import { describeFailure, ExitCode } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
 import { assumesRole } from "../config/aws_config_file.ts";
-import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
+import { warnOnce } from "../sso/role_credentials.ts";
+import { roleCredentialsWithLogin } from "../login/lazy_login.ts";
 
 export const CREDENTIAL_PROCESS_OPTIONS: readonly OptionSpec[] = [
   {
@@ -121,14 +121,13 @@ export async function credentialProcess(
       log.log(`setting ${name} from ${source}`);
     }
     if (settings.sessionName) log.log(`sso-session ${settings.sessionName}`);
-    const session = settingsSession(settings, {
+    return await roleCredentialsWithLogin(settings, {
       rt,
       log,
       warn: warnings.warn,
-      login: lazyAutoLogin,
       loginWanted: options.login,
+      forceRefresh: options.forceRefresh,
     });
-    return await roleCredentials(session, settings, { forceRefresh: options.forceRefresh });
   } catch (error) {
     log.log(`failed: ${(error as Error).name}: ${(error as Error).message}`);
     throw error;

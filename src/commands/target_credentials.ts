@@ -15,8 +15,8 @@ import { isRegion, loadConfigFile } from "../config/settings.ts";
 import { resolveRoleTarget, type RoleOptions } from "../config/role_target.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
 import { ConfigError } from "../base/errors.ts";
-import { lazyAutoLogin } from "../login/lazy_login.ts";
-import { roleCredentials, settingsSession, warnOnce } from "../sso/role_credentials.ts";
+import { roleCredentialsWithLogin } from "../login/lazy_login.ts";
+import { warnOnce } from "../sso/role_credentials.ts";
 import { profileChain } from "../cache/profile_chain.ts";
 import { chainCredentials, chainRole, refuseSsoFlags } from "./chain_credentials.ts";
 
@@ -88,16 +88,9 @@ export async function credentialsForTarget(
     role: `role ${safeEcho(settings.roleName)} in account ${safeEcho(settings.accountId)}`,
     ssoSettings: settings,
     getCredentials: () =>
-      fetch(({ log, warn, forceRefresh }) => {
-        const session = settingsSession(settings, {
-          rt,
-          log,
-          warn,
-          login: lazyAutoLogin,
-          loginWanted: options.login,
-        });
-        return roleCredentials(session, settings, { forceRefresh });
-      }),
+      fetch((parts) =>
+        roleCredentialsWithLogin(settings, { rt, ...parts, loginWanted: options.login })
+      ),
   };
 }
 
