@@ -8,7 +8,7 @@ import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts
 import { COMPILE_ENTRY, RELEASE_PERMISSION_SET } from "../../scripts/release_info.ts";
 import { buildProgram } from "../../src/cli.ts";
 import { EXIT_CODES, ExitCode } from "../../src/base/errors.ts";
-import { REPO_DIR } from "../helpers.ts";
+import { REPO_ROOT as REPO_DIR } from "../script_helpers.ts";
 import { systemRuntime } from "../../src/system_runtime.ts";
 
 const README = "README.md";
