@@ -267,3 +267,9 @@ Deno.test("docs/settings.md names every AWS setting the client reads, variable a
   const readme = await Deno.readTextFile(`${REPO_DIR}/${README}`);
   assert(readme.includes("(docs/settings.md)"), "README links docs/settings.md");
 });
+
+Deno.test("README and docs show no end-of-life SDK (the JS SDK v2 package aws-sdk)", async () => {
+  for (const [path, text] of await documents()) {
+    assert(!/(require\(|from\s+)['"]aws-sdk['"/]/.test(text), `${path} uses the JS SDK v2`);
+  }
+});
