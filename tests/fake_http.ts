@@ -9,9 +9,13 @@
  */
 import type { HttpRequest, HttpResponse, Runtime, SendOptions } from "../src/base/runtime.ts";
 import type { Limits } from "../src/base/limits.ts";
+import { DebugLog } from "../src/base/debug_log.ts";
+import { formatAwsTimestamp } from "../src/base/timestamps.ts";
+import { tokenFilePath } from "../src/cache/token_cache.ts";
 import { NetworkFailure } from "../src/net/http_client.ts";
+import { type SessionLogin, SsoSession } from "../src/sso/session.ts";
 import { type OpName, ROUTES } from "./fake/types.ts";
-import { testRuntime } from "./helpers.ts";
+import { TempHome, testRuntime } from "./helpers.ts";
 import { VirtualClock } from "./virtual_clock.ts";
 
 /**
@@ -126,3 +130,75 @@ export class FakeHttp {
 
 /** The endpoint the fake's runtimes name (never connected to). */
 export const FAKE_URL = "http://fake.invalid";
+
+/** The instance of {@link fakeSession}: sso-session `my-sso`. */
+export const SESSION_INSTANCE = {
+  startUrl: "https://example.awsapps.com/start",
+  ssoRegion: "us-east-1",
+  sessionName: "my-sso",
+};
+
+/** What module tests of the sso/ floor start from (see {@link fakeSession}). */
+export interface FakeSession extends AsyncDisposable {
+  home: TempHome;
+  fake: FakeHttp;
+  session: SsoSession;
+  log: DebugLog;
+  /** The session's token file. */
+  tokenPath: string;
+  /**
+   * Writes the token file as `aws sso login` does: `at-old`, refreshable (`rt-old`, client `cid`),
+   * valid for `validMs` on the fake's clock; `extra` adds or replaces fields.
+   */
+  writeToken(validMs: number, extra?: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * A session of profile `dev` for {@link SESSION_INSTANCE} in a temp HOME, sending through a new
+ * {@link FakeHttp}, with a debug log that keeps its lines.
+ */
+export async function fakeSession(
+  parts: { limits?: Partial<Limits>; login?: SessionLogin } = {},
+): Promise<FakeSession> {
+  const home = await TempHome.create();
+  const fake = new FakeHttp();
+  const log = new DebugLog(true);
+  const session = new SsoSession({
+    rt: fake.runtime({ HOME: home.dir }, { limits: parts.limits }),
+    instance: SESSION_INSTANCE,
+    profileName: "dev",
+    log,
+    login: parts.login,
+  });
+  const tokenPath = await tokenFilePath(home.ssoCacheDir, SESSION_INSTANCE);
+  const now = fake.clock.now;
+  return {
+    home,
+    fake,
+    session,
+    log,
+    tokenPath,
+    async writeToken(validMs, extra = {}) {
+      await Deno.mkdir(home.ssoCacheDir, { recursive: true });
+      await Deno.writeTextFile(
+        tokenPath,
+        JSON.stringify({
+          startUrl: SESSION_INSTANCE.startUrl,
+          region: SESSION_INSTANCE.ssoRegion,
+          accessToken: "at-old",
+          expiresAt: formatAwsTimestamp(now() + validMs),
+          clientId: "cid",
+          clientSecret: "csecret",
+          registrationExpiresAt: formatAwsTimestamp(now() + 90 * 24 * 3_600_000),
+          refreshToken: "rt-old",
+          ...extra,
+        }),
+      );
+    },
+    [Symbol.asyncDispose]: () => home[Symbol.asyncDispose](),
+  };
+}
+
+/** CreateToken's answer to a refresh: `at-new` for 8 hours, refresh token `rt-new`. */
+export const refreshed = (delayMs?: number): Reply =>
+  ok({ accessToken: "at-new", expiresIn: 8 * 3600, refreshToken: "rt-new" }, delayMs);

@@ -4,84 +4,45 @@
  * holder, or not free in time), a token the service rejects, the time limit and a login.
  */
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { awsError, FakeHttp, ok } from "../fake_http.ts";
-import { TempHome } from "../helpers.ts";
-import { DebugLog } from "../../src/base/debug_log.ts";
+import { awsError, fakeSession, ok, refreshed, SESSION_INSTANCE } from "../fake_http.ts";
+import type { DebugLog } from "../../src/base/debug_log.ts";
 import { AwsApiError, LoginRequiredError } from "../../src/base/errors.ts";
 import { lockPathFor, withFileLock } from "../../src/base/file_lock.ts";
 import { LIMITS, type Limits } from "../../src/base/limits.ts";
-import { formatAwsTimestamp } from "../../src/base/timestamps.ts";
 import {
   credentialFilePath,
   readCachedCredentials,
   type RoleCredentials,
   writeCachedCredentials,
 } from "../../src/cache/credential_cache.ts";
-import { readToken, tokenFilePath } from "../../src/cache/token_cache.ts";
+import { readToken } from "../../src/cache/token_cache.ts";
 import { roleCredentials } from "../../src/sso/role_credentials.ts";
-import { type SessionLogin, SsoSession } from "../../src/sso/session.ts";
+import type { SessionLogin } from "../../src/sso/session.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const INSTANCE = {
-  startUrl: "https://example.awsapps.com/start",
-  ssoRegion: "us-east-1",
-  sessionName: "my-sso",
-};
 const ROLE = { accountId: "123456789012", roleName: "MyRole" };
 
-async function setup(
-  parts: { limits?: Partial<Limits>; login?: SessionLogin } = {},
-) {
-  const home = await TempHome.create();
-  const fake = new FakeHttp();
-  const log = new DebugLog(true);
-  const rt = fake.runtime({ HOME: home.dir }, { limits: parts.limits });
-  const session = new SsoSession({
-    rt,
-    instance: INSTANCE,
-    profileName: "dev",
-    log,
-    login: parts.login,
+/** A session on a fake transport, its token file, and the role's credential cache file. */
+async function setup(parts: { limits?: Partial<Limits>; login?: SessionLogin } = {}) {
+  const t = await fakeSession(parts);
+  const credPath = await credentialFilePath(t.home.cliCacheDir, {
+    ...SESSION_INSTANCE,
+    ...ROLE,
   });
-  const tokenPath = await tokenFilePath(home.ssoCacheDir, INSTANCE);
-  const credPath = await credentialFilePath(home.cliCacheDir, { ...INSTANCE, ...ROLE });
-  const now = fake.clock.now;
   return {
-    home,
-    fake,
-    log,
-    session,
-    tokenPath,
+    ...t,
     credPath,
-    /** A refreshable token file valid for `validMs`. */
-    async writeToken(validMs: number): Promise<void> {
-      await Deno.mkdir(home.ssoCacheDir, { recursive: true });
-      await Deno.writeTextFile(
-        tokenPath,
-        JSON.stringify({
-          startUrl: INSTANCE.startUrl,
-          region: INSTANCE.ssoRegion,
-          accessToken: "at-old",
-          expiresAt: formatAwsTimestamp(now() + validMs),
-          clientId: "cid",
-          clientSecret: "csecret",
-          registrationExpiresAt: formatAwsTimestamp(now() + 90 * 24 * HOUR),
-          refreshToken: "rt-old",
-        }),
-      );
-    },
     /** Cached credentials of the role, valid for `validMs`. */
     async writeCache(accessKeyId: string, validMs: number): Promise<RoleCredentials> {
-      const creds = credentials(accessKeyId, now() + validMs);
-      await Deno.mkdir(home.cliCacheDir, { recursive: true });
+      const creds = credentials(accessKeyId, t.fake.clock.now() + validMs);
+      await Deno.mkdir(t.home.cliCacheDir, { recursive: true });
       await writeCachedCredentials(credPath, creds);
       return creds;
     },
     /** The bearer tokens GetRoleCredentials was called with. */
     bearers: () =>
-      fake.callsOf("GetRoleCredentials").map((c) => c.request.headers["x-amz-sso_bearer_token"]),
-    [Symbol.asyncDispose]: () => home[Symbol.asyncDispose](),
+      t.fake.callsOf("GetRoleCredentials").map((c) => c.request.headers["x-amz-sso_bearer_token"]),
   };
 }
 
@@ -107,9 +68,6 @@ const roleCredentialsReply = (accessKeyId: string, now: number) => {
     },
   });
 };
-
-/** CreateToken's answer to a refresh. */
-const refreshed = ok({ accessToken: "at-new", expiresIn: 8 * 3600, refreshToken: "rt-new" });
 
 const logged = (log: DebugLog, text: string) => log.lines.some((l) => l.endsWith(text));
 
@@ -144,7 +102,7 @@ Deno.test("roleCredentials() refreshes the token and fetches despite usable cach
   await t.writeToken(8 * HOUR);
   await t.writeCache("AKIACACHED", 50 * MINUTE);
   t.fake.next("GetRoleCredentials", roleCredentialsReply("AKIANEW", t.fake.clock.now()))
-    .next("CreateToken", refreshed);
+    .next("CreateToken", refreshed());
   const creds = await roleCredentials(t.session, ROLE, { forceRefresh: true });
   assertEquals(creds.accessKeyId, "AKIANEW");
   assertEquals(t.bearers(), ["at-new"]);
@@ -192,7 +150,7 @@ Deno.test("roleCredentials() refreshes a token the service rejects once and trie
     awsError(401, "UnauthorizedException", "Session token not found or invalid"),
   )
     .next("GetRoleCredentials", roleCredentialsReply("AKIANEW", t.fake.clock.now()))
-    .next("CreateToken", refreshed);
+    .next("CreateToken", refreshed());
   const creds = await roleCredentials(t.session, ROLE, {});
   assertEquals(creds.accessKeyId, "AKIANEW");
   assertEquals(t.bearers(), ["at-old", "at-new"]);
@@ -203,7 +161,7 @@ Deno.test("roleCredentials() asks for a login and marks the token expired when t
   await using t = await setup();
   await t.writeToken(8 * HOUR);
   t.fake.always("GetRoleCredentials", awsError(401, "UnauthorizedException"))
-    .next("CreateToken", refreshed);
+    .next("CreateToken", refreshed());
   const error = await assertRejects(
     () => roleCredentials(t.session, ROLE, {}),
     LoginRequiredError,

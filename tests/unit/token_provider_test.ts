@@ -5,85 +5,31 @@
  * in real time: a service that does not answer only moves the clock.
  */
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { awsError, FAKE_URL, FakeHttp, ok } from "../fake_http.ts";
-import { TempHome } from "../helpers.ts";
-import { DebugLog } from "../../src/base/debug_log.ts";
+import { awsError, FAKE_URL, fakeSession, refreshed, SESSION_INSTANCE } from "../fake_http.ts";
 import { AwsApiError, LoginRequiredError } from "../../src/base/errors.ts";
 import { LIMITS } from "../../src/base/limits.ts";
 import { formatAwsTimestamp } from "../../src/base/timestamps.ts";
-import { SsoSession } from "../../src/sso/session.ts";
 import { getUsableToken } from "../../src/sso/token_provider.ts";
 import { registrationFilePath } from "../../src/cache/registration_cache.ts";
-import { tokenFilePath } from "../../src/cache/token_cache.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const INSTANCE = {
-  startUrl: "https://example.awsapps.com/start",
-  ssoRegion: "us-east-1",
-  sessionName: "my-sso",
-};
 const LOGIN_SENTENCE =
   "Login required. Use `aws-sso-util login --profile dev` or `aws sso login --profile dev` and try again.";
 
-interface Setup extends AsyncDisposable {
-  home: TempHome;
-  fake: FakeHttp;
-  session: SsoSession;
-  log: DebugLog;
-  /** The token file of the session. */
-  path: string;
-  /** Writes the token file: a refreshable token valid for `validMs` (on the fake's clock). */
-  writeToken(validMs: number, extra?: Record<string, unknown>): Promise<void>;
-  readToken(): Promise<Record<string, unknown>>;
-  /** A request with the credential-process time limit from now. */
-  request(extra?: { rejectedAccessToken?: string }): { deadline: number };
-}
-
-async function setup(): Promise<Setup> {
-  const home = await TempHome.create();
-  const fake = new FakeHttp();
-  const log = new DebugLog(true);
-  const session = new SsoSession({
-    rt: fake.runtime({ HOME: home.dir }),
-    instance: INSTANCE,
-    profileName: "dev",
-    log,
-  });
-  const path = await tokenFilePath(home.ssoCacheDir, INSTANCE);
-  const now = fake.clock.now;
+/** A session on a fake transport, its token file, and requests with the real time limit. */
+async function setup() {
+  const t = await fakeSession();
   return {
-    home,
-    fake,
-    session,
-    log,
-    path,
-    async writeToken(validMs, extra = {}) {
-      await Deno.mkdir(home.ssoCacheDir, { recursive: true });
-      await Deno.writeTextFile(
-        path,
-        JSON.stringify({
-          startUrl: INSTANCE.startUrl,
-          region: INSTANCE.ssoRegion,
-          accessToken: "at-old",
-          expiresAt: formatAwsTimestamp(now() + validMs),
-          clientId: "cid",
-          clientSecret: "csecret",
-          registrationExpiresAt: formatAwsTimestamp(now() + 90 * 24 * HOUR),
-          refreshToken: "rt-old",
-          ...extra,
-        }),
-      );
-    },
-    readToken: async () => JSON.parse(await Deno.readTextFile(path)),
-    request: (extra = {}) => ({ deadline: now() + LIMITS.credentialProcessMs, ...extra }),
-    [Symbol.asyncDispose]: () => home[Symbol.asyncDispose](),
+    ...t,
+    path: t.tokenPath,
+    readToken: async () => JSON.parse(await Deno.readTextFile(t.tokenPath)),
+    request: (extra: { rejectedAccessToken?: string } = {}) => ({
+      deadline: t.fake.clock.now() + LIMITS.credentialProcessMs,
+      ...extra,
+    }),
   };
 }
-
-/** CreateToken's answer to a refresh. */
-const refreshed = (delayMs?: number) =>
-  ok({ accessToken: "at-new", expiresIn: 8 * 3600, refreshToken: "rt-new" }, delayMs);
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
@@ -213,7 +159,7 @@ Deno.test("getUsableToken() keeps using a still-valid token when its refresh is 
 Deno.test("getUsableToken() forgets the cached client registration when SSO OIDC no longer knows the client", async () => {
   await using t = await setup();
   await t.writeToken(-MINUTE);
-  const registration = await registrationFilePath(t.home.ssoCacheDir, INSTANCE);
+  const registration = await registrationFilePath(t.home.ssoCacheDir, SESSION_INSTANCE);
   const other = `${t.home.ssoCacheDir}/other-registration.json`;
   const body = { clientId: "cid", clientSecret: "csecret", expiresAt: "2099-01-01T00:00:00Z" };
   await Deno.writeTextFile(registration, JSON.stringify(body));
