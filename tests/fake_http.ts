@@ -8,7 +8,7 @@
  * @module
  */
 import type { HttpRequest, HttpResponse, Runtime, SendOptions } from "../src/base/runtime.ts";
-import type { Limits } from "../src/base/limits.ts";
+import { LIMITS, type Limits } from "../src/base/limits.ts";
 import { DebugLog } from "../src/base/debug_log.ts";
 import { formatAwsTimestamp } from "../src/base/timestamps.ts";
 import { tokenFilePath } from "../src/cache/token_cache.ts";
@@ -113,7 +113,8 @@ export class FakeHttp {
 
   /**
    * An in-process runtime ({@link testRuntime}) that sends through this fake on its clock, with
-   * the endpoints of both services pointing at it.
+   * the endpoints of both services pointing at it, and the real limits (backoffs included: on
+   * this clock they cost nothing) unless `parts.limits` names others.
    */
   runtime(
     vars: Record<string, string>,
@@ -124,6 +125,7 @@ export class FakeHttp {
       timeout: this.clock.timeout,
       http: this.http,
       ...parts,
+      limits: { ...LIMITS, ...parts.limits },
     });
   }
 }

@@ -48,3 +48,4 @@ import "../unit/user_pattern_test.ts";
 import "../unit/token_cache_test.ts";
 import "../unit/token_provider_test.ts";
 import "../unit/version_line_test.ts";
+import "../unit/virtual_clock_test.ts";
