@@ -29,6 +29,7 @@ export function systemRuntime(): Runtime {
     env: processEnv,
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    timeout: (ms) => AbortSignal.timeout(ms),
     limits: LIMITS,
     stdout: stream(Deno.stdout),
     stderr: stream(Deno.stderr),

@@ -469,7 +469,7 @@ Deno.test("the README's deno install --compile line is accepted by this Deno and
     url,
     new RegExp(`^https://raw\\.githubusercontent\\.com/.*/v[^/]+/${COMPILE_ENTRY}$`),
   );
-  // Its flags are the release binaries' (tests/unit/readme_test.ts checks that too).
+  // Its flags are the release binaries' (tests/repo/readme_test.ts checks that too).
   assertEquals(
     words.filter((w) => w.startsWith("--allow-")).sort(),
     permissionFlags(await readPermissionSet(undefined, RELEASE_PERMISSION_SET)).sort(),

@@ -380,20 +380,44 @@ Deno.test({
   },
 });
 
-/** The temp files renamed onto the config file while `run` runs: one per write. */
+/**
+ * The temp files renamed onto the config file while `run` runs: one per write. The watcher's
+ * events come in order, so a fence file created before and after `run` marks where its events
+ * begin and end: no sleep for the last events.
+ */
 async function configWrites(home: TempHome, run: () => Promise<void>): Promise<number> {
-  const watcher = Deno.watchFs(`${home.dir}/.aws`, { recursive: false });
+  const dir = `${home.dir}/.aws`;
+  const watcher = Deno.watchFs(dir, { recursive: false });
   const temps = new Set<string>();
+  const fences = new Map<string, () => void>();
+  let counting = false;
   const watching = (async () => {
     for await (const event of watcher) {
       for (const path of event.paths) {
-        if (/\/config\.[0-9a-f]{8}\.tmp$/.test(path)) temps.add(path);
+        if (counting && /\/config\.[0-9a-f]{8}\.tmp$/.test(path)) temps.add(path);
+        fences.get(path)?.();
       }
     }
   })();
+  /** Creates a fence file and waits for its event (a watcher that loses it fails in 30 s). */
+  const fence = async (name: string) => {
+    const path = `${dir}/${name}`;
+    const reported = new Promise<boolean>((resolve) => {
+      fences.set(path, () => resolve(true));
+      watching.then(() => resolve(false));
+    });
+    const guard = setTimeout(() => watcher.close(), 30_000);
+    await Deno.writeTextFile(path, "");
+    const seen = await reported;
+    clearTimeout(guard);
+    assert(seen, `the watcher never reported ${path}`);
+    await Deno.remove(path);
+  };
   try {
+    await fence("fence-start"); // the watcher is live from here
+    counting = true;
     await run();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the last events
+    await fence("fence-end");
   } finally {
     watcher.close();
     await watching;

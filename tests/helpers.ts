@@ -15,6 +15,7 @@ import { childNetworkEnv } from "./child_env.ts";
 import { DEVICE_CODE_GRANT, type FakeIdentityCenter } from "./fake_server.ts";
 import { REPO_ROOT } from "./script_helpers.ts";
 import { systemRuntime } from "../src/system_runtime.ts";
+import { VirtualClock } from "./virtual_clock.ts";
 
 export { REPO_ROOT as REPO_DIR } from "./script_helpers.ts";
 export const MAIN = `${REPO_ROOT}/main.ts`;
@@ -234,6 +235,12 @@ export interface RunOptions {
    * time limit they are not about.
    */
   limits?: Partial<Limits>;
+  /**
+   * The clock of an in-process run: by default a {@link VirtualClock} of its own (sleeps return at
+   * once and move the clock on); a clock the test holds (to read it); or `"real"` for a test about
+   * real time as the fake server sees it (the pace of requests, a wait for a real event).
+   */
+  clock?: VirtualClock | "real";
   /** Extra environment (the env is otherwise cleared). */
   env?: Record<string, string>;
   /** Base URL of the fake Identity Center, set as both SSO endpoints. */
@@ -288,6 +295,7 @@ async function runInProcess(args: string[], options: RunOptions): Promise<CliRes
       systemBinDirs: [],
     },
     limits: options.limits,
+    clock: options.clock,
   });
   const code = await main(args, rt);
   return { code, stdout: stdout.text, stderr: stderr.text, ms: performance.now() - started };
@@ -449,19 +457,25 @@ export function captureSink(isTerminal = false): CapturedSink {
 
 /**
  * A runtime for in-process tests: only the environment variables given (a temp HOME, the fake's
- * endpoints), the real clock, the real limits with `limits` overriding some, and stdout/stderr
- * captured (pass {@link captureSink}s to read them); `parts` replaces anything else.
+ * endpoints), a {@link VirtualClock} of its own (or `clock`; `"real"`: the system's), the real
+ * limits with `limits` overriding some, and stdout/stderr captured (pass {@link captureSink}s to
+ * read them); `parts` replaces anything else. Request time-outs stay the system's (real) unless
+ * `parts.timeout` is given: the requests go to a real server.
  */
 export function testRuntime(
   vars: Record<string, string>,
-  parts: Omit<Partial<Runtime>, "limits"> & { limits?: Partial<Limits> } = {},
+  parts: Omit<Partial<Runtime>, "limits"> & {
+    limits?: Partial<Limits>;
+    clock?: VirtualClock | "real";
+  } = {},
 ): Runtime {
-  const { limits, ...rest } = parts;
+  const { limits, clock = new VirtualClock(), ...rest } = parts;
   return withRuntime(systemRuntime(), {
     env: (name) => vars[name],
     stdout: captureSink(),
     stderr: captureSink(),
     stdinIsTerminal: () => false,
+    ...(clock === "real" ? {} : { now: clock.now, sleep: clock.sleep }),
     ...rest,
     limits: { ...LIMITS, ...QUICK_BACKOFF, ...limits },
   });

@@ -419,7 +419,8 @@ Deno.test(
     const direct = await net.run(
       ["credential-process", "--profile", "legacy"],
       "NODE_EXTRA_CA_CERTS",
-      { env: { NO_PROXY: "amazonaws.com" } },
+      // One attempt: the legacy retries would only add their real backoff (7 s on average).
+      { env: { NO_PROXY: "amazonaws.com", AWS_MAX_ATTEMPTS: "1" } },
     );
     assertEquals(direct.code, 4, direct.stderr);
     assertEquals(direct.stdout, "");

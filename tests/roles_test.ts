@@ -21,17 +21,13 @@ import {
   runRoles,
 } from "../src/commands/roles.ts";
 import { LIMITS } from "../src/base/limits.ts";
-import {
-  backoffDelay,
-  type Clock,
-  RateLimiter,
-  RequestLimiter,
-  Semaphore,
-} from "../src/sso/concurrency.ts";
+import { backoffDelay, RateLimiter, RequestLimiter, Semaphore } from "../src/sso/concurrency.ts";
 import { AwsApiError } from "../src/base/errors.ts";
 import { SsoSession } from "../src/sso/session.ts";
 import { Listing } from "../src/sso/account_listing.ts";
 import { DebugLog } from "../src/base/debug_log.ts";
+import { systemRuntime } from "../src/system_runtime.ts";
+import { VirtualClock } from "./virtual_clock.ts";
 
 const HOUR = 3_600_000;
 
@@ -407,73 +403,46 @@ Deno.test("roles listing keeps under 20 requests in any second", async () => {
   }));
   await using fake = await FakeIdentityCenter.start({ accounts, pageSize: 100 });
   fake.addAccessToken("tok");
-  const samples: [number, number][] = [];
-  const timer = setInterval(() => samples.push([performance.now(), fake.requests.length]), 10);
-  const started = performance.now();
-  try {
-    const session = new SsoSession({
-      rt: testRuntime({ AWS_ENDPOINT_URL: fake.url }),
-      instance: { startUrl: START_URL, ssoRegion: "us-east-1" },
-      log: new DebugLog(false),
-    });
-    const rows = await listAvailableRoles(
-      new Listing(session, "tok", { deadline: Date.now() + 60_000 }),
-    );
-    assertEquals(rows.length, 36);
-  } finally {
-    clearInterval(timer);
-  }
-  samples.push([performance.now(), fake.requests.length]);
+  // When each request is sent, on the run's virtual clock (the rate limiter's sleeps jump it).
+  const clock = new VirtualClock();
+  const sent: number[] = [];
+  const http = systemRuntime().http;
+  const session = new SsoSession({
+    rt: testRuntime({ AWS_ENDPOINT_URL: fake.url }, {
+      clock,
+      http: (request, options) => (sent.push(clock.now()), http(request, options)),
+    }),
+    instance: { startUrl: START_URL, ssoRegion: "us-east-1" },
+    log: new DebugLog(false),
+  });
+  const rows = await listAvailableRoles(
+    new Listing(session, "tok", { deadline: clock.now() + 60_000 }),
+  );
+  assertEquals(rows.length, 36);
   assertEquals(fake.requests.length, 37);
-  let busiest = 0;
-  for (const [t0, n0] of samples) {
-    for (const [t1, n1] of samples) {
-      if (t1 > t0 && t1 - t0 <= 1000) busiest = Math.max(busiest, n1 - n0);
-    }
-  }
-  assert(busiest <= 20, `${busiest} requests within one second`);
+  assertEquals(sent.length, 37);
+  const busiest = Math.max(
+    ...sent.map((t0) => sent.filter((t) => t >= t0 && t < t0 + 1000).length),
+  );
+  assert(busiest < 20, `${busiest} requests within one second`);
   // 37 requests at 15/s after a burst of 4 take at least (37 - 4) / 15 s.
-  assert(performance.now() - started >= ((37 - 4) / LIMITS.rolesRate.perSecond) * 1000 - 50);
+  assert(sent[36] - sent[0] >= ((37 - 4) / LIMITS.rolesRate.perSecond) * 1000 - 50);
 });
 
 // ------------------------------------------------------------------ limiter, virtual clock
 
-/** A virtual clock: sleeps resolve in time order when `run` advances time. */
-class VirtualClock implements Clock {
-  t = 0;
-  #timers: { at: number; seq: number; wake: () => void }[] = [];
-  #seq = 0;
-  now(): number {
-    return this.t;
-  }
-  sleep(ms: number): Promise<void> {
-    return new Promise((wake) => this.#timers.push({ at: this.t + ms, seq: this.#seq++, wake }));
-  }
-  /** Runs `promise` to completion, jumping from timer to timer. */
-  async run<T>(promise: Promise<T>): Promise<T> {
-    let settled = false;
-    promise.then(() => settled = true, () => settled = true);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 0));
-      if (settled) return await promise;
-      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.#timers.shift();
-      if (!next) throw new Error("deadlock: nothing to wait for");
-      this.t = Math.max(this.t, next.at);
-      next.wake();
-    }
-  }
-}
+/** A clock at 0 that only sleeps move (each sleep returns at once). */
+const zeroClock = () => new VirtualClock({ frozenAt: 0 });
 
 const throttled = () => new AwsApiError("Rate exceeded.", "TooManyRequestsException", true);
 
 Deno.test("rate limiter allows a burst then spaces requests to the rate", async () => {
-  const clock = new VirtualClock();
+  const clock = zeroClock();
   const limiter = new RateLimiter(LIMITS.rolesRate, clock);
   const times: number[] = [];
-  await clock.run(Promise.all(
+  await Promise.all(
     Array.from({ length: 60 }, () => limiter.acquire().then(() => times.push(clock.now()))),
-  ));
+  );
   assertEquals(times.slice(0, 5), [0, 0, 0, 0, 67]);
   for (const t0 of times) {
     const inWindow = times.filter((t) => t >= t0 && t <= t0 + 1000).length;
@@ -485,27 +454,25 @@ Deno.test("rate limiter allows a burst then spaces requests to the rate", async 
   // 56 spaced acquisitions at 15/s.
   assert(Math.abs(times[59] - (56 * 1000) / 15) < 20, `last at ${times[59]}`);
   // After an idle period the burst is available again.
-  clock.t += 10_000;
+  await clock.sleep(10_000);
+  const idle = clock.now();
   const after: number[] = [];
-  await clock.run(Promise.all(
-    Array.from(
-      { length: 5 },
-      () => limiter.acquire().then(() => after.push(clock.now() - clock.t)),
-    ),
-  ));
+  await Promise.all(
+    Array.from({ length: 5 }, () => limiter.acquire().then(() => after.push(clock.now() - idle))),
+  );
   assertEquals(after.slice(0, 4), [0, 0, 0, 0]);
 });
 
 Deno.test("request limiter retries throttling with exponential backoff, then succeeds", async () => {
-  const clock = new VirtualClock();
+  const clock = zeroClock();
   const limiter = createRolesLimiter({ clock, random: () => 0 });
   let calls = 0;
   const callTimes: number[] = [];
-  const result = await clock.run(limiter.run(() => {
+  const result = await limiter.run(() => {
     callTimes.push(clock.now());
     if (++calls <= 3) return Promise.reject(throttled());
     return Promise.resolve("ok");
-  }));
+  });
   assertEquals(result, "ok");
   // Delays with the smallest jitter: 1000/2, 2000/2, 4000/2.
   assertEquals(callTimes, [0, 500, 1500, 3500]);
@@ -513,31 +480,29 @@ Deno.test("request limiter retries throttling with exponential backoff, then suc
 });
 
 Deno.test("request limiter gives up after its retries with the throttling error", async () => {
-  const clock = new VirtualClock();
+  const clock = zeroClock();
   const limiter = createRolesLimiter({ clock, random: () => 0.999 });
   let calls = 0;
-  const error = await clock.run(
-    assertRejects(
-      () => limiter.run(() => (calls++, Promise.reject(throttled()))),
-      AwsApiError,
-      "Rate exceeded.",
-    ),
+  const error = await assertRejects(
+    () => limiter.run(() => (calls++, Promise.reject(throttled()))),
+    AwsApiError,
+    "Rate exceeded.",
   );
   assertEquals(error.exitCode, 4);
   assertEquals(calls, LIMITS.throttleRetry.retries + 1);
   // Largest jitter: about 1000 + 2000 + 4000 + 8000 ms.
-  assert(clock.t >= 14_900 && clock.t <= 15_000, `gave up at ${clock.t}`);
+  assert(clock.now() >= 14_900 && clock.now() <= 15_000, `gave up at ${clock.now()}`);
 });
 
 Deno.test("request limiter does not retry other errors", async () => {
-  const clock = new VirtualClock();
+  const clock = zeroClock();
   const limiter = createRolesLimiter({ clock });
   let calls = 0;
-  await clock.run(assertRejects(
+  await assertRejects(
     () =>
       limiter.run(() => (calls++, Promise.reject(new AwsApiError("No.", "ForbiddenException")))),
     AwsApiError,
-  ));
+  );
   assertEquals(calls, 1);
   assert(isThrottling(throttled()));
   assert(isThrottling(new AwsApiError("x", "ThrottlingException")));
@@ -546,7 +511,7 @@ Deno.test("request limiter does not retry other errors", async () => {
 });
 
 Deno.test("request limiter counts retries against the shared rate", async () => {
-  const clock = new VirtualClock();
+  const clock = zeroClock();
   const limiter = new RequestLimiter({
     rate: { perSecond: 1, burst: 1 },
     retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 10 },
@@ -556,10 +521,10 @@ Deno.test("request limiter counts retries against the shared rate", async () => 
   });
   const times: number[] = [];
   let n = 0;
-  await clock.run(limiter.run(() => {
+  await limiter.run(() => {
     times.push(clock.now());
     return ++n < 3 ? Promise.reject(new Error("again")) : Promise.resolve();
-  }));
+  });
   assertEquals(times, [0, 1000, 2000]);
   assertEquals(limiter.attempts, 3);
 });

@@ -98,6 +98,8 @@ export interface Runtime {
   now(): number;
   /** Waits `ms` milliseconds. */
   sleep(ms: number): Promise<void>;
+  /** An AbortSignal that aborts `ms` milliseconds from now on this clock (a request's limit). */
+  timeout(ms: number): AbortSignal;
   /** Every time limit (`limits.ts`). */
   readonly limits: Limits;
   readonly stdout: TextSink;

@@ -337,8 +337,10 @@ export async function logout(
   }));
 
   const credentialFiles = (await Promise.all(credentialCandidates.map(async (path) => {
-    // A fetch in flight holds the lock before the file exists: wait for it too.
-    if (!holds(await versionsOf(path), isSsoCredentialJson) && !await lockHeld(path)) {
+    // A fetch in flight holds the lock before the file exists: wait for it too. The lock is
+    // looked at first: a fetch that writes the file and lets go between the two looks is then
+    // seen by the second (the other order would miss it).
+    if (!await lockHeld(path) && !holds(await versionsOf(path), isSsoCredentialJson)) {
       return undefined;
     }
     return await underLock(path, rt, async () => {

@@ -118,7 +118,7 @@ export async function getSigninToken(rt: Runtime, call: SigninTokenCall): Promis
       call.durationMinutes === undefined ? "" : ` (SessionDuration ${call.durationMinutes * 60} s)`
     }`,
   );
-  const signal = AbortSignal.timeout(rt.limits.consoleSigninMs);
+  const signal = rt.timeout(rt.limits.consoleSigninMs);
   let status: number;
   let body: string;
   try {

@@ -22,7 +22,7 @@ import { type AttemptFailure, failureKind, Retries, retryAfterMs } from "./retry
 import { userAgent } from "./user_agent.ts";
 
 /** What a call takes from the runtime: the clock, the time limits and the HTTP transport. */
-export type CallRuntime = Pick<Runtime, "now" | "sleep" | "limits" | "http">;
+export type CallRuntime = Pick<Runtime, "now" | "sleep" | "timeout" | "limits" | "http">;
 
 /** Where and how long to call. */
 export interface ApiContext {
@@ -175,7 +175,7 @@ async function attemptOnce<T>(
   reader: ResponseReader<T>,
 ): Promise<{ status: number; value: T } | AttemptError> {
   const perAttempt = ctx.rt.limits.requestTimeoutMs;
-  const signal = AbortSignal.timeout(Math.min(perAttempt, remaining));
+  const signal = ctx.rt.timeout(Math.min(perAttempt, remaining));
   const { caBundle } = ctx.endpoint;
   const shownEndpoint = withoutUrlCredentials(ctx.endpoint.url);
   try {

@@ -100,6 +100,9 @@ export async function roleCredentials(
     }
     log.log(`credential cache ${cached ? "stale" : "miss"}: ${credPath}`);
   }
+  // With --force-refresh, only credentials written after this point count (the file's own clock:
+  // its modification time is compared with itself, never with the runtime's clock).
+  const seen = options.forceRefresh ? await modifiedAt(credPath) : undefined;
   return await withFileLock(
     lockPathFor(credPath),
     Math.min(rt.limits.credentialLockWaitMs, Math.max(0, deadline - rt.now() - 3000)),
@@ -109,7 +112,7 @@ export async function roleCredentials(
       // Another process fetched while we waited (with --force-refresh: after we started).
       if (
         cached && areCredentialsReusable(cached, rt.now()) &&
-        (!options.forceRefresh || await modifiedSince(credPath, started))
+        (!options.forceRefresh || await modifiedAt(credPath) !== seen)
       ) {
         log.log(`credential cache filled by another process (${redact(cached.accessKeyId)})`);
         return { ...cached, accountId: cached.accountId ?? settings.accountId };
@@ -207,11 +210,11 @@ async function fetchCredentials(
   }
 }
 
-async function modifiedSince(path: string, since: number): Promise<boolean> {
+/** The file's modification time in ms, or undefined when it cannot be read. */
+async function modifiedAt(path: string): Promise<number | undefined> {
   try {
-    const mtime = (await Deno.stat(path)).mtime?.getTime() ?? 0;
-    return mtime >= since;
+    return (await Deno.stat(path)).mtime?.getTime();
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -42,7 +42,7 @@ export const ROLE_CHAINING_MAX_SECONDS = 3600;
 
 /** What a run of the chain takes. */
 export interface AssumeRoleRun {
-  rt: Pick<Runtime, "env" | "now" | "sleep" | "limits" | "http">;
+  rt: Pick<Runtime, "env" | "now" | "sleep" | "limits" | "http" | "timeout">;
   log: DebugLog;
   /** `~/.aws/cli/cache` (`rt.paths().cliCacheDir`). */
   cliCacheDir: string;

@@ -2,9 +2,10 @@
  * `deno task test` runs the suites of `tests/suites/`, each importing test modules, so that one
  * isolate runs many modules (CONTRIBUTING.md, "Test suites"). A test module that no suite imports
  * would silently never run there: every one must be in exactly one suite, and the task must name
- * every suite.
+ * every suite. The repository rules here in `tests/repo/` are no suite's: `deno task lint:repo`
+ * runs them (and `.ci/run`, before the tests).
  */
-import { assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../assert.ts";
 import { REPO_ROOT as REPO_DIR } from "../script_helpers.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
@@ -49,4 +50,12 @@ Deno.test("deno task test runs every suite, and test:unit the unit suite", async
     task.split(/\s+/).filter((word) => word.startsWith("tests/")).sort();
   assertEquals(named(denoJson.tasks.test), suites);
   assertEquals(named(denoJson.tasks["test:unit"]), ["tests/suites/unit.ts"]);
+});
+
+Deno.test("deno task lint:repo runs the repository rules of tests/repo/, which no suite imports", async () => {
+  assertEquals(denoJson.tasks["lint:repo"].split(/\s+/).at(-1), "tests/repo/");
+  const rules = await names("tests/repo", "_test.ts");
+  assert(rules.length >= 4, `only ${rules.length} modules in tests/repo/`);
+  const imported = [...(await suiteImports()).values()].flat();
+  assertEquals(imported.filter((module) => module.startsWith("tests/repo/")), []);
 });

@@ -1,6 +1,6 @@
-/** `.ci/run` and both workflows install Deno and the locked dependencies from one place. */
+/** `.ci/run` and both workflows install Deno and the locked dependencies from one place, and check the repository rules. */
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { REPO_DIR } from "../helpers.ts";
+import { REPO_ROOT as REPO_DIR } from "../script_helpers.ts";
 
 const CI_FILES = [".ci/run", ".github/workflows/ci.yml", ".github/workflows/release.yml"];
 
@@ -32,5 +32,14 @@ Deno.test("the Deno version is written only in .tool-versions", async () => {
     const fromFile = text.match(/deno-version-file: \.tool-versions$/gm) ?? [];
     assert(setups.length > 0);
     assertEquals(fromFile.length, setups.length);
+  }
+});
+
+Deno.test(".ci/run and the CI workflow check the repository rules before the tests", async () => {
+  for (const path of CI_FILES.slice(0, 2)) {
+    const text = await read(path);
+    const rules = text.indexOf("deno task lint:repo");
+    assert(rules >= 0, `${path} does not run deno task lint:repo`);
+    assert(rules < text.indexOf("deno task test"), `${path} runs the tests first`);
   }
 });

@@ -7,7 +7,7 @@
 import { parse } from "npm:yaml@2.9.1";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { RELEASE_TARGETS } from "../../scripts/release_info.ts";
-import { REPO_DIR } from "../helpers.ts";
+import { REPO_ROOT as REPO_DIR } from "../script_helpers.ts";
 
 interface Step {
   name?: string;

@@ -8,7 +8,7 @@ import { permissionFlags, readPermissionSet } from "../../scripts/permissions.ts
 import { COMPILE_ENTRY, RELEASE_PERMISSION_SET } from "../../scripts/release_info.ts";
 import { buildProgram } from "../../src/cli.ts";
 import { EXIT_CODES, ExitCode } from "../../src/base/errors.ts";
-import { REPO_DIR } from "../helpers.ts";
+import { REPO_ROOT as REPO_DIR } from "../script_helpers.ts";
 import { systemRuntime } from "../../src/system_runtime.ts";
 
 const README = "README.md";
@@ -266,4 +266,10 @@ Deno.test("docs/settings.md names every AWS setting the client reads, variable a
   }
   const readme = await Deno.readTextFile(`${REPO_DIR}/${README}`);
   assert(readme.includes("(docs/settings.md)"), "README links docs/settings.md");
+});
+
+Deno.test("README and docs show no end-of-life SDK (the JS SDK v2 package aws-sdk)", async () => {
+  for (const [path, text] of await documents()) {
+    assert(!/(require\(|from\s+)['"]aws-sdk['"/]/.test(text), `${path} uses the JS SDK v2`);
+  }
 });
