@@ -336,31 +336,37 @@ export async function logout(
     });
   }));
 
-  const credentialFiles = (await Promise.all(credentialCandidates.map(async (path) => {
+  const [credentialFiles, assumedRoleFiles] = await Promise.all([
+    removeCached(credentialCandidates, isSsoCredentialJson, "role credentials", rt, log),
+    removeCached(assumedCandidates, isAssumedRoleJson, "assumed-role credentials", rt, log),
+  ]);
+  const tokens = tokenResults.filter((t): t is LoggedOutToken => t !== undefined);
+  return { tokens, credentialFiles, assumedRoleFiles, instance };
+}
+
+/**
+ * Deletes the cache files among `candidates` that hold `kind` of JSON, each under its lock after
+ * any fetch in flight; returns the paths deleted.
+ */
+async function removeCached(
+  candidates: readonly string[],
+  kind: (json: Record<string, unknown> | undefined) => boolean,
+  what: string,
+  rt: Runtime,
+  log: DebugLog,
+): Promise<string[]> {
+  const removed = await Promise.all(candidates.map(async (path) => {
     // A fetch in flight holds the lock before the file exists: wait for it too. The lock is
     // looked at first: a fetch that writes the file and lets go between the two looks is then
     // seen by the second (the other order would miss it).
-    if (!await lockHeld(path) && !holds(await versionsOf(path), isSsoCredentialJson)) {
-      return undefined;
-    }
+    if (!await lockHeld(path) && !holds(await versionsOf(path), kind)) return undefined;
     return await underLock(path, rt, async () => {
-      const deleted = await removeVersions(await versionsOf(path), isSsoCredentialJson, log);
-      if (deleted) log.log(`deleted cached role credentials ${path}`);
+      const deleted = await removeVersions(await versionsOf(path), kind, log);
+      if (deleted) log.log(`deleted cached ${what} ${path}`);
       return deleted ? path : undefined;
     });
-  }))).filter((p): p is string => p !== undefined);
-  const assumedRoleFiles = (await Promise.all(assumedCandidates.map(async (path) => {
-    if (!holds(await versionsOf(path), isAssumedRoleJson) && !await lockHeld(path)) {
-      return undefined;
-    }
-    return await underLock(path, rt, async () => {
-      const deleted = await removeVersions(await versionsOf(path), isAssumedRoleJson, log);
-      if (deleted) log.log(`deleted cached assumed-role credentials ${path}`);
-      return deleted ? path : undefined;
-    });
-  }))).filter((p): p is string => p !== undefined);
-  const tokens = tokenResults.filter((t): t is LoggedOutToken => t !== undefined);
-  return { tokens, credentialFiles, assumedRoleFiles, instance };
+  }));
+  return removed.filter((p): p is string => p !== undefined);
 }
 
 /** The Logout call for one cached token (its failure is logged and ignored). */
