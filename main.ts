@@ -4,7 +4,7 @@
  * the CLI framework nor the AWS SDK; every other command goes through the full CLI.
  */
 import { runCredentialProcess } from "./src/commands/credential_process.ts";
-import { describeFailure } from "./src/base/errors.ts";
+import { describeFailure, FAILURE_CODES, type FailureCodes } from "./src/base/errors.ts";
 import type { Runtime } from "./src/base/runtime.ts";
 import { systemRuntime } from "./src/system_runtime.ts";
 
@@ -28,17 +28,30 @@ export async function main(args: readonly string[], rt: Runtime): Promise<number
       const status: typeof import("./src/commands/status.ts") = await import(STATUS_MODULE);
       const options = status.plainStatusOptions(args.slice(1));
       if (options) {
-        await status.runStatus(options, rt);
-        return 0;
+        try {
+          await status.runStatus(options, rt);
+          return 0;
+        } catch (error) {
+          return await reportFailure(error, rt, FAILURE_CODES.status);
+        }
       }
     }
     const { runCli }: typeof import("./src/cli.ts") = await import(CLI_MODULE);
     return await runCli(args, rt);
   } catch (error) {
-    const { message, exitCode } = describeFailure(error);
-    await rt.stderr.write(`${message}\n`).catch(() => {});
-    return exitCode;
+    return await reportFailure(error, rt);
   }
+}
+
+/** Writes the failure's one sentence on stderr; returns its exit code in the table `codes`. */
+async function reportFailure(
+  error: unknown,
+  rt: Runtime,
+  codes: FailureCodes = FAILURE_CODES.program,
+): Promise<number> {
+  const { message, exitCode } = describeFailure(error, codes);
+  await rt.stderr.write(`${message}\n`).catch(() => {});
+  return exitCode;
 }
 
 if (import.meta.main) {

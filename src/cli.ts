@@ -3,7 +3,7 @@
  * commander. Each command lives in `src/commands/` and registers itself here.
  */
 import { Command, CommanderError, Option } from "./ui/commander.ts";
-import type { OptionSpec } from "./ui/args.ts";
+import { type OptionSpec, usageSentence } from "./ui/args.ts";
 import { CREDENTIAL_PROCESS_OPTIONS, runCredentialProcess } from "./commands/credential_process.ts";
 import { register as registerCheck } from "./commands/check.ts";
 import { register as registerCompletions } from "./commands/completions.ts";
@@ -16,7 +16,14 @@ import { register as registerRoles } from "./commands/roles.ts";
 import { register as registerRunAs } from "./commands/run_as.ts";
 import { register as registerServe } from "./commands/serve.ts";
 import { register as registerStatus } from "./commands/status.ts";
-import { ConfigError, ExitCode } from "./base/errors.ts";
+import {
+  ConfigError,
+  describeFailure,
+  ExitCode,
+  FAILURE_CODES,
+  type FailureCodes,
+} from "./base/errors.ts";
+import { exitCodesOf } from "./ui/exit_codes.ts";
 import type { Runtime } from "./base/runtime.ts";
 import { safeEcho } from "./base/safe_text.ts";
 import { examplesText, HELP_DESCRIPTION } from "./ui/help_text.ts";
@@ -48,6 +55,8 @@ interface ProgramOutput {
   stdout: string[];
   /** The exit code of a command whose success is not 0 (run-as exits with its child's). */
   code: number;
+  /** The exit-code table of the command that runs (set as its action starts). */
+  codes?: FailureCodes;
 }
 
 /**
@@ -83,7 +92,11 @@ export function buildProgram(
     })
     // Options after a subcommand are its own (`run-as` passes those after COMMAND through).
     .enablePositionalOptions()
-    .exitOverride();
+    .exitOverride()
+    // The command that runs decides the exit code of its failures.
+    .hook("preAction", (_program, action) => {
+      output.codes = exitCodesOf(action);
+    });
 
   addSpecOptions(
     program.command("credential-process")
@@ -130,14 +143,13 @@ function markUsageErrors(command: Command, path: string): void {
  * cut and escaped, then where to find the usage.
  */
 export function usageMessage(error: CommanderError, commandPath: string): string {
-  const help = `run \`${commandPath} --help\` for usage`;
   if (error.code === "commander.help") {
-    return `${commandPath} needs a command; ${help}.`; // a command group run alone
+    // A command group run alone; kept as is (the command path starts with a lower-case letter).
+    return `${commandPath} needs a command; run \`${commandPath} --help\` for usage.`;
   }
   const text = error.message.replace(/^error:\s*/i, "").split("\n").map((l) => l.trim())
-    .filter(Boolean).join(" ").replace(/\(Did you mean/, "(did you mean").replace(/[.\s]+$/, "");
-  const sentence = safeEcho(text, 300);
-  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}; ${help}.`;
+    .filter(Boolean).join(" ").replace(/\(Did you mean/, "(did you mean");
+  return usageSentence(safeEcho(text, 300), commandPath);
 }
 
 /**
@@ -156,12 +168,19 @@ function helpAsOption(program: Command, argv: readonly string[]): string[] {
   return [...words, "--help"];
 }
 
-/** Runs the CLI; returns the exit code (2 for usage errors, 0 for help/version). */
+/**
+ * Runs the CLI; returns the exit code: 0 for help and version, 2 for usage errors, else the code
+ * the running command's table gives its failure (its one sentence written on stderr).
+ */
 export async function runCli(argv: readonly string[], rt: Runtime): Promise<number> {
   const output: ProgramOutput = { stdout: [], code: ExitCode.ok };
   const program = buildProgram(rt, output);
   try {
     return await parse(program, argv, output, rt);
+  } catch (error) {
+    const { message, exitCode } = describeFailure(error, output.codes ?? FAILURE_CODES.program);
+    await rt.stderr.write(`${message}\n`).catch(() => {});
+    return exitCode;
   } finally {
     if (output.stdout.length > 0) await rt.stdout.write(output.stdout.join(""));
   }
@@ -191,6 +210,6 @@ async function parse(
       : undefined;
     if (usage === undefined) throw error;
     if (usage.commanderError.exitCode === 0) return ExitCode.ok; // --help, --version
-    throw new ConfigError(usageMessage(usage.commanderError, usage.commandPath));
+    throw new ConfigError(usageMessage(usage.commanderError, usage.commandPath), "usage");
   }
 }

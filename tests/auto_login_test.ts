@@ -26,7 +26,7 @@ import {
   credentialProcess,
   type CredentialProcessOptions,
 } from "../src/commands/credential_process.ts";
-import { AuthDispatchError, LoginRequiredError } from "../src/base/errors.ts";
+import { exitCodeOf, FAILURE_CODES, LoginError, LoginRequiredError } from "../src/base/errors.ts";
 import type { BrowserOpener, UserChannel } from "../src/base/runtime.ts";
 
 const HOUR = 3_600_000;
@@ -267,10 +267,10 @@ Deno.test("credential-process --login maps a denied login to exit 3 and an expir
         inProcess(home, fake, { out: capture(false).out, openBrowser: deny, via: "t", close() {} })
           .rt,
       ),
-    AuthDispatchError,
+    LoginError,
     "Access was denied",
   );
-  assertEquals(denied.exitCode, 3);
+  assertEquals(exitCodeOf(denied, FAILURE_CODES.credentialProcess), 3);
 
   const expired = await assertRejects(
     () =>
@@ -280,7 +280,7 @@ Deno.test("credential-process --login maps a denied login to exit 3 and an expir
       ),
     LoginRequiredError,
   );
-  assertEquals(expired.exitCode, 1);
+  assertEquals(exitCodeOf(expired, FAILURE_CODES.credentialProcess), 1);
   assertEquals(
     expired.message,
     `The device authorization expired before the sign-in was completed. Login required for ${START_URL}. Use \`aws-sso-util login ${START_URL} us-east-1\` and try again.`,

@@ -323,7 +323,10 @@ Deno.test("credential-process echoes an unknown option escaped and cut, exit 2",
   });
   assertEquals(r.code, 2);
   assertOneCleanLine(r.stderr, 200);
-  assertMatch(r.stderr, /^Unknown option --bogus\\x1B\]0;pwned\\x07o+…; run with --help/);
+  assertMatch(
+    r.stderr,
+    /^Unknown option '--bogus\\x1B\]0;pwned\\x07o+…'; run `aws-sso-util credential-process --help`/,
+  );
 });
 
 Deno.test("credential-process echoes a hostile profile name and AWS_CONFIG_FILE escaped, exit 2", async () => {

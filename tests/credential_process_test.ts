@@ -405,9 +405,12 @@ sso_role_name = ${ROLE}
     ],
     [
       ["--profile", "legacy", "--bogus"],
-      "Unknown option --bogus; run with --help to see the options.",
+      "Unknown option '--bogus'; run `aws-sso-util credential-process --help` for usage.",
     ],
-    [["--profile"], "Option --profile needs a value (NAME)."],
+    [
+      ["--profile"],
+      "Option '--profile <NAME>' argument missing; run `aws-sso-util credential-process --help` for usage.",
+    ],
   ];
   await home.writeConfig(config);
   for (const [args, message] of cases) {

@@ -6,7 +6,7 @@ import { assert, assertEquals, assertMatch, assertNotMatch, assertRejects } from
 import { DEVICE_CODE_GRANT, FakeIdentityCenter, type FakeOptions } from "./fake_server.ts";
 import { assertMode, cliToken, START_URL, TempHome, testRuntime } from "./helpers.ts";
 import type { Limits } from "../src/base/limits.ts";
-import { LoginDeniedError, LoginExpiredError } from "../src/base/errors.ts";
+import { exitCodeOf, FAILURE_CODES, LoginError } from "../src/base/errors.ts";
 import {
   chooseFlow,
   formatLocalTime,
@@ -234,10 +234,10 @@ Deno.test("login fails with exit 3 when the user denies access in the browser", 
   await using t = await setup({ denyAuthorization: true });
   const error = await assertRejects(
     () => login({ instance: SESSION }, t.deps({ openBrowser: fetchBrowser() })),
-    LoginDeniedError,
+    LoginError,
     "Access was denied",
   );
-  assertEquals(error.exitCode, 3);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.login), 3);
   assertEquals(t.fake.calls.CreateToken, 0);
 });
 
@@ -272,9 +272,9 @@ Deno.test("login fails with exit 2 when the browser never comes back before the 
         { instance: SESSION },
         t.deps({ openBrowser: () => true, limits: { authCodeMs: 200 } }),
       ),
-    LoginExpiredError,
+    LoginError,
   );
-  assertEquals(error.exitCode, 2);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.login), 2);
 });
 
 Deno.test("login falls back to the device code flow when the loopback port cannot be bound", async () => {
@@ -382,10 +382,10 @@ Deno.test("login gives up with exit 2 when the device authorization's lifetime i
   await using t = await setup({ deviceExpiresInSec: 10, deviceInterval: 3 });
   const error = await assertRejects(
     () => login({ instance: LEGACY }, t.deps()),
-    LoginExpiredError,
+    LoginError,
     "The device authorization expired",
   );
-  assertEquals(error.exitCode, 2);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.login), 2);
   assertEquals(t.clock.sleeps, [3000, 3000, 3000, 1000]);
   assertEquals(t.fake.calls.CreateToken, 5);
 });
@@ -393,7 +393,7 @@ Deno.test("login gives up with exit 2 when the device authorization's lifetime i
 Deno.test("login maps ExpiredTokenException to exit 2 and a denied device to exit 3", async () => {
   await using t = await setup();
   t.fake.failNext("CreateToken", { errorType: "ExpiredTokenException" });
-  await assertRejects(() => login({ instance: LEGACY }, t.deps()), LoginExpiredError);
+  await assertRejects(() => login({ instance: LEGACY }, t.deps()), LoginError);
 
   const deny: BrowserOpener = (url) => {
     t.fake.denyDevice(new URL(url).searchParams.get("user_code")!);
@@ -401,9 +401,9 @@ Deno.test("login maps ExpiredTokenException to exit 2 and a denied device to exi
   };
   const denied = await assertRejects(
     () => login({ instance: LEGACY }, t.deps({ openBrowser: deny })),
-    LoginDeniedError,
+    LoginError,
   );
-  assertEquals(denied.exitCode, 3);
+  assertEquals(exitCodeOf(denied, FAILURE_CODES.login), 3);
 });
 
 Deno.test("login draws a spinner only when the output is a terminal", async () => {

@@ -22,7 +22,7 @@ import {
 } from "../src/commands/roles.ts";
 import { LIMITS } from "../src/base/limits.ts";
 import { backoffDelay, RateLimiter, RequestLimiter, Semaphore } from "../src/sso/concurrency.ts";
-import { AwsApiError } from "../src/base/errors.ts";
+import { AwsApiError, exitCodeOf, FAILURE_CODES } from "../src/base/errors.ts";
 import { SsoSession } from "../src/sso/session.ts";
 import { Listing } from "../src/sso/account_listing.ts";
 import { DebugLog } from "../src/base/debug_log.ts";
@@ -488,7 +488,7 @@ Deno.test("request limiter gives up after its retries with the throttling error"
     AwsApiError,
     "Rate exceeded.",
   );
-  assertEquals(error.exitCode, 4);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), 4);
   assertEquals(calls, LIMITS.throttleRetry.retries + 1);
   // Largest jitter: about 1000 + 2000 + 4000 + 8000 ms.
   assert(clock.now() >= 14_900 && clock.now() <= 15_000, `gave up at ${clock.now()}`);

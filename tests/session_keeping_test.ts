@@ -23,7 +23,7 @@ import {
   timestampIn,
 } from "./helpers.ts";
 import { credentialProcess } from "../src/commands/credential_process.ts";
-import { AwsApiError } from "../src/base/errors.ts";
+import { AwsApiError, exitCodeOf, FAILURE_CODES } from "../src/base/errors.ts";
 import { registrationFilePath } from "../src/cache/registration_cache.ts";
 import type { SsoInstance } from "../src/config/settings.ts";
 import { LIMITS, type Limits } from "../src/base/limits.ts";
@@ -145,7 +145,7 @@ Deno.test("credential-process reports a hanging SSO OIDC service as an outage wh
   fake.delay("CreateToken", 60_000);
   const { run } = inProcess(home, fake, { credentialProcessMs: 500 });
   const error = await assertRejects(run, AwsApiError);
-  assertEquals(error.exitCode, 4);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), 4);
   assertEquals(
     error.message,
     `Could not refresh the SSO token: the SSO OIDC service at ${fake.url} did not answer in time; try again later.`,

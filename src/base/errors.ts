@@ -2,8 +2,8 @@ import { safeEcho, shownMessage } from "./safe_text.ts";
 
 /**
  * The exit codes of every command, one named table each; `docs/<command>.md` lists each table.
- * A failure's code is fixed where it is thrown: each error class below carries one code, and a
- * shared function that fails differently per command is given the class to throw.
+ * A failure carries its kind ({@link FailureKind}), and the command's table in
+ * {@link FAILURE_CODES} maps the kind to one of these codes.
  */
 export const EXIT_CODES = {
   /** `credential-process`, kept from the Python aws-sso-util. */
@@ -117,42 +117,227 @@ export const ExitCode = EXIT_CODES.credentialProcess;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * A failure the user can act on: `message` is one sentence for stderr and
- * `exitCode` is what the process exits with. Never printed with a stack trace.
+ * What went wrong, in the few kinds a failure can be. A failure carries its kind, never an exit
+ * code: each command maps the kinds to its documented codes in one table ({@link FAILURE_CODES}).
+ */
+export type FailureKind =
+  /** The command line itself: an unknown flag, a missing value, flags that cannot go together. */
+  | "usage"
+  /** A bad value of a flag, an environment variable, a config file or profile setting. */
+  | "config"
+  /** The config file (or the home directory) cannot be used at all. */
+  | "configFile"
+  /** The instance asked for cannot be selected or resolved as given (its settings, the query). */
+  | "badInstance"
+  /** No SSO instance is configured, or none usable. */
+  | "noInstance"
+  /** The start URL given matches nothing configured. */
+  | "noMatch"
+  /** The profile given is not in the config file (or there is no config file). */
+  | "unknownProfile"
+  /** Several configured instances match. */
+  | "ambiguous"
+  /** No usable SSO token (or MFA code): the user must log in again. Final until they do. */
+  | "loginRequired"
+  /** A login the user did not complete in time. */
+  | "loginExpired"
+  /** The user denied a login, or the service rejected its grant. */
+  | "loginDenied"
+  /** A login failed otherwise (its browser, its callback server, its state). */
+  | "loginFailed"
+  /** An AWS call failed: the network, TLS, a time limit or the service. */
+  | "awsApi"
+  /** A local file could not be read, written or deleted. */
+  | "fileSystem"
+  /** No account, or no role, to choose from. */
+  | "nothingToChoose"
+  /** The user cancelled a prompt or picker. */
+  | "cancelled"
+  /** `check`: the account is not available, or has no roles. */
+  | "accountUnavailable"
+  /** `check`: the role is in no account. */
+  | "roleInNoAccount"
+  /** `check`: the role is not in the given account. */
+  | "roleNotInAccount"
+  /** `run-as`: no such program. */
+  | "programNotFound"
+  /** `run-as`: the program cannot be run. */
+  | "programNotExecutable"
+  /** Anything else: a bug, or a failure nobody foresaw. */
+  | "unexpected";
+
+/**
+ * A command's exit-code table: the code of each kind of failure the command can meet. A kind it
+ * does not list (a failure nobody foresaw there) exits with `unexpected`.
+ */
+export type FailureCodes = Readonly<Partial<Record<FailureKind, number>> & { unexpected: number }>;
+
+const CP = EXIT_CODES.credentialProcess;
+
+/** Settings the command line or config gives: every command's exit 2. */
+const BAD_INPUT = {
+  usage: CP.invalidConfig,
+  config: CP.invalidConfig,
+  configFile: CP.invalidConfig,
+  badInstance: CP.invalidConfig,
+  unknownProfile: CP.invalidConfig,
+} as const;
+
+/** The role credentials path (`credential-process` and the commands that hand credentials on). */
+const CREDENTIAL_CODES = {
+  ...BAD_INPUT,
+  loginRequired: CP.loginRequired,
+  loginDenied: CP.authDispatch,
+  loginFailed: CP.awsApi,
+  awsApi: CP.awsApi,
+  fileSystem: CP.other,
+  unexpected: CP.other,
+} as const;
+
+/** An instance resolved from flags, env vars or the config file: none or several is exit 1. */
+const INSTANCE_NOT_FOUND = {
+  noInstance: CP.loginRequired,
+  noMatch: CP.loginRequired,
+  ambiguous: CP.loginRequired,
+} as const;
+
+/** The commands (or command families) with a table of their own. */
+export type CommandTable =
+  | "credentialProcess"
+  | "export"
+  | "serve"
+  | "runAs"
+  | "console"
+  | "login"
+  | "logout"
+  | "roles"
+  | "status"
+  | "configure"
+  | "configurePopulate"
+  | "check"
+  | "program";
+
+/**
+ * Each command's table: the kinds of failure it can meet, mapped to its documented codes (the
+ * docs' tables are checked against these). A command reports a failure through its own table.
+ */
+export const FAILURE_CODES: Readonly<Record<CommandTable, FailureCodes>> = {
+  credentialProcess: CREDENTIAL_CODES,
+  export: { ...CREDENTIAL_CODES, ...INSTANCE_NOT_FOUND },
+  serve: { ...CREDENTIAL_CODES, ...INSTANCE_NOT_FOUND },
+  runAs: {
+    ...CREDENTIAL_CODES,
+    ...INSTANCE_NOT_FOUND,
+    programNotFound: EXIT_CODES.runAs.notFound,
+    programNotExecutable: EXIT_CODES.runAs.notExecutable,
+  },
+  // An instance that cannot be found from the flags is a bad flag.
+  console: {
+    ...CREDENTIAL_CODES,
+    noInstance: EXIT_CODES.console.invalidConfig,
+    noMatch: EXIT_CODES.console.invalidConfig,
+    ambiguous: EXIT_CODES.console.invalidConfig,
+  },
+  login: {
+    usage: EXIT_CODES.login.expired, // 2, as every command's usage errors
+    config: EXIT_CODES.login.expired, // a bad AWS setting: 2, as for every command
+    configFile: EXIT_CODES.login.noInstance,
+    badInstance: EXIT_CODES.login.noInstance,
+    unknownProfile: EXIT_CODES.login.noInstance,
+    noInstance: EXIT_CODES.login.noInstance,
+    noMatch: EXIT_CODES.login.noInstance,
+    ambiguous: EXIT_CODES.login.noInstance,
+    loginExpired: EXIT_CODES.login.expired,
+    loginDenied: EXIT_CODES.login.denied,
+    loginFailed: EXIT_CODES.login.other,
+    awsApi: EXIT_CODES.login.other,
+    fileSystem: EXIT_CODES.login.other,
+    unexpected: EXIT_CODES.login.other,
+  },
+  logout: {
+    ...BAD_INPUT,
+    noInstance: EXIT_CODES.logout.noInstance,
+    noMatch: EXIT_CODES.logout.noInstance,
+    ambiguous: EXIT_CODES.logout.noInstance,
+    fileSystem: EXIT_CODES.logout.fileNotDeleted,
+    unexpected: EXIT_CODES.logout.fileNotDeleted,
+  },
+  roles: {
+    ...BAD_INPUT,
+    ...INSTANCE_NOT_FOUND,
+    loginRequired: EXIT_CODES.roles.loginRequired,
+    awsApi: EXIT_CODES.roles.awsApi,
+    unexpected: CP.other,
+  },
+  status: { ...BAD_INPUT, loginRequired: EXIT_CODES.status.loginRequired, unexpected: CP.other },
+  configure: {
+    ...CREDENTIAL_CODES,
+    // A start URL flag naming no configured instance is a bad flag.
+    noInstance: EXIT_CODES.configure.invalidConfig,
+    noMatch: EXIT_CODES.configure.invalidConfig,
+    ambiguous: EXIT_CODES.configure.invalidConfig,
+    nothingToChoose: EXIT_CODES.configure.loginRequired,
+    loginExpired: EXIT_CODES.configure.invalidConfig, // as documented: "the login window expired"
+    loginDenied: EXIT_CODES.configure.loginDenied,
+    cancelled: EXIT_CODES.configure.cancelled,
+  },
+  configurePopulate: {
+    ...CREDENTIAL_CODES,
+    ...INSTANCE_NOT_FOUND,
+    loginDenied: EXIT_CODES.configurePopulate.loginDenied,
+  },
+  check: {
+    ...BAD_INPUT,
+    awsApi: EXIT_CODES.check.awsApi,
+    noInstance: EXIT_CODES.check.noInstance,
+    noMatch: EXIT_CODES.check.noMatch,
+    unknownProfile: EXIT_CODES.check.noMatch,
+    ambiguous: EXIT_CODES.check.ambiguous,
+    loginRequired: EXIT_CODES.check.noToken,
+    fileSystem: EXIT_CODES.check.noToken,
+    accountUnavailable: EXIT_CODES.check.accountUnavailable,
+    roleInNoAccount: EXIT_CODES.check.roleInNoAccount,
+    roleNotInAccount: EXIT_CODES.check.roleNotInAccount,
+    unexpected: CP.other,
+  },
+  /** Before a command runs (a usage error of the program itself) and `completions`. */
+  program: { usage: CP.invalidConfig, config: CP.invalidConfig, unexpected: CP.other },
+};
+
+/**
+ * A failure the user can act on: `message` is one sentence for stderr, `kind` what went wrong
+ * (the command's table gives the exit code). Never printed with a stack trace.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(message: string, readonly kind: FailureKind) {
     super(message);
     this.name = new.target.name;
   }
 }
 
-/** The class of error a shared function throws for one kind of failure (it differs by command). */
-export type FailureClass = new (message: string) => CliError;
-
-/** No usable SSO token: the user must log in again (exit 1). Final until they do. */
+/** No usable SSO token: the user must log in again. Final until they do. */
 export class LoginRequiredError extends CliError {
   constructor(message: string) {
-    super(message, ExitCode.loginRequired);
-  }
-}
-
-/** A bad flag, env var or config file (exit 2). Final: nothing was sent. */
-export class ConfigError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.invalidConfig);
-  }
-}
-
-/** A login started by `credential-process --login` was denied (exit 3). */
-export class AuthDispatchError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.authDispatch);
+    super(message, "loginRequired");
   }
 }
 
 /**
- * An AWS API call failed after retries (exit 4). `retryable` tells whether trying later may help;
+ * A bad command line, flag, env var or config file. Final: nothing was sent. `configFile`: the
+ * file (or home directory) cannot be used at all; `badInstance`: the instance asked for has bad
+ * settings or cannot be selected as given.
+ */
+export class ConfigError extends CliError {
+  constructor(
+    message: string,
+    kind: "config" | "usage" | "configFile" | "badInstance" = "config",
+  ) {
+    super(message, kind);
+  }
+}
+
+/**
+ * An AWS API call failed after retries. `retryable` tells whether trying later may help;
  * `serviceMessage` holds the service's own words, when it gave any (already one safe line).
  */
 export class AwsApiError extends CliError {
@@ -162,135 +347,86 @@ export class AwsApiError extends CliError {
     readonly retryable = false,
     readonly serviceMessage = "",
   ) {
-    super(message, ExitCode.awsApi);
+    super(message, "awsApi");
   }
 }
 
-/** A local file could not be written or deleted (exit 5: `credential-process`, `logout`). */
+/** A local file could not be read, written or deleted. */
 export class FileSystemError extends CliError {
   constructor(message: string) {
-    super(message, ExitCode.other);
+    super(message, "fileSystem");
   }
+}
+
+/** No instance or profile, or several, match what was asked for: which kind says why. */
+export class InstanceError extends CliError {
+  constructor(message: string, kind: "noInstance" | "noMatch" | "unknownProfile" | "ambiguous") {
+    super(message, kind);
+  }
+}
+
+/** A login did not end with a token: which kind says why. */
+export class LoginError extends CliError {
+  constructor(message: string, kind: "loginExpired" | "loginDenied" | "loginFailed") {
+    super(message, kind);
+  }
+}
+
+/** `check`: the account or role asked for is not available. */
+export class AccessError extends CliError {
+  constructor(
+    message: string,
+    kind: "accountUnavailable" | "roleInNoAccount" | "roleNotInAccount",
+  ) {
+    super(message, kind);
+  }
+}
+
+/** No account, or no role, is available to choose from. */
+export class NothingToChooseError extends CliError {
+  constructor(message: string) {
+    super(message, "nothingToChoose");
+  }
+}
+
+/** The user cancelled a prompt or picker. */
+export class CancelledError extends CliError {
+  constructor(message = "Cancelled.") {
+    super(message, "cancelled");
+  }
+}
+
+/** The exit code of `error` in the table `codes` (`unexpected` for a kind it does not list). */
+export function exitCodeOf(error: CliError, codes: FailureCodes): number {
+  return codes[error.kind] ?? codes.unexpected;
 }
 
 /**
- * No instance, or more than one, matched; for `login` also an unknown profile or an unusable
- * config file (exit 1).
+ * Turns anything thrown into the one-sentence message and the exit code `codes` (the running
+ * command's table) gives its kind.
  */
-export class InstanceNotFoundError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.login.noInstance);
-  }
-}
-
-/** `login`: the authorization expired before the user completed the sign-in (exit 2). */
-export class LoginExpiredError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.login.expired);
-  }
-}
-
-/** `login`: the user denied access, or the service rejected the grant (exit 3). */
-export class LoginDeniedError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.login.denied);
-  }
-}
-
-/** `login`: any other failure (exit 4). */
-export class LoginFailedError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.login.other);
-  }
-}
-
-/** `configure`: no account, or no role, is available to choose from (exit 1). */
-export class NothingToChooseError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.configure.loginRequired);
-  }
-}
-
-/** `console`: the federation endpoint gave no usable sign-in token (exit 4). */
-export class ConsoleSigninError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.console.awsApi);
-  }
-}
-
-/** The user cancelled a prompt or picker (exit 130). */
-export class CancelledError extends CliError {
-  constructor(message = "Cancelled.") {
-    super(message, EXIT_CODES.configure.cancelled);
-  }
-}
-
-/** `check`: no SSO instance is configured (exit 101). */
-export class CheckNoInstanceError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.noInstance);
-  }
-}
-
-/** `check`: the start URL or profile given matched nothing (exit 102). */
-export class CheckNoMatchError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.noMatch);
-  }
-}
-
-/** `check`: several configured instances match (exit 103). */
-export class CheckAmbiguousError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.ambiguous);
-  }
-}
-
-/** `check`: no usable SSO token, or the live test rejected it (exit 201). */
-export class CheckTokenError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.noToken);
-  }
-}
-
-/** `check`: the account is not available or has no roles (exit 202). */
-export class CheckAccountError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.accountUnavailable);
-  }
-}
-
-/** `check`: the role is in no account (exit 203). */
-export class CheckRoleInNoAccountError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.roleInNoAccount);
-  }
-}
-
-/** `check`: the role is not in the given account (exit 204). */
-export class CheckRoleNotInAccountError extends CliError {
-  constructor(message: string) {
-    super(message, EXIT_CODES.check.roleNotInAccount);
-  }
-}
-
-/** Turns anything thrown into the one-sentence message and exit code the CLI reports. */
-export function describeFailure(error: unknown): { message: string; exitCode: number } {
+export function describeFailure(
+  error: unknown,
+  codes: FailureCodes = FAILURE_CODES.credentialProcess,
+): { message: string; exitCode: number } {
   // Echoed values are already cut by safeEcho; the whole sentence goes through shownMessage
   // again, so that no control character, URL password or huge value reaches stderr from any path.
   if (error instanceof CliError) {
-    return { message: shownMessage(error.message), exitCode: error.exitCode };
+    return {
+      message: shownMessage(error.message),
+      exitCode: codes[error.kind] ?? codes.unexpected,
+    };
   }
   if (error instanceof Deno.errors.NotCapable) {
     return {
       message: `Permission denied by Deno: ${safeEcho(firstLine(error.message), 400)}.`,
-      exitCode: ExitCode.other,
+      exitCode: codes.unexpected,
     };
   }
   const text = error instanceof Error ? firstLine(error.message) : String(error);
   return {
     message: shownMessage(`Unexpected error: ${safeEcho(text)}`),
-    exitCode: ExitCode.other,
+    exitCode: codes.unexpected,
   };
 }
 

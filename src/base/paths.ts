@@ -1,4 +1,4 @@
-import { ConfigError, type FailureClass } from "./errors.ts";
+import { ConfigError } from "./errors.ts";
 
 /** Where the AWS config and caches live, derived only from the given environment. */
 export type Env = (name: string) => string | undefined;
@@ -39,14 +39,14 @@ const OS_HOME: string | undefined = homeFromEnv(processEnv) === undefined
  * The user's home directory as the AWS SDKs find it: HOME, then USERPROFILE, then
  * HOMEDRIVE+HOMEPATH, then, as botocore's `expanduser` does, the account's home from the OS.
  */
-export function homeDir(
-  env: Env,
-  osHome: string | undefined = OS_HOME,
-  failure: FailureClass = ConfigError,
-): string {
+export function homeDir(env: Env, osHome: string | undefined = OS_HOME): string {
   const home = homeFromEnv(env) || osHome;
   if (!home) {
-    throw new failure("Cannot find the home directory: set HOME (or USERPROFILE on Windows).");
+    // Without it, neither the config file nor the caches can be found.
+    throw new ConfigError(
+      "Cannot find the home directory: set HOME (or USERPROFILE on Windows).",
+      "configFile",
+    );
   }
   return home;
 }
@@ -67,8 +67,8 @@ export function dirName(path: string): string {
 }
 
 /** Expands a leading `~` or `~/` like the SDKs do for AWS_CONFIG_FILE. */
-export function expandHome(path: string, env: Env, failure: FailureClass = ConfigError): string {
-  const home = () => homeDir(env, OS_HOME, failure);
+export function expandHome(path: string, env: Env): string {
+  const home = () => homeDir(env);
   if (path === "~") return home();
   if (path.startsWith("~/") || path.startsWith("~\\")) return joinPath(home(), path.slice(2));
   return path;
@@ -83,12 +83,12 @@ export interface AwsPaths {
   debugLogFile: string;
 }
 
-/** The paths for `env`; no home directory is a `failure` (default ConfigError). */
-export function awsPaths(env: Env, failure: FailureClass = ConfigError): AwsPaths {
-  const home = homeDir(env, OS_HOME, failure);
+/** The paths for `env`; no home directory is a ConfigError of kind `configFile`. */
+export function awsPaths(env: Env): AwsPaths {
+  const home = homeDir(env);
   const fromEnv = env("AWS_CONFIG_FILE");
   return {
-    configFile: fromEnv ? expandHome(fromEnv, env, failure) : joinPath(home, ".aws", "config"),
+    configFile: fromEnv ? expandHome(fromEnv, env) : joinPath(home, ".aws", "config"),
     configFileFromEnv: Boolean(fromEnv),
     ssoCacheDir: joinPath(home, ".aws", "sso", "cache"),
     cliCacheDir: joinPath(home, ".aws", "cli", "cache"),

@@ -9,7 +9,7 @@
  */
 import type { RoleCredentials } from "./credential_cache.ts";
 import { formatAwsTimestamp } from "../base/timestamps.ts";
-import { ConfigError, FileSystemError } from "../base/errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 import { editConfigText } from "../config/aws_config_edit.ts";
 import { ConfigParseError } from "../config/aws_config_file.ts";
@@ -52,7 +52,7 @@ export function editCredentialsText(
 /** How the credentials file is rewritten: 0600 always, its failures exit 5. */
 export const CREDENTIALS_FILE: ConfigFileKind = {
   label: "the credentials file",
-  failure: FileSystemError,
+  failureKind: "fileSystem",
   mode: 0o600,
 };
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { CliError, type FailureClass } from "../base/errors.ts";
+import { CliError, ConfigError } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { safeEcho } from "../base/safe_text.ts";
 import { assumesRole, type AwsConfigDocument, profileNames } from "../config/aws_config_file.ts";
@@ -99,27 +99,27 @@ export interface ChainSsoSource {
  * The IAM Identity Center instance whose login the chain of role profile `profile` starts from
  * (undefined when `profile` assumes no role): exactly the instance `credential-process --profile`
  * takes its token from. A broken chain, or one that starts from static keys (no login to give),
- * is one sentence as `failure`.
+ * is one sentence: a ConfigError of kind `badInstance`.
  */
 export async function chainSsoSource(
   rt: Pick<Runtime, "env" | "paths">,
   profile: string,
   config: AwsConfigDocument | undefined,
-  failure: FailureClass,
 ): Promise<ChainSsoSource | undefined> {
   let chain: RoleChain | undefined;
   try {
     chain = await profileChain(rt, profile, config);
   } catch (error) {
-    if (error instanceof CliError) throw new failure(error.message);
+    if (error instanceof CliError) throw new ConfigError(error.message, "badInstance");
     throw error;
   }
   if (!chain) return undefined;
   if (chain.source.kind !== "sso") {
-    throw new failure(
+    throw new ConfigError(
       `Profile ${safeEcho(profile)} assumes a role with the static keys of profile ${
         safeEcho(chain.source.profile)
       }, which need no SSO login.`,
+      "badInstance",
     );
   }
   const { settings } = chain.source;

@@ -5,6 +5,7 @@
  * config file, `AWS_PROFILE`), which never change the exit code. One line per finding on stdout.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { CONFIGURE_DEFAULT_ENV } from "../config/configure_defaults.ts";
@@ -16,7 +17,7 @@ import { loadConfigFile } from "../config/settings.ts";
 import { cacheExposure } from "../cache/cache_exposure.ts";
 import { formatAwsTimestamp, relativeTime } from "../base/timestamps.ts";
 import { DebugLog } from "../base/debug_log.ts";
-import { CheckTokenError, ConfigError, LoginRequiredError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import {
   type AccessCheckInput,
@@ -209,18 +210,13 @@ async function checkChain(
   }
   if (request.skipTokenCheck) return;
   const warnings: string[] = [];
-  let credentials;
-  try {
-    credentials = await chainCredentials(chain, {
-      rt,
-      log,
-      warn: (sentence) => void warnings.push(sentence),
-      forceRefresh: request.forceRefresh,
-    });
-  } catch (error) {
-    if (error instanceof LoginRequiredError) throw new CheckTokenError(error.message);
-    throw error;
-  }
+  // A hop's MFA code with no terminal to ask on is a login required: check's 201.
+  const credentials = await chainCredentials(chain, {
+    rt,
+    log,
+    warn: (sentence) => void warnings.push(sentence),
+    forceRefresh: request.forceRefresh,
+  });
   for (const text of warnings) report({ level: "warning", text });
   report({
     level: "ok",
@@ -232,7 +228,7 @@ async function checkChain(
 
 /** Registers `check` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  const check = program.command("check")
+  const check = exitCodes(program.command("check"), FAILURE_CODES.check)
     .summary("check the SSO configuration, login, account and role, and diagnose set-up mistakes")
     .description(
       "Check that an SSO instance is configured, that its cached login is usable (refreshing it " +

@@ -6,6 +6,7 @@
  * line by line (everything else kept byte for byte) and replaced atomically, keeping its mode.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { didYouMean } from "../base/did_you_mean.ts";
@@ -38,7 +39,7 @@ import {
 } from "../config/credential_process_line.ts";
 import { DebugLog } from "../base/debug_log.ts";
 import { profileEndpointConfig } from "../config/endpoints.ts";
-import { ConfigError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES } from "../base/errors.ts";
 import { configuredStartUrl } from "../config/instance.ts";
 import { safeEcho } from "../base/safe_text.ts";
 import { shellQuote } from "../base/shell_quote.ts";
@@ -100,7 +101,7 @@ export function register(program: Command, rt: Runtime): void {
         "aws-sso-util configure populate --region us-east-1",
       ]),
     );
-  const profile = configure.command("profile")
+  const profile = exitCodes(configure.command("profile"), FAILURE_CODES.configure)
     .summary("write an SSO profile with credential_process, asking for what is not given")
     .description(
       "Write an SSO profile (with credential_process) into the AWS config file, asking for " +

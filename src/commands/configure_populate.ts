@@ -7,6 +7,7 @@
  * `--dry-run` prints what would be written and changes nothing.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
@@ -26,11 +27,10 @@ import {
   credentialProcessLine,
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
-import { ConfigError, LoginDeniedError, LoginRequiredError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES, LoginRequiredError } from "../base/errors.ts";
 import {
   configInstances,
   type FoundInstance,
-  INSTANCE_FAILURES,
   isFullUrl,
   resolveInstance,
 } from "../config/instance.ts";
@@ -113,7 +113,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `configure populate` under the `configure` command. */
 export function register(configure: Command, rt: Runtime): void {
-  const populate = configure.command("populate")
+  const populate = exitCodes(configure.command("populate"), FAILURE_CODES.configurePopulate)
     .summary("write a profile for every account, role and region you can access")
     .description(
       "Write a profile for every account, role and region you can access into the AWS config " +
@@ -520,7 +520,7 @@ function findInstance(
       };
     }
   }
-  const found = resolveInstance(query, scopedEnv, config, paths.configFile, INSTANCE_FAILURES);
+  const found = resolveInstance(query, scopedEnv, config, paths.configFile);
   if (sessionName === undefined) return { instance: found };
   return {
     instance: {
@@ -570,10 +570,7 @@ function populateLogin(config: AwsConfigDocument | undefined, profile?: string):
         alsoFor: sessionsSharingUrl(config, instance),
         openBrowser: channel.openBrowser,
         out: channel.out,
-        failures: {
-          expired: (reason) => new LoginRequiredError(`${reason}. ${session.loginRequiredMessage}`),
-          denied: (text) => new LoginDeniedError(text),
-        },
+        expired: (reason) => new LoginRequiredError(`${reason}. ${session.loginRequiredMessage}`),
       });
       return result.token;
     } finally {

@@ -5,6 +5,7 @@
  * (`sso/role_credentials.ts`); the sign-in itself lives in `src/console/`.
  */
 import type { Command } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { decodeConfigToken, encodeConfigToken } from "../console/config_token.ts";
 import {
@@ -33,7 +34,7 @@ import { resolveCaBundle } from "../config/endpoints.ts";
 import { resolveInstance } from "../config/instance.ts";
 import { loadConfigFile, shownUrl } from "../config/settings.ts";
 import { DebugLog } from "../base/debug_log.ts";
-import { ConfigError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { warnOnce } from "../sso/role_credentials.ts";
 import { safeEcho } from "../base/safe_text.ts";
@@ -271,7 +272,6 @@ async function runGetConfigToken(options: TokenOptions, rt: Runtime): Promise<vo
     rt.env,
     config,
     path,
-    { invalid: ConfigError, notFound: ConfigError },
   );
   if (options.verbose) {
     await rt.stderr.write(
@@ -377,7 +377,7 @@ function addDeliveryOptions(command: Command): Command {
 
 /** Registers `console` and its subcommands. */
 export function register(program: Command, rt: Runtime): void {
-  const group = program.command("console")
+  const group = exitCodes(program.command("console"), FAILURE_CODES.console)
     .summary("open the AWS Management Console as an IAM Identity Center role")
     .description(
       "Open the AWS Management Console as an IAM Identity Center role, or share the launch " +

@@ -2,7 +2,7 @@
 import { formatHelp, type OptionSpec, parseOptions } from "../ui/args.ts";
 import { credentialProcessJson, type RoleCredentials } from "../cache/credential_cache.ts";
 import { debugEnabled, DebugLog } from "../base/debug_log.ts";
-import { describeFailure, ExitCode } from "../base/errors.ts";
+import { describeFailure, ExitCode, FAILURE_CODES } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { loadConfigFile, resolveCredentialProcessSettings } from "../config/settings.ts";
 import { assumesRole } from "../config/aws_config_file.ts";
@@ -161,7 +161,7 @@ export async function runCredentialProcess(
     await rt.stdout.write(credentialProcessJson(creds) + "\n");
     return ExitCode.ok;
   } catch (error) {
-    const { message, exitCode } = describeFailure(error);
+    const { message, exitCode } = describeFailure(error, FAILURE_CODES.credentialProcess);
     await rt.stderr.write(message + "\n");
     return exitCode;
   }

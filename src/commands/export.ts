@@ -4,6 +4,7 @@
  * shared credentials file with `--write-credentials PROFILE`.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import {
   checkCredentialsSectionName,
   CREDENTIALS_FILE,
@@ -20,7 +21,7 @@ import {
 } from "../ui/credential_exports.ts";
 import { addRoleOptions } from "../ui/role_options.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { ConfigError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES } from "../base/errors.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 import type { RoleOptions } from "../config/role_target.ts";
 
@@ -59,7 +60,7 @@ export async function runExport(options: ExportOptions, rt: Runtime): Promise<vo
 /** Registers `export` on the program. */
 export function register(program: Command, rt: Runtime): void {
   addRoleOptions(
-    program.command("export")
+    exitCodes(program.command("export"), FAILURE_CODES.export)
       .summary("print credentials as shell variables, JSON or dotenv, or write them to a file")
       .description(
         'Print role credentials for programs that read AWS_* variables: `eval "$(aws-sso-util ' +

@@ -6,6 +6,7 @@
  * device code flow.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import type { AwsConfigDocument } from "../config/aws_config_file.ts";
 import { browserDisabledByEnv } from "../login/browser.ts";
 import { DebugLog } from "../base/debug_log.ts";
@@ -18,16 +19,13 @@ import { chainSsoSource } from "../cache/profile_chain.ts";
 import { SsoSession } from "../sso/session.ts";
 import {
   CliError,
+  ConfigError,
   describeFailure,
-  InstanceNotFoundError,
-  LoginFailedError,
+  FAILURE_CODES,
+  InstanceError,
+  LoginError,
 } from "../base/errors.ts";
-import {
-  configInstances,
-  type FoundInstance,
-  LOGIN_INSTANCE_FAILURES,
-  resolveInstance,
-} from "../config/instance.ts";
+import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
 import {
   formatLocalTime,
@@ -77,7 +75,10 @@ export interface InstanceOutcome {
   error?: CliError;
 }
 
-/** The instances to log in to; every resolution failure is exit 1 (no or ambiguous instance). */
+/**
+ * The instances to log in to. Flags that select no instance are `badInstance` failures (login's
+ * table makes every resolution failure exit 1).
+ */
 export function loginInstances(
   startUrl: string | undefined,
   ssoRegion: string | undefined,
@@ -89,19 +90,21 @@ export function loginInstances(
   if (
     ssoRegion !== undefined && options.ssoRegion !== undefined && ssoRegion !== options.ssoRegion
   ) {
-    throw new InstanceNotFoundError(
+    throw new ConfigError(
       `The SSO region is given twice (${safeEcho(ssoRegion)} and --sso-region ${
         safeEcho(options.ssoRegion)
       }); give it once.`,
+      "badInstance",
     );
   }
   if (
     startUrl !== undefined && options.ssoStartUrl !== undefined && startUrl !== options.ssoStartUrl
   ) {
-    throw new InstanceNotFoundError(
+    throw new ConfigError(
       `The start URL is given twice (${safeEcho(startUrl)} and --sso-start-url ${
         safeEcho(options.ssoStartUrl)
       }); give it once.`,
+      "badInstance",
     );
   }
   startUrl ??= options.ssoStartUrl;
@@ -110,23 +113,28 @@ export function loginInstances(
     isEnvFlagOn(env(LOGIN_ALL_VAR)));
   if (all) {
     if (startUrl !== undefined || options.profile !== undefined) {
-      throw new InstanceNotFoundError("Give either --all or a start URL / --profile, not both.");
+      throw new ConfigError(
+        "Give either --all or a start URL / --profile, not both.",
+        "badInstance",
+      );
     }
-    const all = configInstances(config, LOGIN_INSTANCE_FAILURES);
+    const all = configInstances(config);
     if (all.length === 0) {
-      throw new InstanceNotFoundError(`No SSO instance is configured in ${shownPath(configPath)}.`);
+      throw new InstanceError(
+        `No SSO instance is configured in ${shownPath(configPath)}.`,
+        "noInstance",
+      );
     }
     return all;
   }
   if (startUrl !== undefined && options.profile !== undefined) {
-    throw new InstanceNotFoundError("Give either a start URL or --profile, not both.");
+    throw new ConfigError("Give either a start URL or --profile, not both.", "badInstance");
   }
   return [resolveInstance(
     { startUrl, ssoRegion: region, profile: options.profile },
     env,
     config,
     configPath,
-    LOGIN_INSTANCE_FAILURES,
   )];
 }
 
@@ -144,11 +152,11 @@ export async function login(
   out: PromptOutput,
 ): Promise<InstanceOutcome[]> {
   // An unusable config file (or home directory) is exit 1, as an instance that cannot be found.
-  const paths = awsPaths(rt.env, InstanceNotFoundError);
-  const config = await loadConfigFile(paths.configFile, InstanceNotFoundError);
+  const paths = awsPaths(rt.env);
+  const config = await loadConfigFile(paths.configFile);
   // A profile that assumes a role logs in to its chain's SSO source.
   const chained = options.profile !== undefined && startUrl === undefined && !options.all
-    ? await chainSsoSource(rt, options.profile, config, InstanceNotFoundError)
+    ? await chainSsoSource(rt, options.profile, config)
     : undefined;
   const instances = chained
     ? [chained.instance]
@@ -204,7 +212,7 @@ export async function login(
     } catch (error) {
       outcome.error = error instanceof CliError
         ? error
-        : new LoginFailedError(describeFailure(error).message);
+        : new LoginError(describeFailure(error).message, "loginFailed");
       if (instances.length > 1) await out.write(`${outcome.error.message}\n`);
     }
   }
@@ -256,13 +264,13 @@ export async function runLogin(
     `Login failed for ${failed.length} of ${outcomes.length} instances (${
       failed.map((o) => o.instance.startUrl).join(", ")
     }).`,
-    failed[0].error!.exitCode,
+    failed[0].error!.kind,
   );
 }
 
 /** Registers `login` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  const command = program.command("login")
+  const command = exitCodes(program.command("login"), FAILURE_CODES.login)
     .argument("[START_URL]", "start URL of the instance (or a substring/regex of a configured one)")
     .argument("[SSO_REGION]", "its SSO region")
     .summary("log in to IAM Identity Center and cache the SSO token")

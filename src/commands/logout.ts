@@ -11,6 +11,7 @@
  * `sso_role_name` give the cache key, as `credential-process --profile` and the AWS CLI compute it).
  */
 import type { Command } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
 import { readJsonObject, tempFilesOf, tempTarget } from "../base/atomic_file.ts";
@@ -27,7 +28,7 @@ import {
   resolveEndpoint,
 } from "../config/endpoints.ts";
 import { resolveClientSettings } from "../config/client_settings.ts";
-import { ConfigError, FileSystemError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES, FileSystemError } from "../base/errors.ts";
 import { shownPath } from "../base/safe_text.ts";
 import { configInstances, type FoundInstance, resolveInstance } from "../config/instance.ts";
 import { type Env, joinPath } from "../base/paths.ts";
@@ -281,7 +282,7 @@ export async function logout(
   const config = all ? undefined : await loadConfigFile(paths.configFile);
   // A profile that assumes a role: the login its chain starts from.
   const chained = selection.profile !== undefined && selection.startUrl === undefined
-    ? await chainSsoSource(rt, selection.profile, config, ConfigError)
+    ? await chainSsoSource(rt, selection.profile, config)
     : undefined;
   const instance = chained?.instance ??
     selectedInstance(selection, rt.env, config, paths.configFile);
@@ -450,7 +451,7 @@ export async function runLogout(
 
 /** Registers `logout` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  const command = program.command("logout")
+  const command = exitCodes(program.command("logout"), FAILURE_CODES.logout)
     .argument("[START_URL]", "log out of this instance only (a URL, or a substring/regex of one)")
     .argument("[SSO_REGION]", "its SSO region")
     .summary("log out of SSO sessions and delete their cached tokens and credentials")

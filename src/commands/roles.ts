@@ -4,10 +4,11 @@
  * service's limit, and retries of throttled calls.
  */
 import { type Command, Option } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { ConfigError, LoginRequiredError } from "../base/errors.ts";
+import { ConfigError, FAILURE_CODES, LoginRequiredError } from "../base/errors.ts";
 import { resolveInstance } from "../config/instance.ts";
 import type { Runtime } from "../base/runtime.ts";
 import {
@@ -164,7 +165,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Registers `roles` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  const roles = program.command("roles")
+  const roles = exitCodes(program.command("roles"), FAILURE_CODES.roles)
     .summary("list the accounts and roles you can access")
     .description(
       "List the accounts and roles you can access. The SSO instance comes from --profile, " +

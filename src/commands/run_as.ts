@@ -5,7 +5,8 @@
  */
 import { fileFailureReason } from "../base/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
-import { ConfigError, EXIT_CODES } from "../base/errors.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
+import { ConfigError, FAILURE_CODES } from "../base/errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { childEnvironment } from "../process/child_env.ts";
 import { ChildStartError, mayRunAnyProgram, runChild } from "../process/child_command.ts";
@@ -37,7 +38,7 @@ export async function runAs(
 ): Promise<number> {
   const target = await credentialsForTarget(options, rt);
   if (!mayRunAnyProgram()) {
-    throw new ChildStartError(RUN_PERMISSION_MISSING, EXIT_CODES.runAs.notExecutable);
+    throw new ChildStartError(RUN_PERMISSION_MISSING, "programNotExecutable");
   }
   const creds = await target.getCredentials();
   if (!options.containerCredentials) {
@@ -78,7 +79,7 @@ export async function runAs(
 /** Registers `run-as` on the program; `exit` takes the child's exit code. */
 export function register(program: Command, rt: Runtime, exit: (code: number) => void): void {
   addRoleOptions(
-    program.command("run-as")
+    exitCodes(program.command("run-as"), FAILURE_CODES.runAs)
       .usage("[options] [--] COMMAND [ARG...]")
       .summary("run a program with role credentials in its environment")
       .description(

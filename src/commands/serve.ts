@@ -5,8 +5,9 @@
  */
 import { fileFailureReason } from "../base/file_failure.ts";
 import type { Command } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
-import { ConfigError, describeFailure } from "../base/errors.ts";
+import { ConfigError, describeFailure, FAILURE_CODES } from "../base/errors.ts";
 import { CredentialEndpoint } from "../net/credential_endpoint.ts";
 import { stopSignal } from "../process/stop_signal.ts";
 import type { Runtime } from "../base/runtime.ts";
@@ -129,7 +130,7 @@ export async function runServe(
 /** Registers `serve` on the program. */
 export function register(program: Command, rt: Runtime): void {
   addRoleOptions(
-    program.command("serve")
+    exitCodes(program.command("serve"), FAILURE_CODES.serve)
       .summary("serve refreshed credentials to local programs on 127.0.0.1 (container protocol)")
       .description(
         "Serve role credentials on 127.0.0.1 with the ECS container-credentials protocol, " +

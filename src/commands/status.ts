@@ -7,6 +7,7 @@
  * would resolve it; exit 1 when a new login is required (`status --profile dev || login`).
  */
 import type { Command } from "../ui/commander.ts";
+import { exitCodes } from "../ui/exit_codes.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { tokenCacheKey } from "../cache/cache_keys.ts";
 import {
@@ -27,7 +28,7 @@ import {
   profileChain,
 } from "../cache/profile_chain.ts";
 import { chainSummary } from "../config/role_chain.ts";
-import { LoginRequiredError } from "../base/errors.ts";
+import { FAILURE_CODES, LoginRequiredError } from "../base/errors.ts";
 import { profileNames } from "../config/aws_config_file.ts";
 import { credentialProcessShadowing } from "../config/credential_process_shadowing.ts";
 import { findingLine } from "../base/check_finding.ts";
@@ -200,7 +201,7 @@ export function plainStatusOptions(argv: readonly string[]): StatusOptions | und
 
 /** Registers `status` on the program. */
 export function register(program: Command, rt: Runtime): void {
-  program.command("status")
+  exitCodes(program.command("status"), FAILURE_CODES.status)
     .summary("show cached SSO logins and role credentials (offline)")
     .description(
       "Show every cached SSO login: valid, refreshable without a new login, or expired; until " +

@@ -10,7 +10,7 @@ import { parseAwsConfig } from "./aws_config_file.ts";
 import { writeFileAtomic } from "../base/atomic_file.ts";
 import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
-import { ConfigError, type FailureClass } from "../base/errors.ts";
+import { type CliError, ConfigError, FileSystemError } from "../base/errors.ts";
 import { dirName } from "../base/paths.ts";
 import { shownPath } from "../base/safe_text.ts";
 
@@ -28,8 +28,8 @@ export interface ConfigWriteResult {
 export interface ConfigFileKind {
   /** "the AWS config file", "the credentials file". */
   label: string;
-  /** The error class of its failures (default ConfigError, exit 2). */
-  failure?: FailureClass;
+  /** The kind of its failures (default `config`: a ConfigError; `fileSystem`: a FileSystemError). */
+  failureKind?: "config" | "fileSystem";
   /** A mode the file always gets (the credentials file: 0600); default: the original's. */
   mode?: number;
 }
@@ -53,8 +53,8 @@ export async function readConfigFile(
     return { target, text: await readBoundedText(target, MAX_CONFIG_BYTES), mode };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { target, text: undefined, mode };
-    const Failure = kind.failure ?? ConfigError;
-    throw new Failure(
+    throw failureOf(
+      kind,
       `Cannot read ${kind.label} ${shownPath(path)}: ${fileFailureReason(error)}.`,
     );
   }
@@ -69,7 +69,6 @@ export async function updateConfigFile(
   edit: (text: string | undefined) => string,
   kind: ConfigFileKind = AWS_CONFIG,
 ): Promise<ConfigWriteResult> {
-  const Failure = kind.failure ?? ConfigError;
   const shown = `${kind.label} ${shownPath(path)}`;
   const { target, text, mode } = await readConfigFile(path, kind);
   const next = edit(text);
@@ -77,16 +76,17 @@ export async function updateConfigFile(
   try {
     parseAwsConfig(next);
   } catch (error) {
-    throw new Failure(
+    throw failureOf(
+      kind,
       `Refusing to write ${shown}: the edited file would not parse (${(error as Error).message}).`,
     );
   }
 
-  if (text !== undefined) await checkWritable(target, shown, Failure);
+  if (text !== undefined) await checkWritable(target, shown, kind);
   try {
     await writeFileAtomic(target, next, { mode: kind.mode ?? mode });
   } catch (error) {
-    throw new Failure(`Cannot write ${shown}: ${fileFailureReason(error)}.`);
+    throw failureOf(kind, `Cannot write ${shown}: ${fileFailureReason(error)}.`);
   }
   return { created: text === undefined, changed: true, writtenPath: target };
 }
@@ -132,11 +132,18 @@ async function resolveTarget(path: string): Promise<string> {
 }
 
 /** A read-only file is respected, though its directory would let us replace it. */
-async function checkWritable(target: string, shown: string, Failure: FailureClass): Promise<void> {
+/** The failure of `kind` with `message`. */
+function failureOf(kind: ConfigFileKind, message: string): CliError {
+  return kind.failureKind === "fileSystem"
+    ? new FileSystemError(message)
+    : new ConfigError(message);
+}
+
+async function checkWritable(target: string, shown: string, kind: ConfigFileKind): Promise<void> {
   try {
     const file = await Deno.open(target, { write: true });
     file.close();
   } catch (error) {
-    throw new Failure(`Cannot write ${shown}: ${fileFailureReason(error)}.`);
+    throw failureOf(kind, `Cannot write ${shown}: ${fileFailureReason(error)}.`);
   }
 }

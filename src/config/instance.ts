@@ -4,7 +4,7 @@
  */
 import { UserPattern } from "../base/user_pattern.ts";
 import { type AwsConfigDocument, getProfile, getSsoSession } from "./aws_config_file.ts";
-import { ConfigError, type FailureClass, InstanceNotFoundError } from "../base/errors.ts";
+import { ConfigError, InstanceError } from "../base/errors.ts";
 import type { Env } from "../base/paths.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
@@ -29,37 +29,6 @@ export interface FoundInstance extends SsoInstance {
   sameUrlLegacy?: SsoInstance;
 }
 
-/**
- * What a resolution throws, per command: for a bad config, profile or query (`invalid`), and for
- * no or several matching instances (`notFound`).
- */
-export interface InstanceFailures {
-  invalid: FailureClass;
-  notFound: FailureClass;
-  /** A start URL matching no configured one (default `notFound`; `check` tells them apart). */
-  noMatch?: FailureClass;
-  /** Several instances configured or matching (default `notFound`). */
-  ambiguous?: FailureClass;
-}
-
-/** `roles` and `logout`: a bad config is exit 2, no instance exit 1. */
-export const INSTANCE_FAILURES: InstanceFailures = {
-  invalid: ConfigError,
-  notFound: InstanceNotFoundError,
-};
-
-/** `login`: every resolution failure is exit 1. */
-export const LOGIN_INSTANCE_FAILURES: InstanceFailures = {
-  invalid: InstanceNotFoundError,
-  notFound: InstanceNotFoundError,
-};
-
-/** `configure`: a start URL flag naming no configured one is a bad flag (exit 2). */
-const CONFIGURE_INSTANCE_FAILURES: InstanceFailures = {
-  invalid: ConfigError,
-  notFound: ConfigError,
-};
-
 /** What the user asked for. `startUrl` may be a URL, or a substring / regex of a configured one. */
 export interface InstanceQuery {
   startUrl?: string;
@@ -77,17 +46,14 @@ export const LOGIN_DEFAULT_ENV: readonly (readonly [string, string])[] = [
 ];
 
 /** Every distinct instance configured: sso-sessions first, then legacy profiles, in file order. */
-export function configInstances(
-  config: AwsConfigDocument | undefined,
-  failures: InstanceFailures = INSTANCE_FAILURES,
-): FoundInstance[] {
+export function configInstances(config: AwsConfigDocument | undefined): FoundInstance[] {
   if (!config) return [];
   const found: FoundInstance[] = [];
   const seen = new Set<string>();
   const add = (i: FoundInstance) => {
     // A start URL with a user name or password is refused (the https check stays lazy).
     if (hasUrlCredentials(i.startUrl)) {
-      checkStartUrl(i.startUrl, ` of ${safeEcho(i.source)}`, failures.invalid);
+      checkStartUrl(i.startUrl, ` of ${safeEcho(i.source)}`, "badInstance");
     }
     const key = `${i.sessionName ?? ""}\n${i.startUrl}\n${i.ssoRegion}`;
     if (!seen.has(key)) {
@@ -126,11 +92,9 @@ export function profileInstance(
   config: AwsConfigDocument | undefined,
   profileName: string,
   configPath: string,
-  failures: InstanceFailures = INSTANCE_FAILURES,
 ): FoundInstance {
-  const failure = failures.invalid;
-  const profile = requireProfile(config, profileName, configPath, failure);
-  const session = profileSession(config!, profileName, profile, configPath, failure);
+  const profile = requireProfile(config, profileName, configPath);
+  const session = profileSession(config!, profileName, profile, configPath);
   if (session) {
     const { name, values } = session;
     return checked(
@@ -142,7 +106,6 @@ export function profileInstance(
         source: `sso-session ${name}`,
       },
       `sso-session ${name}`,
-      failure,
     );
   }
   return checked(
@@ -152,24 +115,25 @@ export function profileInstance(
       source: `profile ${profileName}`,
     },
     `profile ${profileName}`,
-    failure,
   );
 }
 
-function checked(instance: FoundInstance, where: string, failure: FailureClass): FoundInstance {
+/** The instance, when its settings are usable; else a ConfigError of kind `badInstance`. */
+function checked(instance: FoundInstance, where: string): FoundInstance {
   const missing = [
     instance.startUrl ? "" : "sso_start_url",
     instance.ssoRegion ? "" : "sso_region",
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new failure(`The ${safeEcho(where)} has no ${missing.join(" or ")}.`);
+    throw new ConfigError(`The ${safeEcho(where)} has no ${missing.join(" or ")}.`, "badInstance");
   }
-  checkStartUrl(instance.startUrl, ` of ${safeEcho(where)}`, failure);
+  checkStartUrl(instance.startUrl, ` of ${safeEcho(where)}`, "badInstance");
   if (!isRegion(instance.ssoRegion)) {
-    throw new failure(
+    throw new ConfigError(
       `The SSO region ${safeEcho(instance.ssoRegion)} of ${
         safeEcho(where)
       } is not a valid AWS region name.`,
+      "badInstance",
     );
   }
   return instance;
@@ -186,15 +150,12 @@ export function resolveInstance(
   env: Env,
   config: AwsConfigDocument | undefined,
   configPath: string,
-  failures: InstanceFailures = INSTANCE_FAILURES,
 ): FoundInstance {
-  if (query.profile !== undefined) {
-    return profileInstance(config, query.profile, configPath, failures);
-  }
-  const configured = configInstances(config, failures);
+  if (query.profile !== undefined) return profileInstance(config, query.profile, configPath);
+  const configured = configInstances(config);
   if (query.startUrl !== undefined) {
     return withLegacyKey(
-      fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument", failures),
+      fromStartUrl(query.startUrl, query.ssoRegion, configured, "argument"),
       configured,
       true,
     );
@@ -208,7 +169,6 @@ export function resolveInstance(
           query.ssoRegion ?? env(regionVar)?.trim(),
           configured,
           `env ${urlVar}`,
-          failures,
         ),
         configured,
         true,
@@ -218,23 +178,25 @@ export function resolveInstance(
   const candidates = distinctByUrl(configured);
   if (candidates.length === 1) return withLegacyKey(candidates[0], configured, false);
   if (candidates.length === 0) {
-    throw new failures.notFound(
+    throw new InstanceError(
       `No SSO instance found in ${
         shownPath(configPath)
       }: set one up with \`aws-sso-util configure profile NAME\` or \`aws-sso-util login URL REGION\`, or give a start URL and region, --profile, or AWS_DEFAULT_SSO_START_URL and AWS_DEFAULT_SSO_REGION.`,
+      "noInstance",
     );
   }
-  throw new (failures.ambiguous ?? failures.notFound)(
+  throw new InstanceError(
     `Several SSO instances are configured (${
       candidates.map((c) => shownUrl(c.startUrl)).join(", ")
     }); choose one with a start URL or --profile.`,
+    "ambiguous",
   );
 }
 
 /**
  * The configured instance a partial start URL (a substring or regex of a configured one, as
- * `login` takes it) names, for commands where a bad flag is exit 2 (`configure`). A full URL is
- * returned as given.
+ * `login` takes it) names (`configure`, whose table makes a start URL naming none a bad flag).
+ * A full URL is returned as given.
  */
 export function configuredStartUrl(
   text: string,
@@ -242,8 +204,7 @@ export function configuredStartUrl(
   config: AwsConfigDocument | undefined,
 ): SsoInstance {
   if (isFullUrl(text)) return { startUrl: text, ssoRegion: region ?? "" };
-  const failures = CONFIGURE_INSTANCE_FAILURES;
-  return fromStartUrl(text, region, configInstances(config, failures), "argument", failures);
+  return fromStartUrl(text, region, configInstances(config), "argument");
 }
 
 /** True when a start URL argument is a whole URL (not a part of a configured one). */
@@ -256,22 +217,23 @@ function fromStartUrl(
   region: string | undefined,
   configured: FoundInstance[],
   source: string,
-  failures: InstanceFailures,
 ): FoundInstance {
   if (isFullUrl(text)) {
-    checkStartUrl(text, "", failures.invalid);
+    checkStartUrl(text, "", "badInstance");
     const sameUrl = configured.filter((c) =>
       c.startUrl === text && (!region || c.ssoRegion === region)
     );
     const ssoRegion = region ?? sameUrl[0]?.ssoRegion;
     if (!ssoRegion) {
-      throw new failures.invalid(
+      throw new ConfigError(
         `No SSO region for ${shownUrl(text)}: give it after the start URL or with --sso-region.`,
+        "badInstance",
       );
     }
     if (!isRegion(ssoRegion)) {
-      throw new failures.invalid(
+      throw new ConfigError(
         `The SSO region ${safeEcho(ssoRegion)} is not a valid AWS region name.`,
+        "badInstance",
       );
     }
     const session = sameUrl.find((c) => c.sessionName && c.ssoRegion === ssoRegion);
@@ -293,14 +255,13 @@ function fromStartUrl(
   );
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new (failures.noMatch ?? failures.notFound)(
-      `No configured SSO start URL matches ${shownUrl(text)}.`,
-    );
+    throw new InstanceError(`No configured SSO start URL matches ${shownUrl(text)}.`, "noMatch");
   }
-  throw new (failures.ambiguous ?? failures.notFound)(
+  throw new InstanceError(
     `${shownUrl(text)} matches several configured SSO start URLs (${
       matches.map((m) => shownUrl(m.startUrl)).join(", ")
     }); be more specific.`,
+    "ambiguous",
   );
 }
 

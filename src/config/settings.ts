@@ -2,7 +2,7 @@ import { type AwsConfigDocument, ConfigParseError, parseAwsConfig } from "./aws_
 import { MAX_CONFIG_BYTES, readBoundedText } from "../base/bounded_read.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
 import { type EndpointConfig, profileEndpointConfig } from "./endpoints.ts";
-import { ConfigError, type FailureClass } from "../base/errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import type { Env } from "../base/paths.ts";
 import { safeEcho, shownPath, withoutUrlCredentials } from "../base/safe_text.ts";
 import { profileSession, requireProfile } from "./sso_session.ts";
@@ -81,38 +81,33 @@ const FLAG_KEYS: Record<SettingName, keyof SettingFlags> = {
 };
 
 /**
- * Reads and parses the config file; missing file → undefined; malformed → ConfigError. Only a
- * regular file of at most MAX_CONFIG_BYTES (4 MiB) is read: a device, FIFO or larger file is a
- * ConfigError (or `failure`), found out without reading it whole.
+ * Reads and parses the config file; missing file → undefined; unreadable or malformed → a
+ * ConfigError of kind `configFile`. Only a regular file of at most MAX_CONFIG_BYTES (4 MiB) is
+ * read: a device, FIFO or larger file is refused without reading it whole.
  */
-export async function loadConfigFile(
-  path: string,
-  failure: FailureClass = ConfigError,
-): Promise<AwsConfigDocument | undefined> {
+export async function loadConfigFile(path: string): Promise<AwsConfigDocument | undefined> {
   let text: string;
   try {
     text = await readBoundedText(path, MAX_CONFIG_BYTES);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new failure(
+    throw new ConfigError(
       `Cannot read the AWS config file ${shownPath(path)}: ${fileFailureReason(error)}.`,
+      "configFile",
     );
   }
-  return parseConfigText(text, path, failure);
+  return parseConfigText(text, path);
 }
 
-/** Parses config text; a malformed line is a ConfigError (or `failure`) naming the file and line. */
-export function parseConfigText(
-  text: string,
-  path: string,
-  failure: FailureClass = ConfigError,
-): AwsConfigDocument {
+/** Parses config text; a malformed line is a ConfigError (`configFile`) naming the file and line. */
+export function parseConfigText(text: string, path: string): AwsConfigDocument {
   try {
     return parseAwsConfig(text);
   } catch (error) {
     if (error instanceof ConfigParseError) {
-      throw new failure(
+      throw new ConfigError(
         `The AWS config file ${shownPath(path)} is malformed: ${error.message}.`,
+        "configFile",
       );
     }
     throw error;
@@ -275,17 +270,19 @@ export function startUrlProblem(text: string): string | undefined {
 }
 
 /**
- * Throws the one sentence for a start URL that `startUrlProblem` refuses, as a ConfigError (or
- * `failure`). `suffix` follows the URL (" (from --sso-start-url)", " of profile dev"); the URL
- * is shown without credentials.
+ * Throws the one sentence for a start URL that `startUrlProblem` refuses, as a ConfigError of
+ * `kind` (`badInstance` when it is an instance's). `suffix` follows the URL (" (from
+ * --sso-start-url)", " of profile dev"); the URL is shown without credentials.
  */
 export function checkStartUrl(
   text: string,
   suffix = "",
-  failure: FailureClass = ConfigError,
+  kind: "config" | "badInstance" = "config",
 ): void {
   const problem = startUrlProblem(text);
-  if (problem) throw new failure(`The SSO start URL ${shownUrl(text)}${suffix} ${problem}.`);
+  if (problem) {
+    throw new ConfigError(`The SSO start URL ${shownUrl(text)}${suffix} ${problem}.`, kind);
+  }
 }
 
 /** True when a URL has a user name or password (`https://user:pw@host/`). */

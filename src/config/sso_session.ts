@@ -10,29 +10,33 @@ import {
   profileNames,
 } from "./aws_config_file.ts";
 import { didYouMean } from "../base/did_you_mean.ts";
-import { ConfigError, type FailureClass } from "../base/errors.ts";
+import { ConfigError, InstanceError } from "../base/errors.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 
-/** The keys of profile `name`; a missing config file or profile is a `failure`. */
+/**
+ * The keys of profile `name`; a missing config file or profile is an InstanceError of kind
+ * `unknownProfile`.
+ */
 export function requireProfile(
   config: AwsConfigDocument | undefined,
   name: string,
   configPath: string,
-  failure: FailureClass = ConfigError,
 ): Map<string, string> {
   if (!config) {
-    throw new failure(
+    throw new InstanceError(
       `The AWS config file ${shownPath(configPath)} does not exist, so profile ${
         safeEcho(name)
       } cannot be read.`,
+      "unknownProfile",
     );
   }
   const profile = getProfile(config, name);
   if (!profile) {
-    throw new failure(
+    throw new InstanceError(
       `Profile ${safeEcho(name)} was not found in ${shownPath(configPath)}${
         didYouMean(name, profileNames(config))
       }.`,
+      "unknownProfile",
     );
   }
   return profile;
@@ -46,23 +50,24 @@ export interface ProfileSession {
 
 /**
  * The sso-session profile `profileName` (whose keys are `profile`) names with `sso_session`;
- * undefined when it names none. A name without its `[sso-session NAME]` section is a `failure`.
+ * undefined when it names none. A name without its `[sso-session NAME]` section is a
+ * ConfigError of kind `badInstance`.
  */
 export function profileSession(
   config: AwsConfigDocument,
   profileName: string,
   profile: Map<string, string>,
   configPath: string,
-  failure: FailureClass = ConfigError,
 ): ProfileSession | undefined {
   const name = profile.get("sso_session");
   if (name === undefined || name === "") return undefined;
   const values = getSsoSession(config, name);
   if (!values) {
-    throw new failure(
+    throw new ConfigError(
       `Profile ${safeEcho(profileName)} uses sso_session ${safeEcho(name)}, but ${
         shownPath(configPath)
       } has no [sso-session ${safeEcho(name)}] section.`,
+      "badInstance",
     );
   }
   return { name, values };

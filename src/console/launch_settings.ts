@@ -156,10 +156,7 @@ function withInstance(
   const startUrl = nonEmpty(flags.ssoStartUrl) ?? nonEmpty(env("AWS_SSO_START_URL"));
   const ssoRegion = nonEmpty(flags.ssoRegion) ?? nonEmpty(env("AWS_SSO_REGION"));
   if (startUrl !== undefined && ssoRegion !== undefined && isFullUrl(startUrl)) return flags;
-  const instance = resolveInstance({ startUrl, ssoRegion }, env, config, configPath, {
-    invalid: ConfigError,
-    notFound: ConfigError,
-  });
+  const instance = resolveInstance({ startUrl, ssoRegion }, env, config, configPath);
   return { ...flags, ssoStartUrl: instance.startUrl, ssoRegion: instance.ssoRegion };
 }
 

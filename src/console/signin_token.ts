@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ConfigError, ConsoleSigninError } from "../base/errors.ts";
+import { AwsApiError, ConfigError } from "../base/errors.ts";
 import type { DebugLog } from "../base/debug_log.ts";
 import { NetworkFailure } from "../net/http_client.ts";
 import type { CaBundle, HttpRequest, Runtime } from "../base/runtime.ts";
@@ -76,7 +76,7 @@ export function parseSigninTokenResponse(status: number, body: string, host: str
     const hint = status === 400 || status === 403
       ? " (the role credentials may have expired, or the duration may exceed what the role allows)"
       : "";
-    throw new ConsoleSigninError(
+    throw new AwsApiError(
       `The AWS sign-in endpoint ${
         safeEcho(host)
       } refused the sign-in token request with HTTP ${status}${hint}.`,
@@ -93,7 +93,7 @@ export function parseSigninTokenResponse(status: number, body: string, host: str
     typeof json !== "object" || json === null || typeof token !== "string" ||
     !/^[\x21-\x7e]{1,16384}$/.test(token)
   ) {
-    throw new ConsoleSigninError(
+    throw new AwsApiError(
       `The AWS sign-in endpoint ${safeEcho(host)} answered without a valid sign-in token.`,
     );
   }
@@ -137,7 +137,7 @@ export async function getSigninToken(rt: Runtime, call: SigninTokenCall): Promis
       ? `no answer within ${Math.round(rt.limits.consoleSigninMs / 1000)} seconds`
       : (error as Error)?.message ?? String(error);
     call.log.log(`getSigninToken failed: ${why}`);
-    throw new ConsoleSigninError(
+    throw new AwsApiError(
       `Could not reach the AWS sign-in endpoint ${safeEcho(host)}: ${safeEcho(why, 200)}.`,
     );
   }

@@ -1,10 +1,10 @@
 /**
  * The auto-login of `credential-process --login` (or `aws_sso_util_auto_login = true`): reaches
  * the user when it can, holds the token lock for the whole login so parallel processes start only
- * one, and maps the login's failures to credential-process exit codes. Loaded only when a login
+ * one, and tells a login that ran out of time as a login still required. Loaded only when a login
  * is needed, so the usual credential-process path never imports the login flows.
  */
-import { AuthDispatchError, LoginRequiredError } from "../base/errors.ts";
+import { LoginRequiredError } from "../base/errors.ts";
 import { lockPathFor, withFileLock } from "../base/file_lock.ts";
 import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
 import { instanceLabel, performLogin } from "./oidc_login.ts";
@@ -18,8 +18,8 @@ import type { LoginRequest, SsoSession } from "../sso/session.ts";
  * Logs in on behalf of `credential-process` when the user can be reached (else throws
  * `loginRequired` at once). Holds the token lock (the one the refresh uses) for the whole
  * login, and re-reads the token after taking it, so parallel processes start only one login.
- * The wait is bounded by the authorization's expiry. The login throws credential-process's failures:
- * window expired → 1 (login required), denied → 3; the others keep their codes.
+ * The wait is bounded by the authorization's expiry. A login window that expires leaves a login
+ * required; a denied login is `loginDenied` (credential-process's exit 3).
  */
 export async function autoLogin(session: SsoSession, request: LoginRequest): Promise<SsoToken> {
   const { log, rt, instance } = session;
@@ -66,12 +66,9 @@ export async function autoLogin(session: SsoSession, request: LoginRequest): Pro
           alsoFor: sessionsSharingUrl(config, instance),
           openBrowser: channel.openBrowser,
           out: channel.out,
-          // credential-process's codes: an expired login is "login required", a denied one 3.
-          failures: {
-            expired: (reason) =>
-              new LoginRequiredError(`${reason}. ${request.loginRequired.message}`),
-            denied: (message) => new AuthDispatchError(message),
-          },
+          // A login that ran out of time leaves a login required.
+          expired: (reason) =>
+            new LoginRequiredError(`${reason}. ${request.loginRequired.message}`),
         });
         return result.token;
       },

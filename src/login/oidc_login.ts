@@ -11,13 +11,7 @@
 import { probeWritable } from "../base/atomic_file.ts";
 import { fileFailureReason } from "../base/file_failure.ts";
 import { redact } from "../base/debug_log.ts";
-import {
-  AwsApiError,
-  type CliError,
-  LoginDeniedError,
-  LoginExpiredError,
-  LoginFailedError,
-} from "../base/errors.ts";
+import { AwsApiError, type CliError, LoginError } from "../base/errors.ts";
 import { startProgress } from "./login_progress.ts";
 import {
   CALLBACK_PATH,
@@ -73,22 +67,16 @@ export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 // ------------------------------------------------------------------ outside world
 
 /**
- * The errors that end a login the user did not complete, so that each command throws its own:
- * `login` exits 2 and 3 ({@link LOGIN_FAILURES}), `credential-process --login` says "login
- * required" (1) and "auth dispatch" (3).
+ * The failure of a login that ran out of time, told as each command tells it: `login` asks for
+ * the login again ({@link LOGIN_EXPIRED}, kind `loginExpired`); a login started to get a
+ * credential (`credential-process --login`, `configure populate`) says that a login is still
+ * required. `reason` is one sentence without its final period.
  */
-export interface LoginFailures {
-  /** The login window expired; `reason` is one sentence without its final period. */
-  expired(reason: string): CliError;
-  /** The user denied access, or the service rejected the grant. */
-  denied(message: string): CliError;
-}
+export type ExpiredLogin = (reason: string) => CliError;
 
-/** The `login` command's failures. */
-export const LOGIN_FAILURES: LoginFailures = {
-  expired: (reason) => new LoginExpiredError(`${reason}; run the login again.`),
-  denied: (message) => new LoginDeniedError(message),
-};
+/** The `login` command's expired login. */
+export const LOGIN_EXPIRED: ExpiredLogin = (reason) =>
+  new LoginError(`${reason}; run the login again.`, "loginExpired");
 
 /**
  * How to log in to the session's instance. The session gives the environment, clock, HTTP
@@ -110,8 +98,8 @@ export interface LoginOptions {
   out: PromptOutput;
   /** Port of the loopback redirect listener (default 0: any free port). */
   loopbackPort?: number;
-  /** The errors an expired or denied login throws (default {@link LOGIN_FAILURES}). */
-  failures?: LoginFailures;
+  /** The failure of a login that ran out of time (default {@link LOGIN_EXPIRED}). */
+  expired?: ExpiredLogin;
 }
 
 /** What a login did. */
@@ -194,15 +182,17 @@ export function instanceLabel(instance: SsoInstance): string {
 /** The failure a CreateToken error response means for the login. */
 function grantFailure(error: unknown, what: string, request: LoginOptions): unknown {
   if (!(error instanceof AwsApiError)) return error;
-  const failures = request.failures ?? LOGIN_FAILURES;
   switch (error.errorCode) {
     case "ExpiredTokenException":
-      return failures.expired(`The ${what} expired before the sign-in was completed`);
+      return (request.expired ?? LOGIN_EXPIRED)(
+        `The ${what} expired before the sign-in was completed`,
+      );
     case "AccessDeniedException":
-      return failures.denied(`Access was denied: the sign-in was not approved.`);
+      return new LoginError(`Access was denied: the sign-in was not approved.`, "loginDenied");
     case "InvalidGrantException":
-      return failures.denied(
+      return new LoginError(
         `The ${what} was rejected by IAM Identity Center (InvalidGrantException); run the login again.`,
+        "loginDenied",
       );
     default:
       return error;
@@ -225,10 +215,11 @@ export async function performLogin(
   const tokenPath = await tokenFilePath(session.ssoCacheDir, instance);
   const unwritable = await probeWritable(tokenPath, 8192);
   if (unwritable) {
-    throw new LoginFailedError(
+    throw new LoginError(
       `Cannot log in: the SSO token cache ${shownPath(dirName(tokenPath))} cannot be written (${
         fileFailureReason(unwritable)
       }); fix that and try again.`,
+      "loginFailed",
     );
   }
   let flow = chooseFlow(instance, {
@@ -292,8 +283,9 @@ export async function performLogin(
       try {
         await writeToken(path, copies.get(path)!);
       } catch (error) {
-        throw new LoginFailedError(
+        throw new LoginError(
           `Cannot write the token cache file ${shownPath(path)}: ${fileFailureReason(error)}.`,
+          "loginFailed",
         );
       }
       log.log(`token ${redact(created.accessToken)} written to ${path}`);
@@ -410,7 +402,7 @@ async function pkceFlow(
     await stop();
   }
   if (!result) {
-    throw (request.failures ?? LOGIN_FAILURES).expired(
+    throw (request.expired ?? LOGIN_EXPIRED)(
       `The sign-in was not completed in the browser within ${
         Math.round(timeoutMs / 60_000)
       } minutes`,
@@ -419,14 +411,16 @@ async function pkceFlow(
   if (result.error !== undefined) {
     session.log.log(`authorization failed: ${result.error} ${result.errorDescription ?? ""}`);
     if (result.error === "access_denied") {
-      throw (request.failures ?? LOGIN_FAILURES).denied(
+      throw new LoginError(
         "Access was denied: the sign-in was not approved in the browser.",
+        "loginDenied",
       );
     }
-    throw new LoginFailedError(
+    throw new LoginError(
       `The authorization failed: ${result.error}${
         result.errorDescription ? ` (${result.errorDescription.replace(/[.\s]+$/, "")})` : ""
       }.`,
+      "loginFailed",
     );
   }
   session.log.log("authorization code received");
@@ -505,7 +499,7 @@ async function deviceFlow(
       if (outcome === "slow") interval += session.rt.limits.slowDownStepMs;
       const remaining = expiresAt - session.rt.now();
       if (remaining <= 0) {
-        throw (request.failures ?? LOGIN_FAILURES).expired(
+        throw (request.expired ?? LOGIN_EXPIRED)(
           "The device authorization expired before the sign-in was completed",
         );
       }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { CliError, ExitCode } from "../base/errors.ts";
+import { CliError } from "../base/errors.ts";
 import type { RequestSigner } from "./signing_types.ts";
 
 /** The module holding the signer; a variable, so that it is loaded only when needed. */
@@ -21,7 +21,7 @@ export async function loadSigner(): Promise<RequestSigner> {
     const why = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     throw new CliError(
       `The SigV4 signer (npm:aws4fetch) could not be loaded, so no AWS request can be signed: ${why}.`,
-      ExitCode.other,
+      "unexpected",
     );
   }
 }

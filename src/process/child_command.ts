@@ -9,12 +9,17 @@
  *
  * @module
  */
-import { CliError, EXIT_CODES } from "../base/errors.ts";
+import { CliError } from "../base/errors.ts";
 import { safeEcho } from "../base/safe_text.ts";
 import type { ChildEnvironment } from "./child_env.ts";
 
 /** The child's program could not be started. */
-export class ChildStartError extends CliError {}
+/** The program could not be started: not found, or not runnable. */
+export class ChildStartError extends CliError {
+  constructor(message: string, kind: "programNotFound" | "programNotExecutable") {
+    super(message, kind);
+  }
+}
 
 /** The signals forwarded to the child (Windows has no SIGTERM listener). */
 function forwardedSignals(): Deno.Signal[] {
@@ -85,23 +90,23 @@ function startFailure(program: string, error: unknown): CliError {
   if (error instanceof Deno.errors.NotFound) {
     return new ChildStartError(
       `Cannot run ${shown}: no such program (check the name and PATH).`,
-      EXIT_CODES.runAs.notFound,
+      "programNotFound",
     );
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return new ChildStartError(
       `Cannot run ${shown}: it is not executable (permission denied).`,
-      EXIT_CODES.runAs.notExecutable,
+      "programNotExecutable",
     );
   }
   if (error instanceof Deno.errors.NotCapable) {
     return new ChildStartError(
       `Cannot run ${shown}: Deno's run permission does not allow it (see docs/permissions.md).`,
-      EXIT_CODES.runAs.notExecutable,
+      "programNotExecutable",
     );
   }
   return new ChildStartError(
     `Cannot run ${shown}: ${safeEcho((error as Error).message?.split("\n")[0] ?? error)}.`,
-    EXIT_CODES.runAs.notExecutable,
+    "programNotExecutable",
   );
 }

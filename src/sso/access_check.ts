@@ -4,35 +4,20 @@
  * unreadable, expired and not refreshable, or rejected by the live test), then the account and
  * role (202 account not available or without roles, 203 role in no account, 204 role not in the
  * account). A token that can be refreshed is refreshed, as `credential-process` would. Each
- * passed check is reported as a finding; the first failed one is thrown as its error class.
+ * passed check is reported as a finding; the first failed one is thrown as its kind of failure,
+ * which `check`'s table maps to those codes.
  *
  * @module
  */
 import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts";
 import { credentialProcessCommand } from "../config/credential_process_command.ts";
-import {
-  type FoundInstance,
-  type InstanceFailures,
-  profileInstance,
-  resolveInstance,
-} from "../config/instance.ts";
+import { type FoundInstance, profileInstance, resolveInstance } from "../config/instance.ts";
 import type { AwsPaths } from "../base/paths.ts";
 import { shownUrl, type SsoInstance } from "../config/settings.ts";
 import { requireProfile } from "../config/sso_session.ts";
 import { SSO_PROFILE_KEYS } from "../config/credential_process_shadowing.ts";
 import { type DebugLog, redact } from "../base/debug_log.ts";
-import {
-  CheckAccountError,
-  CheckAmbiguousError,
-  CheckNoInstanceError,
-  CheckNoMatchError,
-  CheckRoleInNoAccountError,
-  CheckRoleNotInAccountError,
-  CheckTokenError,
-  ConfigError,
-  FileSystemError,
-  LoginRequiredError,
-} from "../base/errors.ts";
+import { AccessError, ConfigError, InstanceError, LoginRequiredError } from "../base/errors.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { formatAwsTimestamp, relativeTime } from "../base/timestamps.ts";
 import { inspectTokenFile, type TokenFileInspection } from "../cache/token_file_inspection.ts";
@@ -75,14 +60,6 @@ export interface AccessCheckInput {
   configProblem?: string;
   paths: AwsPaths;
 }
-
-/** Instance resolution failures of `check`: a bad value is exit 2, the others 101–103. */
-const CHECK_INSTANCE_FAILURES: InstanceFailures = {
-  invalid: ConfigError,
-  notFound: CheckNoInstanceError,
-  noMatch: CheckNoMatchError,
-  ambiguous: CheckAmbiguousError,
-};
 
 /**
  * The profile whose SSO settings `--check-profile NAME` checks: NAME itself when it has SSO keys
@@ -131,7 +108,7 @@ export async function checkAccess(
   const listing = new Listing(session, token.accessToken, {
     deadline: rt.now() + rt.limits.listingMs,
     unauthorized: () =>
-      new CheckTokenError(
+      new LoginRequiredError(
         `IAM Identity Center rejected the SSO token for ${
           label(instance)
         } as unauthorized; ${hint}.`,
@@ -178,7 +155,6 @@ function resolveChecked(
         rt.env,
         config,
         paths.configFile,
-        CHECK_INSTANCE_FAILURES,
       );
       return { instance, account: request.account, roleName: request.roleName };
     }
@@ -191,23 +167,20 @@ function resolveChecked(
         }\`; checking profile ${safeEcho(name)}.`,
       });
     }
-    const values = requireProfile(config, name, paths.configFile, CheckNoMatchError);
+    const values = requireProfile(config, name, paths.configFile);
     if (!values.get("sso_session") && !values.get("sso_start_url")) {
-      throw new CheckNoInstanceError(
+      throw new InstanceError(
         `Profile ${safeEcho(name)} has no SSO settings (sso_session or sso_start_url).`,
+        "noInstance",
       );
     }
-    const instance = profileInstance(config, name, paths.configFile, {
-      invalid: ConfigError,
-      notFound: CheckNoInstanceError,
-    });
+    const instance = profileInstance(config, name, paths.configFile);
     const account = values.get("sso_account_id") || undefined;
     const roleName = values.get("sso_role_name") || undefined;
     return { instance, profile: name, account, roleName };
   } catch (error) {
     // Without a usable config file, "nothing configured" is really "the config is broken".
-    const resolution = error instanceof CheckNoInstanceError ||
-      error instanceof CheckNoMatchError || error instanceof CheckAmbiguousError;
+    const resolution = error instanceof InstanceError;
     if (resolution && input.configProblem !== undefined) {
       throw new ConfigError(input.configProblem);
     }
@@ -261,19 +234,19 @@ async function usableToken(
   log.log(`token file ${path}: ${file.kind}`);
   switch (file.kind) {
     case "missing":
-      throw new CheckTokenError(
+      throw new LoginRequiredError(
         `No SSO token is cached for ${label(instance)}: ${shownPath(path)} does not exist; ${
           hint.replace(" again", "")
         }.`,
       );
     case "unreadable":
-      throw new CheckTokenError(
+      throw new LoginRequiredError(
         `The SSO token file ${shownPath(path)} cannot be read (${
           withOwner(file.reason, file.owner)
         }); fix its permissions, or ${hint}.`,
       );
     case "invalid":
-      throw new CheckTokenError(
+      throw new LoginRequiredError(
         `The SSO token file ${shownPath(path)} is not usable (${file.reason}); ${hint}.`,
       );
   }
@@ -294,7 +267,7 @@ async function usableToken(
     ? `, refreshable until ${formatAwsTimestamp(state.refreshableUntil)}`
     : "";
   if (state.state === "expired") {
-    throw new CheckTokenError(
+    throw new LoginRequiredError(
       `The SSO token for ${label(instance)} expired at ${
         at(token.expiresAt, now)
       } and cannot be refreshed; ${hint}.`,
@@ -327,9 +300,8 @@ async function usableToken(
     );
   } catch (error) {
     if (error instanceof LoginRequiredError) {
-      throw new CheckTokenError(`${error.message}; ${hint}.`);
+      throw new LoginRequiredError(`${error.message}; ${hint}.`);
     }
-    if (error instanceof FileSystemError) throw new CheckTokenError(error.message);
     throw error;
   }
   if (fresh.accessToken !== token.accessToken) {
@@ -364,16 +336,17 @@ async function checkAccount(
   const found = accounts.find((a) => a.accountId === id) ??
     accounts.find((a) => a.accountName === wanted);
   if (!found) {
-    throw new CheckAccountError(
+    throw new AccessError(
       `Account ${
         safeEcho(wanted)
       } is not among the ${accounts.length} account(s) this login can access.`,
+      "accountUnavailable",
     );
   }
   const name = `${found.accountId} (${safeEcho(found.accountName)})`;
   const roles = await listAllAccountRoles(listing, found.accountId);
   if (roles.length === 0) {
-    throw new CheckAccountError(`Account ${name} has no roles for this login.`);
+    throw new AccessError(`Account ${name} has no roles for this login.`, "accountUnavailable");
   }
   report({
     level: "ok",
@@ -383,8 +356,9 @@ async function checkAccount(
   });
   if (roleName === undefined) return;
   if (!roles.includes(roleName)) {
-    throw new CheckRoleNotInAccountError(
+    throw new AccessError(
       `Role ${safeEcho(roleName)} is not available in account ${name}.`,
+      "roleNotInAccount",
     );
   }
   report({ level: "ok", text: `Role ${safeEcho(roleName)} is available in account ${name}.` });
@@ -402,10 +376,11 @@ async function checkRoleAnywhere(
     if (roles.includes(roleName)) having.push(account);
   }
   if (having.length === 0) {
-    throw new CheckRoleInNoAccountError(
+    throw new AccessError(
       `Role ${
         safeEcho(roleName)
       } is in none of the ${accounts.length} account(s) this login can access.`,
+      "roleInNoAccount",
     );
   }
   const shown = having.slice(0, 5).map((a) => `${a.accountId} (${safeEcho(a.accountName)})`);

@@ -20,14 +20,29 @@ export interface OptionSpec {
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
 /**
+ * The one sentence of a usage error, whichever parser found it: the problem (its first letter
+ * raised), then where the usage is. `aws-sso-util roles` → "Unknown option '--x'; run
+ * `aws-sso-util roles --help` for usage."
+ */
+export function usageSentence(problem: string, commandPath: string): string {
+  const text = problem.replace(/[.\s]+$/, "");
+  return `${text.charAt(0).toUpperCase()}${
+    text.slice(1)
+  }; run \`${commandPath} --help\` for usage.`;
+}
+
+/**
  * Parses `--name value`, `--name=value` and boolean flags, short ones combined as `-vv` (a
  * repeated flag is the same flag, as the Python tool's counted `-v`); rejects unknown flags and
- * positionals.
+ * positionals with the usage sentence commander gives the other commands (a ConfigError of kind
+ * `usage`).
  */
 export function parseOptions(
   args: readonly string[],
   specs: readonly OptionSpec[],
+  commandPath = "aws-sso-util credential-process",
 ): ParsedOptions {
+  const usage = (problem: string) => new ConfigError(usageSentence(problem, commandPath), "usage");
   const byName = new Map(specs.flatMap((s) => s.names.map((n) => [n, s] as const)));
   const isBooleanShort = (c: string) =>
     byName.get(`-${c}`)?.value === undefined &&
@@ -38,28 +53,35 @@ export function parseOptions(
       : [arg]
   );
   const result: ParsedOptions = {};
+  const extra: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = byName.get(name);
-    if (!spec) {
-      throw new ConfigError(
-        arg.startsWith("-")
-          ? `Unknown option ${safeEcho(name)}; run with --help to see the options.`
-          : `Unexpected argument ${safeEcho(arg)}; run with --help to see the options.`,
-      );
+    if (!spec && !arg.startsWith("-")) {
+      extra.push(arg);
+      continue;
     }
+    if (!spec) throw usage(`unknown option '${safeEcho(arg)}'`);
     if (spec.value === undefined) {
-      if (eq > 0) throw new ConfigError(`Option ${safeEcho(name)} does not take a value.`);
+      if (eq > 0) throw usage(`unknown option '${safeEcho(arg)}' (did you mean ${name}?)`);
       result[spec.key] = true;
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith("--"))) {
-      throw new ConfigError(`Option ${safeEcho(name)} needs a value (${spec.value}).`);
+      throw usage(`option '${safeEcho(name)} <${spec.value}>' argument missing`);
     }
     result[spec.key] = value;
+  }
+  if (extra.length > 0) {
+    const command = commandPath.split(" ").at(-1);
+    throw usage(
+      `too many arguments for '${command}'. Expected 0 arguments but got ${extra.length}: ${
+        extra.map((a) => safeEcho(a, 100)).join(", ")
+      }`,
+    );
   }
   return result;
 }

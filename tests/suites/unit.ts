@@ -42,6 +42,7 @@ import "../unit/role_chain_test.ts";
 import "../unit/role_credentials_test.ts";
 import "../unit/roles_table_test.ts";
 import "../unit/run_as_permissions_test.ts";
+import "../unit/errors_test.ts";
 import "../unit/settings_test.ts";
 import "../unit/sha1_sync_test.ts";
 import "../unit/shell_split_test.ts";

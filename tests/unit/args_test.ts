@@ -19,7 +19,7 @@ const SPECS: OptionSpec[] = [
 function assertConfigError(argv: string[], message: string): void {
   const error = assertThrows(() => parseOptions(argv, SPECS), ConfigError);
   assertEquals(error.message, message);
-  assertEquals(error.exitCode, 2);
+  assertEquals(error.kind, "usage");
 }
 
 Deno.test("parseOptions() returns an empty result for no arguments", () => {
@@ -54,35 +54,56 @@ Deno.test("parseOptions() sets boolean flags to true and lets a repeated option 
   });
 });
 
-Deno.test("parseOptions() rejects an unknown option with exit code 2", () => {
-  assertConfigError(["--nope"], "Unknown option --nope; run with --help to see the options.");
+Deno.test("parseOptions() rejects an unknown option with commander's usage sentence", () => {
+  assertConfigError(
+    ["--nope"],
+    "Unknown option '--nope'; run `aws-sso-util credential-process --help` for usage.",
+  );
   assertConfigError(
     ["--profile", "a", "--nope=1"],
-    "Unknown option --nope; run with --help to see the options.",
+    "Unknown option '--nope=1'; run `aws-sso-util credential-process --help` for usage.",
   );
-  assertConfigError(["-x"], "Unknown option -x; run with --help to see the options.");
+  assertConfigError(
+    ["-x"],
+    "Unknown option '-x'; run `aws-sso-util credential-process --help` for usage.",
+  );
   assertConfigError(
     ["--Profile", "a"],
-    "Unknown option --Profile; run with --help to see the options.",
+    "Unknown option '--Profile'; run `aws-sso-util credential-process --help` for usage.",
   );
 });
 
 Deno.test("parseOptions() rejects a positional argument", () => {
-  assertConfigError(["stray"], "Unexpected argument stray; run with --help to see the options.");
   assertConfigError(
-    ["--debug", "extra"],
-    "Unexpected argument extra; run with --help to see the options.",
+    ["stray"],
+    "Too many arguments for 'credential-process'. Expected 0 arguments but got 1: stray; run `aws-sso-util credential-process --help` for usage.",
+  );
+  assertConfigError(
+    ["--debug", "extra", "more"],
+    "Too many arguments for 'credential-process'. Expected 0 arguments but got 2: extra, more; run `aws-sso-util credential-process --help` for usage.",
   );
 });
 
 Deno.test("parseOptions() rejects an option whose value is missing", () => {
-  assertConfigError(["--profile"], "Option --profile needs a value (NAME).");
-  assertConfigError(["-p"], "Option -p needs a value (NAME).");
+  assertConfigError(
+    ["--profile"],
+    "Option '--profile <NAME>' argument missing; run `aws-sso-util credential-process --help` for usage.",
+  );
+  assertConfigError(
+    ["-p"],
+    "Option '-p <NAME>' argument missing; run `aws-sso-util credential-process --help` for usage.",
+  );
 });
 
 Deno.test("parseOptions() rejects a value that looks like a long flag", () => {
-  assertConfigError(["--profile", "--debug"], "Option --profile needs a value (NAME).");
-  assertConfigError(["--account-id", "--profile", "x"], "Option --account-id needs a value (ID).");
+  assertConfigError(
+    ["--profile", "--debug"],
+    "Option '--profile <NAME>' argument missing; run `aws-sso-util credential-process --help` for usage.",
+  );
+  assertConfigError(
+    ["--account-id", "--profile", "x"],
+    "Option '--account-id <ID>' argument missing; run `aws-sso-util credential-process --help` for usage.",
+  );
 });
 
 Deno.test("parseOptions() accepts values that start with a single dash or follow =", () => {
@@ -91,7 +112,10 @@ Deno.test("parseOptions() accepts values that start with a single dash or follow
 });
 
 Deno.test("parseOptions() rejects a value given to a boolean flag", () => {
-  assertConfigError(["--debug=true"], "Option --debug does not take a value.");
+  assertConfigError(
+    ["--debug=true"],
+    "Unknown option '--debug=true' (did you mean --debug?); run `aws-sso-util credential-process --help` for usage.",
+  );
 });
 
 Deno.test("formatHelp() prints commander's layout: short name first, aliases, --help, examples", () => {

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../assert.ts";
-import { ConfigError } from "../../src/base/errors.ts";
+import { ConfigError, exitCodeOf, FAILURE_CODES } from "../../src/base/errors.ts";
 import {
   type ConsoleConfig,
   decodeConfigToken,
@@ -92,7 +92,7 @@ Deno.test("a bad config token is one sentence, exit 2", () => {
   ];
   for (const [token, why] of cases) {
     const error = assertThrows(() => decodeConfigToken(token), ConfigError, why);
-    assertEquals(error.exitCode, 2);
+    assertEquals(exitCodeOf(error, FAILURE_CODES.console), 2);
     assertEquals(error.message.startsWith("The config token is not valid: "), true);
   }
 });

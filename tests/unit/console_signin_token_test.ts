@@ -1,5 +1,11 @@
 import { assertEquals, assertRejects, assertThrows } from "../assert.ts";
-import { ConfigError, ConsoleSigninError, EXIT_CODES } from "../../src/base/errors.ts";
+import {
+  AwsApiError,
+  ConfigError,
+  EXIT_CODES,
+  exitCodeOf,
+  FAILURE_CODES,
+} from "../../src/base/errors.ts";
 import {
   getSigninToken,
   parseDuration,
@@ -18,7 +24,7 @@ Deno.test("duration: whole minutes from 15 to 720, else one sentence naming the 
   assertEquals(parseDuration(720, "the token's duration"), 720);
   for (const bad of ["14", "721", "60.5", "1e2", "-30", "", "sixty"]) {
     const error = assertThrows(() => parseDuration(bad, "--duration"), ConfigError);
-    assertEquals(error.exitCode, 2);
+    assertEquals(exitCodeOf(error, FAILURE_CODES.console), 2);
     assertEquals(
       error.message.startsWith("--duration must be a whole number of minutes from 15 to 720"),
       true,
@@ -57,10 +63,10 @@ Deno.test("getSigninToken answers: 200 with a token; anything else is one senten
   for (const [status, body, text] of cases) {
     const error = assertThrows(
       () => parseSigninTokenResponse(status, body, "signin.aws.amazon.com"),
-      ConsoleSigninError,
+      AwsApiError,
       text,
     );
-    assertEquals(error.exitCode, EXIT_CODES.console.awsApi);
+    assertEquals(exitCodeOf(error, FAILURE_CODES.console), EXIT_CODES.console.awsApi);
     assertEquals(error.message.split(". ").length, 1, error.message);
   }
 });
@@ -98,7 +104,7 @@ Deno.test("getSigninToken goes through the runtime's transport; a network failur
         credentials: CREDS,
         log,
       }),
-    ConsoleSigninError,
+    AwsApiError,
     "Could not reach the AWS sign-in endpoint signin.aws.amazon.com: connection refused.",
   );
 });

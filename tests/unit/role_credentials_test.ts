@@ -6,7 +6,12 @@
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { awsError, fakeSession, ok, refreshed, SESSION_INSTANCE } from "../fake_http.ts";
 import type { DebugLog } from "../../src/base/debug_log.ts";
-import { AwsApiError, LoginRequiredError } from "../../src/base/errors.ts";
+import {
+  AwsApiError,
+  exitCodeOf,
+  FAILURE_CODES,
+  LoginRequiredError,
+} from "../../src/base/errors.ts";
 import { lockPathFor, withFileLock } from "../../src/base/file_lock.ts";
 import { LIMITS, type Limits } from "../../src/base/limits.ts";
 import {
@@ -183,7 +188,7 @@ Deno.test("roleCredentials() gives up at credentialProcessMs when GetRoleCredent
   const started = t.fake.clock.now();
   const error = await assertRejects(() => roleCredentials(t.session, ROLE, {}), AwsApiError);
   assertEquals(error.errorCode, "Timeout");
-  assertEquals(error.exitCode, 4);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), 4);
   assertEquals(t.fake.clock.now() - started, LIMITS.credentialProcessMs);
   // Attempts of requestTimeoutMs, the last one cut at the limit.
   assertEquals(

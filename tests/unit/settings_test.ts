@@ -1,6 +1,12 @@
 /** Unit tests of credential-process settings resolution (flags > env > profile, docs/formats.md §6.2). */
 import { parseAwsConfig } from "../../src/config/aws_config_file.ts";
-import { ConfigError, ExitCode } from "../../src/base/errors.ts";
+import {
+  ConfigError,
+  ExitCode,
+  exitCodeOf,
+  FAILURE_CODES,
+  InstanceError,
+} from "../../src/base/errors.ts";
 import {
   isHttpsUrl,
   isRegion,
@@ -104,8 +110,7 @@ function assertConfigError(fn: () => unknown, includes?: string): ConfigError {
 }
 
 function assertOneSentence(error: ConfigError): void {
-  assertEquals(error.exitCode, 2);
-  assertEquals(error.exitCode, ExitCode.invalidConfig);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), ExitCode.invalidConfig);
   assertEquals(error.name, "ConfigError");
   assertMatch(error.message, /^[A-Z][^\n]*\.$/, "one line, capitalised, ending with a period");
   assertNotMatch(error.message, /\.\.$/, "no doubled period");
@@ -278,17 +283,23 @@ Deno.test("resolveCredentialProcessSettings() names a missing sso-session sectio
   );
 });
 
+/** An unknown profile: one sentence of kind `unknownProfile`, credential-process's exit 2. */
+function assertUnknownProfile(fn: () => unknown, message: string): void {
+  const error = assertThrows(fn, InstanceError);
+  assertEquals([error.kind, error.message], ["unknownProfile", message]);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), ExitCode.invalidConfig);
+}
+
 Deno.test("resolveCredentialProcessSettings() rejects an unknown profile", () => {
-  const error = assertConfigError(() => resolve({ profile: "nope" }));
-  assertEquals(error.message, `Profile nope was not found in ${CONFIG_PATH}.`);
+  assertUnknownProfile(
+    () => resolve({ profile: "nope" }),
+    `Profile nope was not found in ${CONFIG_PATH}.`,
+  );
 });
 
 Deno.test("resolveCredentialProcessSettings() explains a missing config file when a profile is named", () => {
-  const error = assertConfigError(() =>
-    resolveCredentialProcessSettings({ profile: "legacy" }, envOf(), undefined, CONFIG_PATH)
-  );
-  assertEquals(
-    error.message,
+  assertUnknownProfile(
+    () => resolveCredentialProcessSettings({ profile: "legacy" }, envOf(), undefined, CONFIG_PATH),
     `The AWS config file ${CONFIG_PATH} does not exist, so profile legacy cannot be read.`,
   );
 });
@@ -402,7 +413,7 @@ Deno.test("validateSettings() reports each kind of invalid value with exit code 
   for (const [input, message] of cases) {
     const error = assertThrows(() => validateSettings(input), ConfigError);
     assertEquals(error.message, message);
-    assertEquals(error.exitCode, 2);
+    assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), 2);
   }
 });
 
@@ -469,7 +480,7 @@ Deno.test("loadConfigFile() returns undefined for a missing file and parses an e
     const error = await assertRejects(() => loadConfigFile(`${dir}/bad`), ConfigError, "line 2");
     assertOneSentence(error);
     const dirError = await assertRejects(() => loadConfigFile(dir), ConfigError, "Cannot read");
-    assertEquals(dirError.exitCode, 2);
+    assertEquals(exitCodeOf(dirError, FAILURE_CODES.credentialProcess), 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -6,7 +6,12 @@
  */
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { awsError, FAKE_URL, fakeSession, refreshed, SESSION_INSTANCE } from "../fake_http.ts";
-import { AwsApiError, LoginRequiredError } from "../../src/base/errors.ts";
+import {
+  AwsApiError,
+  exitCodeOf,
+  FAILURE_CODES,
+  LoginRequiredError,
+} from "../../src/base/errors.ts";
 import { LIMITS } from "../../src/base/limits.ts";
 import { formatAwsTimestamp } from "../../src/base/timestamps.ts";
 import { getUsableToken } from "../../src/sso/token_provider.ts";
@@ -104,7 +109,7 @@ Deno.test("getUsableToken() reports an SSO OIDC outage when the token has expire
     error.message,
     `Could not refresh the SSO token: the SSO OIDC service at ${FAKE_URL} did not answer in time; try again later.`,
   );
-  assertEquals(error.exitCode, 4);
+  assertEquals(exitCodeOf(error, FAILURE_CODES.credentialProcess), 4);
   // Attempts of requestTimeoutMs each, the last one cut at the deadline.
   assertEquals(t.fake.clock.now(), request.deadline);
   assertEquals(t.fake.callsOf("CreateToken").length, 3);
