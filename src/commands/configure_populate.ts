@@ -11,14 +11,12 @@ import { exitCodes } from "../ui/exit_codes.ts";
 import { DebugLog, redact } from "../base/debug_log.ts";
 import { addAlias } from "../ui/option_alias.ts";
 import { examplesText } from "../ui/help_text.ts";
-import { type AwsConfigDocument, getProfile, getSsoSession } from "../config/aws_config_file.ts";
+import { getProfile, getSsoSession } from "../config/aws_config_file.ts";
 import { EXISTING_CONFIG_ACTIONS, type ExistingConfigAction } from "../config/aws_config_edit.ts";
 import { editConfigBatch, sectionHeader } from "../config/aws_config_batch_edit.ts";
 import { checkConfigPath, readConfigFile, updateConfigFile } from "../config/config_writer.ts";
 import {
   CONFIGURE_REGION_VARS,
-  CONFIGURE_SSO_REGION_VARS,
-  CONFIGURE_START_URL_VARS,
   DISABLE_CREDENTIAL_PROCESS_VAR,
   firstEnv,
   parseConfigDefaults,
@@ -28,13 +26,6 @@ import {
   credentialProcessProgram,
 } from "../config/credential_process_line.ts";
 import { ConfigError, FAILURE_CODES, LoginRequiredError } from "../base/errors.ts";
-import {
-  configInstances,
-  type FoundInstance,
-  isFullUrl,
-  resolveInstance,
-} from "../config/instance.ts";
-import { deviceCodeConfigured, sessionsSharingUrl } from "../config/login_config.ts";
 import type { Env } from "../base/paths.ts";
 import {
   INCLUDE_REGION,
@@ -51,27 +42,22 @@ import { ProfileNameProcess } from "../config/profile_name_process.ts";
 import { planPopulate, POPULATED_MARKER, type WantedProfile } from "../config/populate_plan.ts";
 import { isRegion, loadConfigFile, parseConfigText } from "../config/settings.ts";
 import { isEnvFlagOn } from "../base/truthy.ts";
-import { DEFAULT_SCOPES, performLogin } from "../login/oidc_login.ts";
-import { probeUserChannel } from "../login/user_channel.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { tokenOrLogin } from "../sso/token_provider.ts";
-import { type SessionLogin, SsoSession } from "../sso/session.ts";
+import { SsoSession } from "../sso/session.ts";
 import {
   type AccountRoles,
   createPatientLimiter,
-  type ListingProgress,
   listOrganisation,
 } from "../sso/organisation_listing.ts";
 import { Listing } from "../sso/account_listing.ts";
-import { Semaphore } from "../sso/concurrency.ts";
+import { findInstance, populateLogin } from "./populate_instance.ts";
+import { checkNames, nameAll } from "./populate_names.ts";
+import { progressLine } from "../ui/listing_progress.ts";
 import { safeEcho, shownPath } from "../base/safe_text.ts";
 
 /** Keys `-c` cannot set in populated profiles (the command writes them itself). */
 const POPULATE_MANAGED_KEYS = new Set(["region", "sso_account_name", POPULATED_MARKER]);
-/** Name commands run at once with `--profile-name-process`. */
-const NAME_PROCESS_CONCURRENCY = 4;
-/** Env vars of `login` that this command does not read (it has its own family). */
-const LOGIN_ONLY_VARS = /^AWS_(SSO_LOGIN|LOGIN)_/;
 
 /** The command's flags as commander parses them. */
 export interface PopulateOptions {
@@ -98,15 +84,6 @@ export interface PopulateOptions {
   credentialProcess?: boolean;
   forceRefresh?: boolean;
   verbose?: boolean;
-}
-
-/** One profile to write, before its keys are decided. */
-interface NamedRole {
-  name: string;
-  accountId: string;
-  accountName: string;
-  roleName: string;
-  region: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -460,238 +437,9 @@ function section(header: string, values: Map<string, string>): string {
   return `${header}\n${[...values].map(([k, v]) => `${k} = ${v}\n`).join("")}\n`;
 }
 
-/**
- * The instance: `--sso-session NAME` (an existing section, or a new one for the instance found
- * otherwise), `--profile`, `-u`/`--sso-region`, the configure env family, `AWS_DEFAULT_SSO_*`,
- * or the single configured instance.
- */
-function findInstance(
-  options: PopulateOptions,
-  sessionName: string | undefined,
-  env: Env,
-  config: Parameters<typeof configInstances>[0],
-  paths: { configFile: string },
-): {
-  instance: FoundInstance;
-  newSession?: { name: string; values: [string, string][] };
-} {
-  const startUrl = options.ssoStartUrl?.trim() || undefined;
-  const ssoRegion = options.ssoRegion?.trim() || undefined;
-  if (sessionName !== undefined) {
-    const existing = configInstances(config).find((i) => i.sessionName === sessionName);
-    if (existing) {
-      if (startUrl !== undefined && isFullUrl(startUrl) && startUrl !== existing.startUrl) {
-        throw new ConfigError(
-          `The sso-session ${safeEcho(sessionName)} already has sso_start_url = ${
-            safeEcho(existing.startUrl)
-          }, not ${safeEcho(startUrl)}.`,
-        );
-      }
-      if (ssoRegion !== undefined && ssoRegion !== existing.ssoRegion) {
-        throw new ConfigError(
-          `The sso-session ${safeEcho(sessionName)} already has sso_region = ${
-            safeEcho(existing.ssoRegion)
-          }, not ${safeEcho(ssoRegion)}.`,
-        );
-      }
-      return {
-        instance: {
-          ...existing,
-          sameUrlLegacy: { startUrl: existing.startUrl, ssoRegion: existing.ssoRegion },
-        },
-      };
-    }
-    if (config && getSsoSession(config, sessionName)) {
-      throw new ConfigError(
-        `The [sso-session ${safeEcho(sessionName)}] section has no sso_start_url or sso_region.`,
-      );
-    }
-  }
-  // The configure family of env vars first; login's own variables are not this command's.
-  const scopedEnv: Env = (name) => LOGIN_ONLY_VARS.test(name) ? undefined : env(name);
-  let query = { startUrl, ssoRegion, profile: options.profile };
-  if (startUrl === undefined && options.profile === undefined) {
-    const url = firstEnv(env, CONFIGURE_START_URL_VARS);
-    if (url) {
-      query = {
-        ...query,
-        startUrl: url.value,
-        ssoRegion: ssoRegion ?? firstEnv(env, CONFIGURE_SSO_REGION_VARS)?.value,
-      };
-    }
-  }
-  const found = resolveInstance(query, scopedEnv, config, paths.configFile);
-  if (sessionName === undefined) return { instance: found };
-  return {
-    instance: {
-      startUrl: found.startUrl,
-      ssoRegion: found.ssoRegion,
-      sessionName,
-      scopes: [...DEFAULT_SCOPES],
-      source: `new sso-session ${sessionName}`,
-      sameUrlLegacy: { startUrl: found.startUrl, ssoRegion: found.ssoRegion },
-    },
-    newSession: {
-      name: sessionName,
-      values: [
-        ["sso_start_url", found.startUrl],
-        ["sso_region", found.ssoRegion],
-        ["sso_registration_scopes", DEFAULT_SCOPES.join(",")],
-      ],
-    },
-  };
-}
-
 /** The service rejected the token while listing (UnauthorizedException): exit 1. */
 class TokenRejected extends LoginRequiredError {
   constructor(loginMessage: string) {
     super(`The SSO token was rejected as unauthorized. ${loginMessage}`);
   }
-}
-
-/**
- * The login of `configure populate`, as `login` does it, when the user can be reached (a
- * terminal or a browser); else the login-required sentence (exit 1).
- */
-function populateLogin(config: AwsConfigDocument | undefined, profile?: string): SessionLogin {
-  return async (session, { loginRequired }) => {
-    const { rt, log, instance } = session;
-    const channel = await (rt.reachUser ?? (() => probeUserChannel(rt, log)))();
-    if (!channel) {
-      log.log("no terminal and no browser to reach the user: not logging in");
-      throw loginRequired;
-    }
-    try {
-      const result = await performLogin(session, {
-        useDeviceCode: deviceCodeConfigured(config, {
-          profileName: profile,
-          sessionName: instance.sessionName,
-        }),
-        alsoFor: sessionsSharingUrl(config, instance),
-        openBrowser: channel.openBrowser,
-        out: channel.out,
-        expired: (reason) => new LoginRequiredError(`${reason}. ${session.loginRequiredMessage}`),
-      });
-      return result.token;
-    } finally {
-      channel.close();
-    }
-  };
-}
-
-/** Names every (account, role, region); `SKIP` drops one. */
-async function nameAll(
-  listed: readonly AccountRoles[],
-  regions: readonly string[],
-  nameOf: (input: NameInput) => Promise<string | undefined>,
-  external: boolean,
-): Promise<NamedRole[]> {
-  const gate = new Semaphore(external ? NAME_PROCESS_CONCURRENCY : Number.MAX_SAFE_INTEGER);
-  const tasks: Promise<NamedRole | undefined>[] = [];
-  for (const { account, roles } of listed) {
-    const accountName = account.accountName || account.accountId;
-    for (const roleName of roles) {
-      regions.forEach((region, regionIndex) => {
-        const input: NameInput = {
-          accountName,
-          accountId: account.accountId,
-          roleName,
-          region,
-          regionIndex,
-          numRegions: regions.length,
-        };
-        tasks.push(gate.run(async () => {
-          const name = await nameOf(input);
-          return name === undefined
-            ? undefined
-            : { name, accountId: account.accountId, accountName, roleName, region };
-        }));
-      });
-    }
-  }
-  const named = (await Promise.all(tasks)).filter((n): n is NamedRole => n !== undefined);
-  return named.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-/** Refuses unusable names and names shared by several (account, role, region): nothing is written. */
-function checkNames(named: readonly NamedRole[]): void {
-  const bad = named.map((n) => ({ n, problem: profileNameProblem(n.name) }))
-    .filter((b) => b.problem !== undefined);
-  if (bad.length > 0) {
-    const shown = bad.slice(0, 3).map((b) =>
-      `"${safeEcho(b.n.name, 60)}" (account ${b.n.accountId}, role ${
-        safeEcho(b.n.roleName, 60)
-      }: ${b.problem})`
-    );
-    throw new ConfigError(
-      `${bad.length} profile name(s) cannot be used, nothing was written: ${shown.join("; ")}${
-        bad.length > 3 ? "; …" : ""
-      }; adjust --components or the trims, or drop --raw-account-names.`,
-    );
-  }
-  const clashes: string[] = [];
-  for (let i = 0; i < named.length;) {
-    let j = i + 1;
-    while (j < named.length && named[j].name === named[i].name) j++;
-    if (j - i > 1) {
-      const users = named.slice(i, j).map((n) =>
-        `${n.accountId}/${safeEcho(n.roleName, 60)}/${n.region}`
-      );
-      clashes.push(`${safeEcho(named[i].name, 60)} (${users.join(", ")})`);
-    }
-    i = j;
-  }
-  if (clashes.length > 0) {
-    throw new ConfigError(
-      `${clashes.length} profile name(s) would be used by more than one account, role and region, nothing was written: ${
-        clashes.slice(0, 5).join("; ")
-      }${clashes.length > 5 ? "; …" : ""}; add account_id or region to --components.`,
-    );
-  }
-}
-
-/** "Listing: 12/334 accounts, 40 roles, 0 throttled retries" */
-function progressText(p: ListingProgress): string {
-  const total = `${p.accountsKnown}${p.accountsComplete ? "" : "+"}`;
-  return `Listing: ${p.accountsDone}/${total} accounts, ${p.roles} roles, ${p.throttledRetries} throttled retries`;
-}
-
-/**
- * The listing's progress on stderr: on a terminal, one line updated in place (at most 5 times a
- * second); otherwise (CI logs, a pipe) a line every `limits.populateProgressMs`.
- */
-function progressLine(rt: Runtime): {
-  update: (p: ListingProgress) => void;
-  done: () => Promise<void>;
-} {
-  if (!rt.stderr.isTerminal()) {
-    let next = rt.now() + rt.limits.populateProgressMs;
-    let pending: Promise<void> = Promise.resolve();
-    return {
-      update: (p) => {
-        if (rt.now() < next) return;
-        next = rt.now() + rt.limits.populateProgressMs;
-        const line = `${progressText(p)}\n`;
-        pending = pending.then(() => rt.stderr.write(line)).catch(() => {});
-      },
-      done: () => pending,
-    };
-  }
-  let last = 0;
-  let shown = false;
-  let pending: Promise<void> = Promise.resolve();
-  return {
-    update: (p) => {
-      const now = rt.now();
-      if (now - last < 200) return;
-      last = now;
-      shown = true;
-      const text = `\r${progressText(p)}\x1b[K`;
-      pending = pending.then(() => rt.stderr.write(text)).catch(() => {});
-    },
-    done: async () => {
-      await pending;
-      if (shown) await rt.stderr.write("\r\x1b[K");
-    },
-  };
 }
