@@ -16,7 +16,7 @@ import {
   signinUrl,
 } from "../console/console_launch.ts";
 import {
-  CONSOLE_ENV,
+  launchChoices,
   type LaunchFlags,
   launchFromConfig,
   type LaunchSettings,
@@ -27,7 +27,6 @@ import { type AwsConfigDocument, getProfile } from "../config/aws_config_file.ts
 import { type RoleChain, STS_GLOBAL_REGION } from "../config/role_chain.ts";
 import type { RoleCredentials } from "../cache/credential_cache.ts";
 import type { CaBundle } from "../base/runtime.ts";
-import { isEnvFlagOn } from "../base/truthy.ts";
 import { profileChain } from "../cache/profile_chain.ts";
 import { chainCredentials, chainRole, refuseSsoFlags } from "./chain_credentials.ts";
 import { resolveCaBundle } from "../config/endpoints.ts";
@@ -149,7 +148,7 @@ function chainLaunch(
   chain: RoleChain,
   options: LaunchOptions,
   rt: Runtime,
-  config: AwsConfigDocument,
+  config: AwsConfigDocument | undefined,
 ): Launch {
   refuseSsoFlags(chain.profile, [
     ["-u/--sso-start-url", options.ssoStartUrl],
@@ -157,9 +156,12 @@ function chainLaunch(
     ["-a/--account-id", options.accountId],
     ["-r/--role-name", options.roleName],
   ]);
-  const durationMinutes = options.duration === undefined
-    ? undefined
-    : parseDuration(options.duration, "--duration");
+  const choices = launchChoices(
+    { ...options, overrideRegionInDestination: overrideRegion(options) },
+    rt.env,
+    config,
+  );
+  const { durationMinutes } = choices;
   const roleChained = chain.source.kind === "sso" || chain.hops.length > 1;
   if (roleChained && durationMinutes !== undefined && durationMinutes > ROLE_CHAINING_MAX_MINUTES) {
     throw new ConfigError(
@@ -169,21 +171,12 @@ function chainLaunch(
     );
   }
   const sso = chain.source.kind === "sso" ? chain.source.settings : undefined;
-  const profileRegion = getProfile(config, chain.profile)?.get("region")?.trim() || undefined;
-  const nonEmpty = (v: string | undefined) => v?.trim() || undefined;
-  const region = nonEmpty(options.region) ?? nonEmpty(rt.env(CONSOLE_ENV.region)) ??
-    profileRegion;
   return {
     request: {
       startUrl: sso?.startUrl ?? "aws-sso-util",
       ssoRegion: sso?.ssoRegion ??
         (chain.stsRegion === STS_GLOBAL_REGION ? "us-east-1" : chain.stsRegion),
-      region,
-      destination: nonEmpty(options.destination) ?? nonEmpty(rt.env(CONSOLE_ENV.destination)),
-      overrideRegionInDestination: overrideRegion(options),
-      durationMinutes,
-      issuer: nonEmpty(options.issuer) ?? nonEmpty(rt.env(CONSOLE_ENV.issuer)),
-      logoutFirst: options.logoutFirst ?? isEnvFlagOn(rt.env(CONSOLE_ENV.logoutFirst)),
+      ...choices,
     },
     role: chainRole(chain),
     caBundle: resolveCaBundle(rt.env, chain.endpointConfig),
@@ -211,7 +204,7 @@ async function runLaunch(options: LaunchOptions, rt: Runtime): Promise<void> {
     const chain = options.profile === undefined
       ? undefined
       : await profileChain(rt, options.profile, config);
-    if (chain) return chainLaunch(chain, options, rt, config!);
+    if (chain) return chainLaunch(chain, options, rt, config);
     return ssoLaunch(
       resolveLaunch(
         { ...options, overrideRegionInDestination: overrideRegion(options) },

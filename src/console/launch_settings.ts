@@ -46,9 +46,38 @@ export interface LaunchSettings {
 
 const nonEmpty = (value: string | undefined) => value?.trim() ? value.trim() : undefined;
 
+/** What a launch asks for besides the instance it signs in through. */
+export type LaunchChoices = Omit<LaunchRequest, "startUrl" | "ssoRegion">;
+
 /**
- * Settings from flags, then `AWS_SSO_*` and `AWS_CONSOLE_DEFAULT_*`, then the `--profile` section
- * (its `region` is the console region when neither `--region` nor the env var gives one).
+ * The launch's choices from the flags, then `AWS_CONSOLE_DEFAULT_*`, then the `--profile` section
+ * (its `region` is the console region when neither `--region` nor the env var gives one);
+ * `--duration` is checked first.
+ */
+export function launchChoices(
+  flags: LaunchFlags,
+  env: Env,
+  config: AwsConfigDocument | undefined,
+): LaunchChoices {
+  const durationMinutes = flags.duration === undefined
+    ? undefined
+    : parseDuration(flags.duration, "--duration");
+  const profileRegion = flags.profile !== undefined && config
+    ? nonEmpty(getProfile(config, flags.profile)?.get("region"))
+    : undefined;
+  return {
+    region: nonEmpty(flags.region) ?? nonEmpty(env(CONSOLE_ENV.region)) ?? profileRegion,
+    destination: nonEmpty(flags.destination) ?? nonEmpty(env(CONSOLE_ENV.destination)),
+    overrideRegionInDestination: flags.overrideRegionInDestination,
+    durationMinutes,
+    issuer: nonEmpty(flags.issuer) ?? nonEmpty(env(CONSOLE_ENV.issuer)),
+    logoutFirst: flags.logoutFirst ?? isEnvFlagOn(env(CONSOLE_ENV.logoutFirst)),
+  };
+}
+
+/**
+ * Settings from flags, then `AWS_SSO_*`, then the `--profile` section, and the launch's choices
+ * ({@link launchChoices}).
  */
 export function resolveLaunch(
   flags: LaunchFlags,
@@ -56,9 +85,7 @@ export function resolveLaunch(
   config: AwsConfigDocument | undefined,
   configPath: string,
 ): LaunchSettings {
-  const durationMinutes = flags.duration === undefined
-    ? undefined
-    : parseDuration(flags.duration, "--duration");
+  const choices = launchChoices(flags, env, config);
   const settings = withConfiguredSession(
     resolveCredentialProcessSettings(
       withInstance(flags, env, config, configPath),
@@ -68,21 +95,9 @@ export function resolveLaunch(
     ),
     config,
   );
-  const profileRegion = flags.profile !== undefined && config
-    ? nonEmpty(getProfile(config, flags.profile)?.get("region"))
-    : undefined;
   return {
     settings,
-    request: {
-      startUrl: settings.startUrl,
-      ssoRegion: settings.ssoRegion,
-      region: nonEmpty(flags.region) ?? nonEmpty(env(CONSOLE_ENV.region)) ?? profileRegion,
-      destination: nonEmpty(flags.destination) ?? nonEmpty(env(CONSOLE_ENV.destination)),
-      overrideRegionInDestination: flags.overrideRegionInDestination,
-      durationMinutes,
-      issuer: nonEmpty(flags.issuer) ?? nonEmpty(env(CONSOLE_ENV.issuer)),
-      logoutFirst: flags.logoutFirst ?? isEnvFlagOn(env(CONSOLE_ENV.logoutFirst)),
-    },
+    request: { startUrl: settings.startUrl, ssoRegion: settings.ssoRegion, ...choices },
   };
 }
 
