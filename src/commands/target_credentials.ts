@@ -10,11 +10,14 @@ import type { RoleCredentials } from "../cache/credential_cache.ts";
 import { DebugLog } from "../base/debug_log.ts";
 import type { Runtime } from "../base/runtime.ts";
 import { safeEcho } from "../base/safe_text.ts";
-import { getProfile } from "../config/aws_config_file.ts";
-import { isRegion, loadConfigFile } from "../config/settings.ts";
-import { resolveRoleTarget, type RoleOptions } from "../config/role_target.ts";
+import { loadConfigFile } from "../config/settings.ts";
+import {
+  checkRegionFlag,
+  resolveRoleTarget,
+  type RoleOptions,
+  targetRegion,
+} from "../config/role_target.ts";
 import type { CredentialProcessSettings } from "../config/settings.ts";
-import { ConfigError } from "../base/errors.ts";
 import { roleCredentialsWithLogin } from "../login/lazy_login.ts";
 import { warnOnce } from "../sso/role_credentials.ts";
 import { profileChain } from "../cache/profile_chain.ts";
@@ -55,8 +58,9 @@ export async function credentialsForTarget(
     }
   };
 
+  checkRegionFlag(options.region);
+  const config = await loadConfigFile(rt.paths().configFile);
   if (options.profile !== undefined) {
-    const config = await loadConfigFile(rt.paths().configFile);
     const chain = await profileChain(rt, options.profile, config);
     if (chain) {
       refuseSsoFlags(options.profile, [
@@ -65,14 +69,8 @@ export async function credentialsForTarget(
         ["-u/--sso-start-url", options.ssoStartUrl],
         ["--sso-region", options.ssoRegion],
       ]);
-      if (options.region !== undefined && !isRegion(options.region)) {
-        throw new ConfigError(
-          `The region ${safeEcho(options.region)} is not a valid AWS region name.`,
-        );
-      }
       return {
-        region: options.region ??
-          (getProfile(config!, options.profile)?.get("region") || undefined),
+        region: targetRegion(options, config),
         role: chainRole(chain),
         ssoSettings: chain.source.kind === "sso" ? chain.source.settings : undefined,
         getCredentials: () =>
@@ -81,7 +79,7 @@ export async function credentialsForTarget(
     }
   }
 
-  const target = await resolveRoleTarget(options, rt.env, rt.paths().configFile);
+  const target = resolveRoleTarget(options, rt.env, config, rt.paths().configFile);
   const { settings } = target;
   return {
     region: target.region,

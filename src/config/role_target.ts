@@ -7,14 +7,13 @@
  *
  * @module
  */
-import { getProfile } from "./aws_config_file.ts";
+import { type AwsConfigDocument, getProfile } from "./aws_config_file.ts";
 import { ConfigError } from "../base/errors.ts";
 import { resolveInstance } from "./instance.ts";
 import type { Env } from "../base/paths.ts";
 import {
   type CredentialProcessSettings,
   isRegion,
-  loadConfigFile,
   resolveCredentialProcessSettings,
   validateSettings,
 } from "./settings.ts";
@@ -43,17 +42,33 @@ export function paddedAccountId(text: string): string {
   return /^\d{1,11}$/.test(trimmed) ? trimmed.padStart(12, "0") : trimmed;
 }
 
-/** Resolves the role and region; never touches the network. */
-export async function resolveRoleTarget(
+/** Refuses a `--region` that is no AWS region name (before anything is read). */
+export function checkRegionFlag(region: string | undefined): void {
+  if (region !== undefined && !isRegion(region)) {
+    throw new ConfigError(`The region ${safeEcho(region)} is not a valid AWS region name.`);
+  }
+}
+
+/** The program's region: `--region`, else the `--profile` section's `region`. */
+export function targetRegion(
+  flags: { region?: string; profile?: string },
+  config: AwsConfigDocument | undefined,
+): string | undefined {
+  if (flags.region !== undefined || flags.profile === undefined || !config) return flags.region;
+  return getProfile(config, flags.profile)?.get("region") || undefined;
+}
+
+/**
+ * Resolves the role and region from the flags and the parsed config file (`--region` already
+ * checked with {@link checkRegionFlag}); never touches the network.
+ */
+export function resolveRoleTarget(
   flags: RoleTargetFlags,
   env: Env,
+  config: AwsConfigDocument | undefined,
   configFile: string,
-): Promise<RoleTarget> {
-  if (flags.region !== undefined && !isRegion(flags.region)) {
-    throw new ConfigError(`The region ${safeEcho(flags.region)} is not a valid AWS region name.`);
-  }
+): RoleTarget {
   const accountId = flags.accountId === undefined ? undefined : paddedAccountId(flags.accountId);
-  const config = await loadConfigFile(configFile);
   if (flags.profile !== undefined) {
     const settings = resolveCredentialProcessSettings(
       {
@@ -67,8 +82,7 @@ export async function resolveRoleTarget(
       config,
       configFile,
     );
-    const region = flags.region ?? (getProfile(config!, flags.profile)?.get("region") || undefined);
-    return { settings, region };
+    return { settings, region: targetRegion(flags, config) };
   }
   if (accountId === undefined || flags.roleName === undefined) {
     throw new ConfigError(
