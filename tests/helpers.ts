@@ -357,6 +357,24 @@ function spawnCli(
   }).spawn();
 }
 
+/**
+ * Reads a child's stdout until `count` lines have ended, or it closes (`serve`'s two lines);
+ * returns the text and the reader, to cancel once the test is done.
+ */
+export async function readStdoutLines(
+  child: Deno.ChildProcess,
+  count: number,
+): Promise<{ text: string; reader: ReadableStreamDefaultReader<string> }> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (text.split("\n").length <= count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  return { text, reader };
+}
+
 /** Waits for a CLI child started by a test and returns its exit code and output. */
 export function finishChild(child: Deno.ChildProcess): Promise<CliResult> {
   return collect(child, performance.now());

@@ -16,6 +16,7 @@ import {
   cliArgv,
   declaredPermissionFlags,
   finishChild,
+  readStdoutLines,
   realDenoDir,
   REPO_DIR,
   ROLE,
@@ -300,13 +301,7 @@ Deno.test("serve --profile of a role profile serves the chain's credentials and 
   await using w = await world();
   const child = await spawnCli(w, ["serve", "--profile", "keys"], "default");
   const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (out.split("\n").length < 3) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += value;
-  }
+  const { text: out, reader } = await readStdoutLines(child, 2);
   const [uriLine, tokenLine] = out.split("\n");
   const uri = uriLine.slice(uriLine.indexOf("=") + 1);
   const token = tokenLine.slice(tokenLine.indexOf("=") + 1);

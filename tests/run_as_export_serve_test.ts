@@ -14,6 +14,7 @@ import {
   finishChild,
   LEGACY_PROFILE,
   POSIX,
+  readStdoutLines,
   realDenoDir,
   REPO_DIR,
   ROLE,
@@ -491,13 +492,7 @@ Deno.test("serve prints the two lines, answers only the token, and stops on SIGI
   await using home = await setUp(fake);
   const child = await spawnCli(["serve", "--profile", "legacy"], home, fake.url, {}, "default");
   const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (out.split("\n").length < 3) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += value;
-  }
+  const { text: out, reader } = await readStdoutLines(child, 2);
   const lines = out.split("\n").filter(Boolean);
   assertEquals(lines.length, 2, out);
   const [uri, token] = [lines[0].split("=")[1], lines[1].slice(lines[1].indexOf("=") + 1)];
