@@ -239,8 +239,9 @@ export const FAILURE_CODES: Readonly<Record<CommandTable, FailureCodes>> = {
     ambiguous: EXIT_CODES.console.invalidConfig,
   },
   login: {
-    usage: EXIT_CODES.login.expired, // 2, as every command's usage errors
-    config: EXIT_CODES.login.expired, // a bad AWS setting: 2, as for every command
+    // 2, as for every command (login's 2 also means an expired login window).
+    usage: CP.invalidConfig,
+    config: CP.invalidConfig,
     configFile: EXIT_CODES.login.noInstance,
     badInstance: EXIT_CODES.login.noInstance,
     unknownProfile: EXIT_CODES.login.noInstance,
